@@ -1,0 +1,16 @@
+import {defineConfig} from 'vitest/config'
+
+// Three projects so a developer can run one layer at a time; `vitest run` runs all of them.
+export default defineConfig({
+  test: {
+    disableConsoleIntercept: true,
+    projects: [
+      {extends: true, test: {name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000}},
+      {
+        extends: true,
+        test: {name: 'integration', include: ['test/integration/**/*.test.ts', 'test/fake-openshift/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000},
+      },
+      {extends: true, test: {name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000}},
+    ],
+  },
+})
