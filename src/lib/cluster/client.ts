@@ -1,0 +1,655 @@
+/**
+ * A small REST client over a KubeConfig. client-node supplies the credentials and TLS material
+ * (`applyToHTTPSOptions`: CA, client cert, bearer token, exec plugins); the HTTP is node:http(s) so we
+ * control what the typed client-node APIs hide: arbitrary subresource paths, explicit patch
+ * Content-Types, streaming bodies (logs, watch), response headers (`Warning`, `Retry-After`),
+ * per-request timeouts and retries.
+ *
+ * Every response status >= 400 becomes an ApiError, every transport failure a NetworkError (both
+ * CliErrors with the right exit code). Nothing is logged: warnings and per-request records go to the
+ * optional callbacks.
+ */
+import type {KubeConfig} from '@kubernetes/client-node'
+import http from 'node:http'
+import https from 'node:https'
+import {StringDecoder} from 'node:string_decoder'
+import {CliError, ExitCode} from '../errors.js'
+import {ApiError, NetworkError, REQUEST_TIMEOUT_CODE, isNotFound, redact, secretValues} from './errors.js'
+import {groupVersionPath} from './kinds.js'
+import type {KubeContext} from './kubeconfig.js'
+import {abortReason, withRetry} from './retry.js'
+import type {RetryClock, RetryPolicy} from './retry.js'
+import type {KubeList, KubeObject, WatchEvent} from './types.js'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+export type QueryValue = string | number | boolean | undefined | null | readonly string[]
+export type Query = Record<string, QueryValue>
+
+/** The field manager of every write: SSA ownership is tracked under this name. */
+export const FIELD_MANAGER = 'oc-jupyter'
+
+export type PatchType = 'apply' | 'merge' | 'json' | 'strategic'
+/** Every PATCH names its strategy; client-node's default (strategic) is rejected with 415 by CRDs (SCC). */
+export const PATCH_CONTENT_TYPES: Readonly<Record<PatchType, string>> = {
+  apply: 'application/apply-patch+yaml',
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+}
+
+export interface ApiRequest {
+  method?: HttpMethod
+  /** API path, e.g. `/apis/build.openshift.io/v1/namespaces/p/buildconfigs/nb/instantiate`. */
+  path: string
+  query?: Query
+  /** Objects are sent as JSON; strings and Buffers as they are. */
+  body?: unknown
+  /** Required for PATCH (see PATCH_CONTENT_TYPES); defaults to application/json otherwise. */
+  contentType?: string
+  accept?: string
+  headers?: Record<string, string>
+  /** Overrides the client's --request-timeout for this request; 0 = none. For streams: until headers. */
+  timeoutMs?: number
+  /** Overrides the method-based idempotency used by the retry policy. */
+  idempotent?: boolean
+  /** Also retry 409 Conflict (server-side apply). */
+  retryConflicts?: boolean
+  signal?: AbortSignal
+}
+
+export interface ApiResponse<T> {
+  status: number
+  headers: http.IncomingHttpHeaders
+  /** Parsed JSON, or the text when the response is not JSON. The type is the caller's assertion. */
+  body: T
+}
+
+export interface RequestRecord {
+  method: HttpMethod
+  /** Path and query as sent. */
+  path: string
+  attempt: number
+  status?: number
+  /** Error code (ECONNRESET, ...) when no response arrived. */
+  error?: string
+  durationMs: number
+}
+
+export interface KubeClientOptions {
+  /** Default per-request timeout; defaults to the context's (0 = none). */
+  requestTimeoutMs?: number
+  retry?: Partial<RetryPolicy>
+  /** For tests: deterministic backoff. */
+  clock?: RetryClock
+  /** Each distinct server `Warning` header text once (deprecations, PodSecurity). */
+  onWarning?: (text: string) => void
+  /** Every attempt, for --verbose and request counting. */
+  onRequest?: (record: RequestRecord) => void
+  userAgent?: string
+}
+
+export interface WriteOptions {
+  /** Server-side dry run: `dryRun=All`. */
+  dryRun?: boolean
+  fieldManager?: string
+  signal?: AbortSignal
+}
+
+interface Connection {
+  base: URL
+  agent: http.Agent
+  secure: boolean
+  headers: Record<string, string>
+  /** exec / auth-provider users: credentials are re-read per request (they expire and refresh). */
+  dynamicAuth: boolean
+}
+
+/** Methods a repeat of which cannot change the outcome. POST never; PATCH depends on the type. */
+function defaultIdempotent(method: HttpMethod, contentType: string | undefined): boolean {
+  switch (method) {
+    case 'GET':
+    case 'PUT':
+    case 'DELETE':
+      return true
+    case 'PATCH':
+      // SSA and RFC 7386 merge patches converge; a JSON patch (`add` to `/-`) does not.
+      return contentType === PATCH_CONTENT_TYPES.apply || contentType === PATCH_CONTENT_TYPES.merge
+    default:
+      return false
+  }
+}
+
+export class KubeClient {
+  readonly server: string
+  /** The effective namespace (flag → context → default). */
+  readonly namespace: string
+  readonly contextName: string
+  readonly requestTimeoutMs: number
+  private readonly kc: KubeConfig
+  private readonly opts: KubeClientOptions
+  private connection?: Promise<Connection>
+  private readonly secrets = new Set<string>()
+  private readonly warnings = new Set<string>()
+  private readonly discovery = new Map<string, Promise<Set<string> | undefined>>()
+
+  constructor(ctx: KubeContext, opts: KubeClientOptions = {}) {
+    this.kc = ctx.kc
+    this.server = ctx.server
+    this.namespace = ctx.namespace
+    this.contextName = ctx.contextName
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? ctx.requestTimeoutMs
+    this.opts = opts
+    const user = ctx.kc.getCurrentUser()
+    if (user?.token) this.secrets.add(user.token)
+    if (user?.password) this.secrets.add(user.password)
+  }
+
+  /** Registers values that must never appear in an error message (the notebook password...). */
+  addSecrets(...values: string[]): void {
+    for (const v of values) if (v) this.secrets.add(v)
+  }
+
+  /** Redacts the client's known secrets and token-shaped strings from text. */
+  redact(text: string): string {
+    return redact(text, this.secrets)
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Requests
+
+  /** One request with retries; the body parsed as JSON when it is JSON. */
+  async request<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>> {
+    const method = req.method ?? 'GET'
+    if (method === 'PATCH' && !req.contentType) {
+      // A programming error: the server would pick strategic merge and CRDs answer 415.
+      throw new Error(`PATCH ${req.path} without an explicit Content-Type`)
+    }
+    return withRetry(
+      async attempt => {
+        const raw = await this.once(req, attempt, false)
+        return {status: raw.status, headers: raw.headers, body: parseBody(raw.body ?? '', raw.headers) as T}
+      },
+      this.retryOptions(req, method),
+    )
+  }
+
+  /**
+   * A streaming GET (logs, watch): resolves with the open response once the status is < 400; the
+   * caller reads it (it is a Readable, also an async iterable of Buffers) and destroys it when done.
+   * Establishing the stream is retried like a GET; a stream that drops later is the caller's concern.
+   */
+  async stream(req: ApiRequest): Promise<http.IncomingMessage> {
+    const method = req.method ?? 'GET'
+    return withRetry(
+      async attempt => {
+        const raw = await this.once(req, attempt, true)
+        if (!raw.res) throw new Error('internal: stream without response')
+        return raw.res
+      },
+      this.retryOptions(req, method),
+    )
+  }
+
+  /** Lines of a streaming GET. A trailing partial line is yielded only when the stream ends cleanly. */
+  async *lines(req: ApiRequest): AsyncGenerator<string, void, undefined> {
+    const res = await this.stream(req)
+    const decoder = new StringDecoder('utf8')
+    let buf = ''
+    try {
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        buf += decoder.write(chunk)
+        let nl: number
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl)
+          buf = buf.slice(nl + 1)
+          yield line.endsWith('\r') ? line.slice(0, -1) : line
+        }
+      }
+      buf += decoder.end()
+      if (buf) yield buf
+    } catch (error) {
+      if (req.signal?.aborted) throw abortReason(req.signal)
+      throw this.transportError(error, req, req.method ?? 'GET')
+    } finally {
+      res.destroy()
+    }
+  }
+
+  /**
+   * WATCH a collection: events until the server ends the watch (timeoutSeconds) or the stream drops
+   * (throws NetworkError). ERROR events are yielded as they come (a 410 Status means: re-list).
+   */
+  async *watch(path: string, query: Query = {}, opts: {signal?: AbortSignal} = {}): AsyncGenerator<WatchEvent> {
+    for await (const line of this.lines({path, query: {...query, watch: true}, signal: opts.signal})) {
+      if (!line.trim()) continue
+      let ev: unknown
+      try {
+        ev = JSON.parse(line)
+      } catch {
+        continue // a torn line from a proxy; the next event carries the state again
+      }
+      if (isWatchEvent(ev)) yield ev
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Verbs
+
+  async get<T = KubeObject>(path: string, query?: Query, opts: {signal?: AbortSignal} = {}): Promise<T> {
+    return (await this.request<T>({path, query, signal: opts.signal})).body
+  }
+
+  /** GET that answers undefined on 404 (the object, not its namespace, may be missing). */
+  async getIfExists<T = KubeObject>(path: string, query?: Query, opts: {signal?: AbortSignal} = {}): Promise<T | undefined> {
+    try {
+      return await this.get<T>(path, query, opts)
+    } catch (error) {
+      if (isNotFound(error) && error.status?.details?.name !== undefined) return undefined
+      throw error
+    }
+  }
+
+  async list<T = KubeObject>(path: string, query?: Query, opts: {signal?: AbortSignal} = {}): Promise<KubeList<T>> {
+    return this.get<KubeList<T>>(path, query, opts)
+  }
+
+  /** Pages of a LIST (`limit`/`continue`): memory stays bounded by one page. */
+  async *listPages<T = KubeObject>(
+    path: string,
+    query: Query = {},
+    opts: {pageSize?: number; signal?: AbortSignal} = {},
+  ): AsyncGenerator<KubeList<T>> {
+    let cont: string | undefined
+    do {
+      const page = await this.list<T>(path, {...query, limit: opts.pageSize ?? 500, continue: cont}, opts)
+      yield page
+      cont = page.metadata?.continue || undefined
+    } while (cont)
+  }
+
+  /** All items of a LIST, paged; resourceVersion of the last page (for a following WATCH). */
+  async listAll<T = KubeObject>(
+    path: string,
+    query: Query = {},
+    opts: {pageSize?: number; signal?: AbortSignal} = {},
+  ): Promise<{items: T[]; resourceVersion?: string}> {
+    const items: T[] = []
+    let resourceVersion: string | undefined
+    for await (const page of this.listPages<T>(path, query, opts)) {
+      items.push(...page.items)
+      resourceVersion = page.metadata?.resourceVersion
+    }
+    return {items, resourceVersion}
+  }
+
+  /** POST: not idempotent, never re-sent after it may have reached the server. */
+  async create<T = KubeObject>(path: string, body: unknown, opts: WriteOptions = {}): Promise<ApiResponse<T>> {
+    return this.request<T>({
+      method: 'POST',
+      path,
+      body,
+      query: writeQuery(opts),
+      signal: opts.signal,
+    })
+  }
+
+  async patch<T = KubeObject>(
+    path: string,
+    body: unknown,
+    type: PatchType,
+    opts: WriteOptions & {force?: boolean} = {},
+  ): Promise<ApiResponse<T>> {
+    const query: Query = writeQuery(opts)
+    // `force` is only meaningful (and only accepted) for apply patches.
+    if (type === 'apply') {
+      query.fieldManager = opts.fieldManager ?? FIELD_MANAGER
+      if (opts.force !== undefined) query.force = opts.force
+    }
+    return this.request<T>({
+      method: 'PATCH',
+      path,
+      body,
+      contentType: PATCH_CONTENT_TYPES[type],
+      query,
+      retryConflicts: type === 'apply',
+      signal: opts.signal,
+    })
+  }
+
+  /** Server-side apply (`fieldManager=oc-jupyter`, force by default: we own these objects). */
+  async apply<T = KubeObject>(
+    path: string,
+    obj: unknown,
+    opts: WriteOptions & {force?: boolean} = {},
+  ): Promise<ApiResponse<T>> {
+    return this.patch<T>(path, obj, 'apply', {force: true, ...opts})
+  }
+
+  async replace<T = KubeObject>(path: string, body: unknown, opts: WriteOptions = {}): Promise<ApiResponse<T>> {
+    return this.request<T>({method: 'PUT', path, body, query: writeQuery(opts), signal: opts.signal})
+  }
+
+  async delete<T = KubeObject>(
+    path: string,
+    opts: WriteOptions & {propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'} = {},
+  ): Promise<ApiResponse<T>> {
+    return this.request<T>({
+      method: 'DELETE',
+      path,
+      query: {dryRun: opts.dryRun ? 'All' : undefined, propagationPolicy: opts.propagationPolicy},
+      signal: opts.signal,
+    })
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Discovery
+
+  /**
+   * Whether the server serves `plural` in `groupVersion` (`route.openshift.io/v1`, `v1`). One
+   * discovery GET per group/version per client (= per CLI invocation); 404 means not served.
+   */
+  async isServed(groupVersion: string, plural: string): Promise<boolean> {
+    let pending = this.discovery.get(groupVersion)
+    if (!pending) {
+      pending = this.fetchResources(groupVersion)
+      this.discovery.set(groupVersion, pending)
+      // A transient failure must not be cached for the rest of the run.
+      pending.catch(() => this.discovery.delete(groupVersion))
+    }
+    const resources = await pending
+    return resources?.has(plural) ?? false
+  }
+
+  private async fetchResources(groupVersion: string): Promise<Set<string> | undefined> {
+    try {
+      const list = await this.get<{resources?: Array<{name?: string}>}>(groupVersionPath(groupVersion))
+      return new Set((list.resources ?? []).map(r => r.name ?? ''))
+    } catch (error) {
+      if (isNotFound(error)) return undefined
+      throw error
+    }
+  }
+
+  /** GET /version: {major, minor, gitVersion}. */
+  async serverVersion(): Promise<{major?: string; minor?: string; gitVersion?: string}> {
+    return this.get('/version')
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Transport
+
+  private retryOptions(req: ApiRequest, method: HttpMethod) {
+    return {
+      idempotent: req.idempotent ?? defaultIdempotent(method, req.contentType),
+      retryConflicts: req.retryConflicts,
+      policy: this.opts.retry,
+      clock: this.opts.clock,
+      signal: req.signal,
+    }
+  }
+
+  private async conn(): Promise<Connection> {
+    this.connection ??= this.connect()
+    return this.connection
+  }
+
+  private async connect(): Promise<Connection> {
+    const {headers, tls} = await this.credentials()
+    const base = new URL(this.server)
+    const secure = base.protocol === 'https:'
+    const cluster = this.kc.getCurrentCluster()
+    const user = this.kc.getCurrentUser()
+    let agent: http.Agent
+    if (cluster?.proxyUrl && tls.agent instanceof http.Agent) {
+      agent = tls.agent // client-node built a proxy agent; keep it
+    } else if (secure) {
+      agent = new https.Agent({
+        keepAlive: true,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        pfx: tls.pfx,
+        passphrase: tls.passphrase,
+        servername: tls.servername,
+        ...(tls.rejectUnauthorized === undefined ? {} : {rejectUnauthorized: tls.rejectUnauthorized}),
+      })
+    } else {
+      agent = new http.Agent({keepAlive: true})
+    }
+    return {base, agent, secure, headers, dynamicAuth: Boolean(user?.exec || user?.authProvider)}
+  }
+
+  /** Headers and TLS options from the kubeconfig user (runs exec plugins, reads token files). */
+  private async credentials(): Promise<{headers: Record<string, string>; tls: https.RequestOptions}> {
+    const tls: https.RequestOptions = {}
+    try {
+      await this.kc.applyToHTTPSOptions(tls)
+    } catch (error) {
+      throw new CliError(
+        this.redact(`cannot load credentials of context "${this.contextName}": ${(error as Error).message}`),
+        ExitCode.Unreachable,
+        {hint: `oc login ${this.server}`},
+      )
+    }
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(tls.headers ?? {})) {
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v)
+    }
+    if (tls.auth) headers.Authorization = `Basic ${Buffer.from(tls.auth).toString('base64')}`
+    for (const [k, v] of Object.entries(headers)) {
+      if (k.toLowerCase() === 'authorization') {
+        this.secrets.add(v)
+        const token = v.replace(/^\S+\s+/, '')
+        if (token) this.secrets.add(token)
+      }
+    }
+    return {headers, tls}
+  }
+
+  private url(conn: Connection, path: string, query: Query | undefined): URL {
+    // Keep a path prefix of the server URL (Rancher-style proxies: https://host/k8s/clusters/c-x).
+    const url = new URL(conn.base.href)
+    url.pathname = conn.base.pathname.replace(/\/$/, '') + path
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v === undefined || v === null) continue
+      if (Array.isArray(v)) for (const item of v) url.searchParams.append(k, item)
+      else url.searchParams.set(k, String(v))
+    }
+    return url
+  }
+
+  private async once(
+    req: ApiRequest,
+    attempt: number,
+    streaming: boolean,
+  ): Promise<{status: number; headers: http.IncomingHttpHeaders; body?: string; res?: http.IncomingMessage}> {
+    const conn = await this.conn()
+    const method = req.method ?? 'GET'
+    const url = this.url(conn, req.path, req.query)
+    const pathAndQuery = url.pathname.slice(conn.base.pathname.replace(/\/$/, '').length) + url.search
+    const authHeaders = conn.dynamicAuth ? (await this.credentials()).headers : conn.headers
+    const payload = encodeBody(req.body)
+    const headers: Record<string, string> = {
+      ...authHeaders,
+      Accept: req.accept ?? 'application/json, */*',
+      'User-Agent': this.opts.userAgent ?? 'oc-jupyter',
+      ...req.headers,
+    }
+    if (payload !== undefined) {
+      headers['Content-Type'] = req.contentType ?? 'application/json'
+      headers['Content-Length'] = String(payload.length)
+    }
+    const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs
+    const started = Date.now()
+    const record = (status?: number, error?: string) =>
+      this.opts.onRequest?.({method, path: pathAndQuery, attempt, status, error, durationMs: Date.now() - started})
+
+    return new Promise((resolve, reject) => {
+      let settled = false
+      let timer: NodeJS.Timeout | undefined
+      const signal = req.signal
+      const mod = conn.secure ? https : http
+      const r = mod.request(url, {method, headers, agent: conn.agent})
+
+      const cleanup = () => {
+        if (timer) clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      const fail = (error: unknown) => {
+        if (settled) return
+        settled = true
+        cleanup()
+        if (signal?.aborted) {
+          record(undefined, 'aborted')
+          reject(abortReason(signal))
+          return
+        }
+        const mapped = this.transportError(error, req, method, timeoutMs)
+        record(undefined, mapped instanceof NetworkError ? mapped.code : 'error')
+        reject(mapped)
+      }
+      const onAbort = () => r.destroy(abortReason(signal))
+      if (signal?.aborted) {
+        fail(abortReason(signal))
+        return
+      }
+      signal?.addEventListener('abort', onAbort, {once: true})
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          const err = Object.assign(new Error('request timeout'), {code: REQUEST_TIMEOUT_CODE})
+          r.destroy(err)
+        }, timeoutMs)
+      }
+
+      r.on('error', fail)
+      r.on('response', res => {
+        const status = res.statusCode ?? 0
+        this.noteWarnings(res)
+        if (streaming && status < 400) {
+          settled = true
+          cleanup()
+          record(status)
+          // Abort keeps working for the life of the stream.
+          if (signal) {
+            const stop = () => res.destroy(abortReason(signal))
+            signal.addEventListener('abort', stop, {once: true})
+            res.once('close', () => signal.removeEventListener('abort', stop))
+          }
+          resolve({status, headers: res.headers, res})
+          return
+        }
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('error', fail)
+        res.on('aborted', () => fail(Object.assign(new Error('aborted'), {code: 'ECONNRESET'})))
+        res.on('close', () => {
+          if (!res.complete) fail(Object.assign(new Error('aborted'), {code: 'ECONNRESET'}))
+        })
+        res.on('end', () => {
+          if (settled) return
+          settled = true
+          cleanup()
+          const body = Buffer.concat(chunks).toString('utf8')
+          record(status)
+          if (status >= 400) {
+            reject(
+              new ApiError({
+                code: status,
+                body,
+                method,
+                path: pathAndQuery,
+                server: this.server,
+                headers: res.headers,
+                secrets: this.secretsFor(req),
+              }),
+            )
+          } else {
+            resolve({status, headers: res.headers, body})
+          }
+        })
+      })
+      r.end(payload)
+    })
+  }
+
+  private secretsFor(req: ApiRequest): string[] {
+    const body = req.body
+    const fromBody = typeof body === 'object' && body !== null && !Buffer.isBuffer(body) ? secretValues(body) : []
+    return [...this.secrets, ...fromBody]
+  }
+
+  /** Maps a transport error; AbortErrors and ApiErrors pass through. */
+  private transportError(error: unknown, req: ApiRequest, method: HttpMethod, timeoutMs?: number): unknown {
+    if (error instanceof CliError) return error
+    const e = error as NodeJS.ErrnoException
+    if (e?.name === 'AbortError') return error
+    const code = typeof e?.code === 'string' ? e.code : 'ECONNRESET'
+    return new NetworkError({
+      code,
+      server: this.server,
+      method,
+      path: req.path,
+      timeoutMs,
+      cause: error,
+      secrets: this.secrets,
+    })
+  }
+
+  private noteWarnings(res: http.IncomingMessage): void {
+    if (!this.opts.onWarning) return
+    const values = res.headersDistinct?.warning ?? []
+    for (const value of values) {
+      for (const text of parseWarningHeader(value)) {
+        if (this.warnings.has(text)) continue
+        this.warnings.add(text)
+        this.opts.onWarning(this.redact(text))
+      }
+    }
+  }
+}
+
+/** `Warning: 299 - "text"` (RFC 7234 §5.5); several may be comma-joined in one header value. */
+export function parseWarningHeader(value: string): string[] {
+  const out: string[] = []
+  const re = /\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/g
+  let m: RegExpExecArray | null
+  while ((m = re.exec(value)) !== null) out.push(m[1].replace(/\\(.)/g, '$1'))
+  return out
+}
+
+function writeQuery(opts: WriteOptions): Query {
+  return {dryRun: opts.dryRun ? 'All' : undefined, fieldManager: opts.fieldManager ?? FIELD_MANAGER}
+}
+
+function encodeBody(body: unknown): Buffer | undefined {
+  if (body === undefined) return undefined
+  if (Buffer.isBuffer(body)) return body
+  if (typeof body === 'string') return Buffer.from(body, 'utf8')
+  return Buffer.from(JSON.stringify(body), 'utf8')
+}
+
+function parseBody(text: string, headers: http.IncomingHttpHeaders): unknown {
+  const type = headers['content-type'] ?? ''
+  if (type.includes('json') || /^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text)
+    } catch {
+      return text
+    }
+  }
+  return text
+}
+
+function isWatchEvent(v: unknown): v is WatchEvent {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as {type?: unknown}).type === 'string' &&
+    typeof (v as {object?: unknown}).object === 'object'
+  )
+}
+
+/** Convenience: a client for a resolved context. */
+export function createClient(ctx: KubeContext, opts: KubeClientOptions = {}): KubeClient {
+  return new KubeClient(ctx, opts)
+}
