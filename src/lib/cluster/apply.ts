@@ -64,12 +64,17 @@ export async function applyObject(
   const body = applyBody(obj, loc.info, loc.namespace)
   client.addSecrets(...secretValues(obj as KubeObject))
   const before = await client.getIfExists<KubeObject>(loc.path, undefined, {signal: opts.signal})
-  const res = await client.apply<KubeObject>(loc.path, body, {dryRun, force: opts.force ?? true, signal: opts.signal})
+  const res = await client.apply<KubeObject>(loc.path, body, {
+    dryRun,
+    force: opts.force ?? true,
+    signal: opts.signal,
+  })
   const after = res.body
   let action: ApplyAction
   if (!before || res.status === 201) action = 'created'
   else if (dryRun) action = sameObject(before, after) ? 'unchanged' : 'configured'
-  else action = before.metadata?.resourceVersion === after.metadata?.resourceVersion ? 'unchanged' : 'configured'
+  else
+    action = before.metadata?.resourceVersion === after.metadata?.resourceVersion ? 'unchanged' : 'configured'
   const result: ApplyResult = {
     kind: loc.info.kind,
     name: loc.name,
@@ -190,7 +195,14 @@ function applyBody(obj: KubeObjectLike, info: KindInfo, namespace: string | unde
   const body = structuredClone(obj) as KubeObject
   const meta = {...body.metadata}
   // SSA rejects managedFields in the body; a resourceVersion would turn the apply into a precondition.
-  for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink']) {
+  for (const k of [
+    'managedFields',
+    'resourceVersion',
+    'uid',
+    'creationTimestamp',
+    'generation',
+    'selfLink',
+  ]) {
     delete meta[k]
   }
   if (info.namespaced && namespace) meta.namespace = namespace
@@ -198,7 +210,14 @@ function applyBody(obj: KubeObjectLike, info: KindInfo, namespace: string | unde
   return body
 }
 
-const SERVER_OWNED_META = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink']
+const SERVER_OWNED_META = [
+  'managedFields',
+  'resourceVersion',
+  'generation',
+  'uid',
+  'creationTimestamp',
+  'selfLink',
+]
 
 /** Equal apart from what the server maintains itself (RV, generation, managedFields timestamps). */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
@@ -218,13 +237,19 @@ function normalize(obj: KubeObject): KubeObject {
 function stableJson(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
     val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)))
+      ? Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)),
+        )
       : val,
   )
 }
 
 /** Promise.all with a concurrency limit; stops starting new work after the first failure. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   let failed = false

@@ -47,6 +47,8 @@ export interface ApiRequest {
   /** Required for PATCH (see PATCH_CONTENT_TYPES); defaults to application/json otherwise. */
   contentType?: string
   accept?: string
+  /** `text`: return the body as a string even when it looks like JSON (logs). Default: auto. */
+  responseType?: 'auto' | 'text'
   headers?: Record<string, string>
   /** Overrides the client's --request-timeout for this request; 0 = none. For streams: until headers. */
   timeoutMs?: number
@@ -167,7 +169,9 @@ export class KubeClient {
     return withRetry(
       async attempt => {
         const raw = await this.once(req, attempt, false)
-        return {status: raw.status, headers: raw.headers, body: parseBody(raw.body ?? '', raw.headers) as T}
+        const text = raw.body ?? ''
+        const body = req.responseType === 'text' ? text : parseBody(text, raw.headers)
+        return {status: raw.status, headers: raw.headers, body: body as T}
       },
       this.retryOptions(req, method),
     )
@@ -191,8 +195,9 @@ export class KubeClient {
   }
 
   /** Lines of a streaming GET. A trailing partial line is yielded only when the stream ends cleanly. */
-  async *lines(req: ApiRequest): AsyncGenerator<string, void, undefined> {
+  async *lines(req: ApiRequest, onOpen?: () => void): AsyncGenerator<string, void, undefined> {
     const res = await this.stream(req)
+    onOpen?.()
     const decoder = new StringDecoder('utf8')
     let buf = ''
     try {
@@ -219,8 +224,13 @@ export class KubeClient {
    * WATCH a collection: events until the server ends the watch (timeoutSeconds) or the stream drops
    * (throws NetworkError). ERROR events are yielded as they come (a 410 Status means: re-list).
    */
-  async *watch(path: string, query: Query = {}, opts: {signal?: AbortSignal} = {}): AsyncGenerator<WatchEvent> {
-    for await (const line of this.lines({path, query: {...query, watch: true}, signal: opts.signal})) {
+  async *watch(
+    path: string,
+    query: Query = {},
+    opts: {signal?: AbortSignal; onOpen?: () => void} = {},
+  ): AsyncGenerator<WatchEvent> {
+    const req: ApiRequest = {path, query: {...query, watch: true}, signal: opts.signal}
+    for await (const line of this.lines(req, opts.onOpen)) {
       if (!line.trim()) continue
       let ev: unknown
       try {
@@ -240,7 +250,11 @@ export class KubeClient {
   }
 
   /** GET that answers undefined on 404 (the object, not its namespace, may be missing). */
-  async getIfExists<T = KubeObject>(path: string, query?: Query, opts: {signal?: AbortSignal} = {}): Promise<T | undefined> {
+  async getIfExists<T = KubeObject>(
+    path: string,
+    query?: Query,
+    opts: {signal?: AbortSignal} = {},
+  ): Promise<T | undefined> {
     try {
       return await this.get<T>(path, query, opts)
     } catch (error) {
@@ -249,7 +263,11 @@ export class KubeClient {
     }
   }
 
-  async list<T = KubeObject>(path: string, query?: Query, opts: {signal?: AbortSignal} = {}): Promise<KubeList<T>> {
+  async list<T = KubeObject>(
+    path: string,
+    query?: Query,
+    opts: {signal?: AbortSignal} = {},
+  ): Promise<KubeList<T>> {
     return this.get<KubeList<T>>(path, query, opts)
   }
 
@@ -283,7 +301,11 @@ export class KubeClient {
   }
 
   /** POST: not idempotent, never re-sent after it may have reached the server. */
-  async create<T = KubeObject>(path: string, body: unknown, opts: WriteOptions = {}): Promise<ApiResponse<T>> {
+  async create<T = KubeObject>(
+    path: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): Promise<ApiResponse<T>> {
     return this.request<T>({
       method: 'POST',
       path,
@@ -325,7 +347,11 @@ export class KubeClient {
     return this.patch<T>(path, obj, 'apply', {force: true, ...opts})
   }
 
-  async replace<T = KubeObject>(path: string, body: unknown, opts: WriteOptions = {}): Promise<ApiResponse<T>> {
+  async replace<T = KubeObject>(
+    path: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): Promise<ApiResponse<T>> {
     return this.request<T>({method: 'PUT', path, body, query: writeQuery(opts), signal: opts.signal})
   }
 
@@ -482,7 +508,14 @@ export class KubeClient {
     const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs
     const started = Date.now()
     const record = (status?: number, error?: string) =>
-      this.opts.onRequest?.({method, path: pathAndQuery, attempt, status, error, durationMs: Date.now() - started})
+      this.opts.onRequest?.({
+        method,
+        path: pathAndQuery,
+        attempt,
+        status,
+        error,
+        durationMs: Date.now() - started,
+      })
 
     return new Promise((resolve, reject) => {
       let settled = false
@@ -574,7 +607,8 @@ export class KubeClient {
 
   private secretsFor(req: ApiRequest): string[] {
     const body = req.body
-    const fromBody = typeof body === 'object' && body !== null && !Buffer.isBuffer(body) ? secretValues(body) : []
+    const fromBody =
+      typeof body === 'object' && body !== null && !Buffer.isBuffer(body) ? secretValues(body) : []
     return [...this.secrets, ...fromBody]
   }
 

@@ -201,7 +201,10 @@ function describeApiError(init: ApiErrorInit, status: KubeStatus | undefined): W
       }
       if (details?.name) {
         const inNs = ns && !serverMessage.includes(`namespace "${ns}"`) ? ` in namespace "${ns}"` : ''
-        return {message: `${serverMessage || `${details.kind} "${details.name}" not found`}${inNs}`, exitCode: 1}
+        return {
+          message: `${serverMessage || `${details.kind} "${details.name}" not found`}${inNs}`,
+          exitCode: 1,
+        }
       }
       // No name in the Status: the URL itself is unknown, i.e. the API (group) is not served.
       const res = parsed?.resource
@@ -218,7 +221,10 @@ function describeApiError(init: ApiErrorInit, status: KubeStatus | undefined): W
       return {
         message: serverMessage || `conflict (409) on ${where}`,
         exitCode: ExitCode.Failed,
-        hint: status?.reason === 'AlreadyExists' ? undefined : 're-run the command; it continues where it stopped',
+        hint:
+          status?.reason === 'AlreadyExists'
+            ? undefined
+            : 're-run the command; it continues where it stopped',
       }
     case 410:
       return {message: serverMessage || `resource version expired (410 Gone) on ${where}`, exitCode: 1}
@@ -310,7 +316,9 @@ const TLS_CODES = new Set([
 ])
 
 export function isTlsErrorCode(code: string | undefined): boolean {
-  return code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))
+  return (
+    code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))
+  )
 }
 
 export interface NetworkErrorInit {
@@ -395,8 +403,10 @@ export function isApiError(err: unknown, code?: number): err is ApiError {
   return err instanceof ApiError && (code === undefined || err.code === code)
 }
 export const isNotFound = (err: unknown): err is ApiError => isApiError(err, 404)
-export const isConflict = (err: unknown): err is ApiError => isApiError(err, 409) && err.reason !== 'AlreadyExists'
-export const isAlreadyExists = (err: unknown): err is ApiError => isApiError(err, 409) && err.reason === 'AlreadyExists'
+export const isConflict = (err: unknown): err is ApiError =>
+  isApiError(err, 409) && err.reason !== 'AlreadyExists'
+export const isAlreadyExists = (err: unknown): err is ApiError =>
+  isApiError(err, 409) && err.reason === 'AlreadyExists'
 export const isForbidden = (err: unknown): err is ApiError => isApiError(err, 403)
 export const isGone = (err: unknown): err is ApiError => isApiError(err, 410)
 /** A 404 because the namespace is missing (as opposed to the object). */

@@ -57,7 +57,12 @@ export const KINDS = {
   Role: grouped('rbac.authorization.k8s.io', 'Role', 'roles'),
   RoleBinding: grouped('rbac.authorization.k8s.io', 'RoleBinding', 'rolebindings'),
   ClusterRole: grouped('rbac.authorization.k8s.io', 'ClusterRole', 'clusterroles', false),
-  ClusterRoleBinding: grouped('rbac.authorization.k8s.io', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  ClusterRoleBinding: grouped(
+    'rbac.authorization.k8s.io',
+    'ClusterRoleBinding',
+    'clusterrolebindings',
+    false,
+  ),
   StorageClass: grouped('storage.k8s.io', 'StorageClass', 'storageclasses', false),
   SelfSubjectAccessReview: grouped(
     'authorization.k8s.io',
@@ -76,7 +81,11 @@ export const KINDS = {
     'PodSecurityPolicySelfSubjectReview',
     'podsecuritypolicyselfsubjectreviews',
   ),
-  PodSecurityPolicyReview: grouped('security.openshift.io', 'PodSecurityPolicyReview', 'podsecuritypolicyreviews'),
+  PodSecurityPolicyReview: grouped(
+    'security.openshift.io',
+    'PodSecurityPolicyReview',
+    'podsecuritypolicyreviews',
+  ),
 } as const satisfies Record<string, KindInfo>
 
 export type KindName = keyof typeof KINDS

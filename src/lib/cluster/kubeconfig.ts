@@ -59,13 +59,18 @@ export function loadKubeContext(opts: LoadKubeContextOptions = {}): KubeContext 
   const contextName = opts.context || kc.currentContext
   const available = kc.contexts.map(c => c.name)
   if (!contextName) {
-    throw new CliError(`no current context in kubeconfig ${files.join(', ')}: not logged in to a cluster`, 3, {
-      hint: available.length > 0 ? `oc config use-context ${available[0]}` : 'oc login <server>',
-    })
+    throw new CliError(
+      `no current context in kubeconfig ${files.join(', ')}: not logged in to a cluster`,
+      3,
+      {
+        hint: available.length > 0 ? `oc config use-context ${available[0]}` : 'oc login <server>',
+      },
+    )
   }
   const context = kc.contexts.find(c => c.name === contextName)
   if (!context) {
-    const list = available.length > 0 ? `available: ${available.join(', ')}` : 'the kubeconfig has no contexts'
+    const list =
+      available.length > 0 ? `available: ${available.join(', ')}` : 'the kubeconfig has no contexts'
     const origin = opts.context ? '' : ' (current-context)'
     throw new UsageError(`context "${contextName}"${origin} not found in kubeconfig; ${list}`, {
       hint: 'oc config get-contexts',
@@ -123,9 +128,13 @@ export function kubeconfigFiles(
     const listed = [...new Set(fromEnv.split(path.delimiter).filter(Boolean))]
     const present = listed.filter(f => existsSync(f))
     if (present.length === 0) {
-      throw new CliError(`no kubeconfig found: none of the files in $KUBECONFIG exists (${listed.join(', ')})`, 3, {
-        hint: 'oc login <server>',
-      })
+      throw new CliError(
+        `no kubeconfig found: none of the files in $KUBECONFIG exists (${listed.join(', ')})`,
+        3,
+        {
+          hint: 'oc login <server>',
+        },
+      )
     }
     return present
   }
@@ -179,7 +188,9 @@ function parseFile(file: string): KubeConfig {
     // js-yaml's `reason` and mark say where, without echoing the content (which may hold a token).
     const where =
       error instanceof YAMLException ? `${error.reason} at line ${error.mark.line + 1}` : 'unparsable YAML'
-    throw new UsageError(`invalid kubeconfig ${file}: ${where}`, {hint: `oc config view --kubeconfig ${file}`})
+    throw new UsageError(`invalid kubeconfig ${file}: ${where}`, {
+      hint: `oc config view --kubeconfig ${file}`,
+    })
   }
   const kc = new KubeConfig()
   // An empty file is an empty config for clientcmd; it only matters if nothing else defines a context.

@@ -77,7 +77,14 @@ export type RetryDecision = {retry: false} | {retry: true; delayMs: number; reas
 /** Connection failures that happen before a single byte of the request is sent. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN'])
 /** Connection failures after (possibly) sending: safe to repeat only idempotent requests. */
-const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
+const DROPPED_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
 const RETRYABLE_5XX = new Set([500, 502, 503, 504])
 
 /** Duck-typed so the policy can be tested without a transport: HTTP errors carry a numeric code. */
@@ -117,7 +124,9 @@ export function decideRetry(
   if (typeof e.code === 'string') {
     const code = e.code
     const retry = NOT_SENT_CODES.has(code) || (ctx.idempotent && DROPPED_CODES.has(code))
-    return retry ? {retry: true, delayMs: backoffDelay(attempt, policy, clock.random), reason: code} : {retry: false}
+    return retry
+      ? {retry: true, delayMs: backoffDelay(attempt, policy, clock.random), reason: code}
+      : {retry: false}
   }
   return {retry: false}
 }

@@ -1,0 +1,12 @@
+/** The cluster layer: kubeconfig, REST client, idempotent writes, waits, logs. Knows nothing of oclif. */
+export * from './apply.js'
+export * from './client.js'
+export * from './errors.js'
+export * from './judges.js'
+export * from './kinds.js'
+export * from './kubeconfig.js'
+export * from './logs.js'
+export * from './retry.js'
+export * from './types.js'
+export * from './wait.js'
+export * from './watch.js'
