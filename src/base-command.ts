@@ -1,0 +1,250 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import type {KubeContext} from './lib/cluster/kubeconfig.js'
+import {CliError, ExitCode} from './lib/errors.js'
+import {renderList} from './lib/render/list.js'
+import type {KList, KObject} from './lib/render/types.js'
+import {colorEnabled} from './lib/ui/color.js'
+import {describeError} from './lib/ui/errors.js'
+import {Ui, type OutputFormat} from './lib/ui/ui.js'
+import {DEFAULT_TIMEOUT} from './lib/values/defaults.js'
+import {parseDuration} from './lib/values/duration.js'
+import {parseName} from './lib/values/name.js'
+
+export type DryRun = 'none' | 'client' | 'server'
+
+/** The global flags of SPEC.md, validated. */
+export interface GlobalOptions {
+  kubeconfig?: string
+  context?: string
+  /** -n as given; undefined = the context's namespace (resolved only when a cluster is contacted) */
+  namespace?: string
+  /** 0 = no per-request limit */
+  requestTimeoutMs: number
+  /** 0 = wait without limit */
+  timeoutMs: number
+  output: OutputFormat
+  dryRun: DryRun
+  quiet: boolean
+  noColor: boolean
+  verbose: boolean
+}
+
+const GLOBAL = 'GLOBAL'
+
+/** Every command takes these; they are parsed by the base command, once. */
+export const globalFlags = {
+  kubeconfig: Flags.string({
+    helpGroup: GLOBAL,
+    description: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).',
+    helpValue: 'PATH',
+  }),
+  context: Flags.string({
+    helpGroup: GLOBAL,
+    description: 'The kubeconfig context to use.',
+    helpValue: 'NAME',
+  }),
+  namespace: Flags.string({
+    char: 'n',
+    helpGroup: GLOBAL,
+    description: "Project/namespace (default: the context's namespace, i.e. the current oc project).",
+    helpValue: 'NS',
+  }),
+  'request-timeout': Flags.string({
+    helpGroup: GLOBAL,
+    description: 'Time limit for each request to the server (e.g. 30s, 2m); 0 means none.',
+    default: '0',
+    helpValue: 'DUR',
+  }),
+  timeout: Flags.string({
+    helpGroup: GLOBAL,
+    description:
+      'Time limit for the whole wait (build, rollout, route); exit 5 when it is hit. 0 means none.',
+    default: DEFAULT_TIMEOUT,
+    helpValue: 'DUR',
+  }),
+  output: Flags.string({
+    char: 'o',
+    helpGroup: GLOBAL,
+    description:
+      'Output format: text for people; json or yaml print only machine-readable results on stdout.',
+    options: ['text', 'json', 'yaml'],
+    default: 'text',
+  }),
+  'dry-run': Flags.string({
+    helpGroup: GLOBAL,
+    description:
+      'client: render only, no cluster contact (a bare --dry-run means client); server: send with dryRun=All.',
+    options: ['none', 'client', 'server'],
+    default: 'none',
+  }),
+  quiet: Flags.boolean({char: 'q', helpGroup: GLOBAL, description: 'No progress output.'}),
+  'no-color': Flags.boolean({helpGroup: GLOBAL, description: 'No colours (also when NO_COLOR is set).'}),
+  verbose: Flags.boolean({helpGroup: GLOBAL, description: 'More detail, and stack traces for errors.'}),
+}
+
+export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
+export type InferredArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+const DRY_RUN_VALUES = new Set(['none', 'client', 'server'])
+
+/**
+ * kubectl's old bare `--dry-run` meant client; accept it too. `--dry-run` followed by nothing, by
+ * another flag or by a word that is not a dry-run mode becomes `--dry-run=client` (the word stays an
+ * argument, as with kubectl).
+ */
+export function normalizeArgv(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') {
+      out.push(...argv.slice(i))
+      break
+    }
+    if (a === '--dry-run' && !DRY_RUN_VALUES.has(argv[i + 1] ?? '')) out.push('--dry-run=client')
+    else out.push(a)
+  }
+  return out
+}
+
+/** The -o value from raw argv, for reporting an error that happened before flags were parsed. */
+export function sniffOutput(argv: readonly string[]): OutputFormat {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') break
+    const m = /^(?:-o|--output)(?:=?)(json|yaml|text)$/.exec(a)
+    if (m) return m[1] as OutputFormat
+    if ((a === '-o' || a === '--output') && /^(json|yaml|text)$/.test(argv[i + 1] ?? ''))
+      return argv[i + 1] as OutputFormat
+  }
+  return 'text'
+}
+
+/**
+ * The one base command (STYLE.md: Salesforce plugin-org / heroku): global flags, output (Ui),
+ * the kube context on demand, and the single error path that maps every failure to SPEC.md's exit
+ * codes — also under -o json, where oclif would otherwise exit 1 (FACTS.md §Libraries).
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override baseFlags = globalFlags
+
+  protected flags!: InferredFlags<T>
+  protected args!: InferredArgs<T>
+  protected globals!: GlobalOptions
+  protected ui!: Ui
+  private kube?: KubeContext
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const ctor = this.ctor as typeof BaseCommand & T
+    const {args, flags} = await this.parse(
+      {
+        flags: ctor.flags,
+        baseFlags: ctor.baseFlags,
+        args: ctor.args,
+        strict: ctor.strict,
+        enableJsonFlag: false,
+      },
+      normalizeArgv(this.argv),
+    )
+    this.flags = flags as InferredFlags<T>
+    this.args = args as InferredArgs<T>
+    this.globals = parseGlobals(flags)
+    this.ui = this.makeUi(this.globals.output, this.globals)
+  }
+
+  /**
+   * The cluster connection, resolved on first use only: `--dry-run=client` never reads a
+   * kubeconfig. The loader (src/lib/cluster, with client-node) is imported here, not at start-up.
+   */
+  protected async kubeContext(): Promise<KubeContext> {
+    if (this.kube === undefined) {
+      const {loadKubeContext} = await import('./lib/cluster/kubeconfig.js')
+      const g = this.globals
+      this.kube = loadKubeContext({
+        kubeconfig: g.kubeconfig,
+        context: g.context,
+        namespace: g.namespace,
+        requestTimeoutMs: g.requestTimeoutMs,
+      })
+    }
+    return this.kube
+  }
+
+  /** Prints rendered objects the way `kubectl ... --dry-run=client` would. */
+  protected printRendered(objects: KObject[] | KObject, what: string): void {
+    const value: KObject | KList = Array.isArray(objects) ? renderList(objects) : objects
+    const list = Array.isArray(objects) ? objects : [objects]
+    this.ui.result(value, () => {
+      const where =
+        this.globals.namespace === undefined ? 'the current project' : `project ${this.globals.namespace}`
+      const lines = [
+        `Dry run (client): ${what} would apply ${list.length} object${list.length === 1 ? '' : 's'} to ${where}:`,
+      ]
+      for (const o of list) lines.push(`  ${o.kind}/${o.metadata.name}`)
+      lines.push('Nothing was sent. See the objects with -o yaml or -o json.')
+      return lines.join('\n')
+    })
+  }
+
+  /**
+   * Placeholder for the cluster path until the build/deploy orchestrators land: the context is
+   * resolved first (so kubeconfig errors are reported as they will be), then this fails clearly.
+   */
+  protected async clusterModeUnavailable(command: string): Promise<never> {
+    const ctx = await this.kubeContext()
+    throw new CliError(
+      `${command} against a cluster is not available yet in this build (context ${ctx.contextName}, project ${ctx.namespace})`,
+      ExitCode.Failed,
+      {hint: `oc jupyter ${command} --dry-run=client -o yaml | oc apply -f -`},
+    )
+  }
+
+  /**
+   * The single error path: one line (+ `Try:`) on stderr, `{"error": ...}` on stdout under -o
+   * json|yaml, process.exitCode from SPEC.md's table, and no stack unless --verbose or DEBUG.
+   * Not rethrown: oclif would print it again and exit 1.
+   */
+  public override async catch(err: Error & {code?: string; oclif?: {exit?: number}}): Promise<void> {
+    if (err.code === 'EEXIT') {
+      process.exitCode = err.oclif?.exit ?? 0
+      return
+    }
+    const verbose = this.globals?.verbose ?? (this.argv.includes('--verbose') || Boolean(process.env.DEBUG))
+    const report = describeError(err, {verbose: verbose || Boolean(process.env.DEBUG)})
+    const ui =
+      this.ui ??
+      this.makeUi(sniffOutput(this.argv), {quiet: false, noColor: this.argv.includes('--no-color'), verbose})
+    ui.error(report)
+    process.exitCode = report.exitCode
+  }
+
+  private makeUi(output: OutputFormat, g: Pick<GlobalOptions, 'quiet' | 'noColor' | 'verbose'>): Ui {
+    return new Ui({
+      format: output,
+      quiet: g.quiet,
+      verbose: g.verbose,
+      color: colorEnabled({noColor: g.noColor, isTTY: Boolean(process.stderr.isTTY)}),
+    })
+  }
+}
+
+/** Validates the global flags (durations, namespace) before anything else happens. */
+export function parseGlobals(flags: Interfaces.InferredFlags<typeof globalFlags>): GlobalOptions {
+  const g: GlobalOptions = {
+    requestTimeoutMs: parseDuration(flags['request-timeout'], '--request-timeout').ms,
+    timeoutMs: parseDuration(flags.timeout, '--timeout').ms,
+    output: flags.output as OutputFormat,
+    dryRun: flags['dry-run'] as DryRun,
+    quiet: flags.quiet,
+    noColor: flags['no-color'],
+    verbose: flags.verbose,
+  }
+  if (flags.kubeconfig !== undefined) g.kubeconfig = flags.kubeconfig
+  if (flags.context !== undefined) g.context = flags.context
+  if (flags.namespace !== undefined)
+    g.namespace = parseName(flags.namespace, {label: '--namespace', rule: 'dns1123-label'})
+  return g
+}

@@ -1,0 +1,109 @@
+import {labelsFor, objectMeta, selectorFor} from './labels.js'
+import type {NotebookParams} from './params.js'
+import {dataClaimName} from './pvc.js'
+import {PASSWORD_KEY, passwordSecretName} from './secret.js'
+import {NOTEBOOK_PORT, NOTEBOOK_PORT_NAME} from './service.js'
+import type {KObject} from './types.js'
+
+export const CONTAINER_NAME = 'notebook'
+export const DATA_VOLUME_NAME = 'data'
+/**
+ * docker-stacks images make /home/jovyan and /opt/conda writable by group 100 (users), not 0: the
+ * assigned UID runs with gid 0, so the pod adds group 100 (FACTS.md §Assigned user IDs).
+ */
+export const SUPPLEMENTAL_GROUP_USERS = 100
+
+/** The `image.openshift.io/triggers` field path for the notebook container. */
+export const TRIGGER_FIELD_PATH = `spec.template.spec.containers[?(@.name=="${CONTAINER_NAME}")].image`
+
+/**
+ * The pod template shared by the Deployment and the DeploymentConfig. Restricted-v2 compatible:
+ * the container drops everything and asks for nothing, and there is deliberately no runAsUser or
+ * fsGroup — the SCC assigns both from the project's ranges, which is the point of this tool.
+ */
+export function renderPodTemplate(p: NotebookParams): Record<string, unknown> {
+  const resources: Record<string, Record<string, string>> = {}
+  const amounts: Record<string, string> = {}
+  if (p.cpu !== undefined) amounts.cpu = p.cpu
+  if (p.memory !== undefined) amounts.memory = p.memory
+  if (Object.keys(amounts).length > 0) {
+    resources.requests = {...amounts}
+    resources.limits = {...amounts}
+  }
+  const container = {
+    name: CONTAINER_NAME,
+    image: p.image,
+    ports: [{name: NOTEBOOK_PORT_NAME, containerPort: NOTEBOOK_PORT, protocol: 'TCP'}],
+    env: [
+      {name: 'PERSISTENT_VOLUME_ROOTDIR', value: p.mountPath},
+      {
+        name: 'JUPYTER_NOTEBOOK_PASSWORD',
+        valueFrom: {secretKeyRef: {name: passwordSecretName(p.name), key: PASSWORD_KEY}},
+      },
+      ...p.env.map(e => ({name: e.name, value: e.value})),
+    ],
+    resources,
+    // tcpSocket, not httpGet: the server's base_url and auth redirects vary with the image and
+    // Notebook version, while "listening on 8888" is what ready means for all of them.
+    readinessProbe: {
+      tcpSocket: {port: NOTEBOOK_PORT},
+      initialDelaySeconds: 5,
+      periodSeconds: 10,
+      failureThreshold: 3,
+    },
+    // Generous: the first start may set up the virtualenv on the volume before it listens.
+    livenessProbe: {
+      tcpSocket: {port: NOTEBOOK_PORT},
+      initialDelaySeconds: 60,
+      periodSeconds: 20,
+      failureThreshold: 6,
+    },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: {drop: ['ALL']},
+      runAsNonRoot: true,
+      seccompProfile: {type: 'RuntimeDefault'},
+    },
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    volumeMounts: [{name: DATA_VOLUME_NAME, mountPath: p.mountPath}],
+  }
+  return {
+    metadata: {labels: labelsFor(p.name, 'notebook')},
+    spec: {
+      serviceAccountName: p.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: {supplementalGroups: [SUPPLEMENTAL_GROUP_USERS]},
+      containers: [container],
+      volumes: [{name: DATA_VOLUME_NAME, persistentVolumeClaim: {claimName: dataClaimName(p.name)}}],
+    },
+  }
+}
+
+/** The trigger annotation value `oc new-app` writes, for one image stream tag. */
+export function imageTriggerAnnotation(imageStreamTag: string): string {
+  return JSON.stringify([
+    {from: {kind: 'ImageStreamTag', name: imageStreamTag}, fieldPath: TRIGGER_FIELD_PATH},
+  ])
+}
+
+/**
+ * Deployment NAME: one replica, Recreate (an RWO volume cannot attach to the old and the new pod
+ * at once — RollingUpdate deadlocks on Multi-Attach), image `STREAM:TAG` resolved through the
+ * stream's `lookupPolicy.local`, and the trigger annotation that rolls out each new build.
+ */
+export function renderDeployment(p: NotebookParams): KObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: objectMeta(p.name, labelsFor(p.name, 'notebook'), {
+      namespace: p.namespace,
+      annotations: {'image.openshift.io/triggers': imageTriggerAnnotation(p.image)},
+    }),
+    spec: {
+      replicas: 1,
+      selector: {matchLabels: selectorFor(p.name)},
+      strategy: {type: 'Recreate'},
+      template: renderPodTemplate(p),
+    },
+  }
+}

@@ -1,0 +1,87 @@
+import {labelsFor, objectMeta, type Component} from './labels.js'
+import type {KObject} from './types.js'
+
+const API = 'image.openshift.io/v1'
+
+/**
+ * The image stream that imports the base image (what `oc new-build` creates for the Dockerfile's
+ * FROM). Not scheduled for re-import: a new base image arrives when someone asks for it, not in the
+ * middle of the night; `referencePolicy: Source` keeps pulls going to the original registry.
+ */
+export function renderBaseImageStream(p: {
+  instance: string
+  namespace?: string
+  stream: string
+  tag: string
+  image: string
+}): KObject {
+  return {
+    apiVersion: API,
+    kind: 'ImageStream',
+    metadata: objectMeta(p.stream, labelsFor(p.instance, 'builder'), {namespace: p.namespace}),
+    spec: {
+      lookupPolicy: {local: false},
+      tags: [
+        {
+          name: p.tag,
+          annotations: {'openshift.io/imported-from': p.image},
+          from: {kind: 'DockerImage', name: p.image},
+          importPolicy: {scheduled: false},
+          referencePolicy: {type: 'Source'},
+        },
+      ],
+    },
+  }
+}
+
+/** The builder's console presentation (FACTS.md §Builder image stream annotations). */
+export const BUILDER_DISPLAY_NAME = 'Jupyter Notebook (assigned UID)'
+export const BUILDER_DESCRIPTION =
+  'Build and run a Jupyter notebook image from a Git repository of notebooks and a requirements.txt. ' +
+  "Runs under the project's assigned user ID: no anyuid needed."
+export const BUILDER_SAMPLE_REPO = 'https://github.com/jakevdp/PythonDataScienceHandbook'
+
+/**
+ * The output image stream of the builder build, annotated as an S2I builder so the console lists
+ * it ("tags" must contain `builder`). `lookupPolicy.local` lets a Deployment name `NAME:TAG`
+ * directly. The tag has no `from`: the BuildConfig pushes to it.
+ */
+export function renderBuilderImageStream(p: {name: string; namespace?: string; tag?: string}): KObject {
+  const tag = p.tag ?? 'latest'
+  return {
+    apiVersion: API,
+    kind: 'ImageStream',
+    metadata: objectMeta(p.name, labelsFor(p.name, 'builder'), {
+      namespace: p.namespace,
+      annotations: {'openshift.io/display-name': BUILDER_DISPLAY_NAME},
+    }),
+    spec: {
+      lookupPolicy: {local: true},
+      tags: [
+        {
+          name: tag,
+          annotations: {
+            'openshift.io/display-name': `${BUILDER_DISPLAY_NAME} ${tag}`,
+            description: BUILDER_DESCRIPTION,
+            iconClass: 'icon-python',
+            tags: 'builder,python,jupyter',
+            supports: 'python:3,jupyter',
+            sampleRepo: BUILDER_SAMPLE_REPO,
+            version: tag,
+          },
+          referencePolicy: {type: 'Source'},
+        },
+      ],
+    },
+  }
+}
+
+/** A plain output image stream (a `--from-source` notebook image), resolvable by Deployments. */
+export function renderImageStream(p: {name: string; namespace?: string; component: Component}): KObject {
+  return {
+    apiVersion: API,
+    kind: 'ImageStream',
+    metadata: objectMeta(p.name, labelsFor(p.name, p.component), {namespace: p.namespace}),
+    spec: {lookupPolicy: {local: true}},
+  }
+}

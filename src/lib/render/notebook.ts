@@ -1,0 +1,58 @@
+import {renderBuildObjects} from './build.js'
+import {renderDeployment} from './deployment.js'
+import {renderDeploymentConfig} from './deploymentconfig.js'
+import type {BuildParams, NotebookParams} from './params.js'
+import {renderDataClaim} from './pvc.js'
+import {renderRoute} from './route.js'
+import {renderPasswordSecret} from './secret.js'
+import {renderService} from './service.js'
+import type {KObject} from './types.js'
+
+export interface NotebookObjects {
+  secret: KObject
+  claim: KObject
+  service: KObject
+  route: KObject
+  workload: KObject
+}
+
+/**
+ * The objects of one notebook. The password is an input, not generated here: the caller decides
+ * between an existing Secret (never rotated by a re-run), stdin, and a fresh random one.
+ */
+export function renderNotebook(
+  p: NotebookParams,
+  password: string,
+  opts: {secretEncoding?: 'data' | 'stringData'} = {},
+): NotebookObjects {
+  return {
+    secret: renderPasswordSecret({
+      name: p.name,
+      namespace: p.namespace,
+      password,
+      encoding: opts.secretEncoding,
+    }),
+    claim: renderDataClaim(p),
+    service: renderService(p),
+    route: renderRoute(p),
+    workload: p.workload === 'DeploymentConfig' ? renderDeploymentConfig(p) : renderDeployment(p),
+  }
+}
+
+/** In apply order: Secret and PVC before the workload that mounts them, Service before its Route. */
+export function renderNotebookObjects(
+  p: NotebookParams,
+  password: string,
+  opts: {secretEncoding?: 'data' | 'stringData'} = {},
+): KObject[] {
+  const o = renderNotebook(p, password, opts)
+  return [o.secret, o.claim, o.service, o.route, o.workload]
+}
+
+/** `deploy --dry-run=client`: the builder set first when `--build` asks for it, then the notebook. */
+export function renderDeployObjects(p: NotebookParams & {build?: BuildParams}, password: string): KObject[] {
+  return [
+    ...(p.build === undefined ? [] : renderBuildObjects(p.build)),
+    ...renderNotebookObjects(p, password),
+  ]
+}

@@ -1,0 +1,132 @@
+import {toJson, toYaml} from '../render/serialize.js'
+import {colors, type Colors} from './color.js'
+import {errorJson, type ErrorReport} from './errors.js'
+
+export type OutputFormat = 'text' | 'json' | 'yaml'
+
+export interface Stream {
+  write(chunk: string): boolean
+  isTTY?: boolean
+}
+
+export interface UiOptions {
+  format: OutputFormat
+  quiet: boolean
+  /** colour on stderr (progress, errors) */
+  color: boolean
+  verbose: boolean
+  stdout?: Stream
+  stderr?: Stream
+}
+
+/**
+ * Everything the CLI prints goes through here (SPEC.md §Global flags):
+ * - stdout carries the result: text for people, or JSON/YAML and nothing else with -o json|yaml;
+ * - stderr carries progress and warnings — spinners only on a terminal, plain step lines
+ *   otherwise, nothing at all in json/yaml mode or with -q;
+ * - errors go to stderr as one line plus `Try:`; with -o json|yaml also as `{"error": ...}` on stdout.
+ */
+export class Ui {
+  readonly format: OutputFormat
+  readonly quiet: boolean
+  readonly verbose: boolean
+  readonly c: Colors
+  readonly stdout: Stream
+  readonly stderr: Stream
+
+  constructor(opts: UiOptions) {
+    this.format = opts.format
+    this.quiet = opts.quiet
+    this.verbose = opts.verbose
+    this.stdout = opts.stdout ?? process.stdout
+    this.stderr = opts.stderr ?? process.stderr
+    this.c = colors(opts.color)
+  }
+
+  get machine(): boolean {
+    return this.format !== 'text'
+  }
+
+  /** Progress on stderr is shown: text mode and not quiet. */
+  get showProgress(): boolean {
+    return !this.machine && !this.quiet
+  }
+
+  /** Prints the command's result: serialised in json/yaml mode, `text()` otherwise. */
+  result(value: unknown, text: () => string): void {
+    if (this.format === 'json') this.stdout.write(toJson(value))
+    else if (this.format === 'yaml') this.stdout.write(toYaml(value))
+    else this.print(text())
+  }
+
+  /** Text on stdout (text mode only). */
+  print(text: string): void {
+    if (this.machine) return
+    this.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  /** A status line on stderr, hidden in json/yaml mode and with -q. */
+  info(line: string): void {
+    if (this.showProgress) this.stderr.write(`${line}\n`)
+  }
+
+  /** A warning on stderr: shown even in json/yaml mode (stdout stays clean), hidden only by -q. */
+  warn(line: string): void {
+    if (!this.quiet) this.stderr.write(`${this.c.yellow('!')} ${line}\n`)
+  }
+
+  /** Debug detail for --verbose, on stderr. Never pass secrets. */
+  debug(line: string): void {
+    if (this.verbose) this.stderr.write(`${this.c.dim(line)}\n`)
+  }
+
+  /** Prints an error: always the line on stderr; a JSON/YAML error object on stdout in machine mode. */
+  error(r: ErrorReport): void {
+    const lines = [`${this.c.red('Error:')} ${r.message}`]
+    for (const d of r.details ?? []) lines.push(`  ${d}`)
+    if (r.hint !== undefined) lines.push(`Try: ${r.hint}`)
+    if (r.stack !== undefined) lines.push(this.c.dim(r.stack))
+    this.stderr.write(`${lines.join('\n')}\n`)
+    if (this.format === 'json') this.stdout.write(toJson(errorJson(r)))
+    else if (this.format === 'yaml') this.stdout.write(toYaml(errorJson(r)))
+  }
+
+  /**
+   * Runs one step with progress: a spinner on a terminal, else a plain line when it ends —
+   * `✔ Created Route/notebook (0.3s)`. The step's own text can be updated while it runs.
+   */
+  async step<T>(
+    title: string,
+    fn: (update: (text: string) => void) => Promise<T>,
+    done?: (value: T) => string,
+  ): Promise<T> {
+    const started = Date.now()
+    const elapsed = () => `(${((Date.now() - started) / 1000).toFixed(1)}s)`
+    const spinner = this.showProgress && this.stderr.isTTY ? await this.spinner(title) : undefined
+    try {
+      const value = await fn(text => {
+        if (spinner) spinner.text = text
+      })
+      const line = `${this.c.green('✔')} ${done ? done(value) : title} ${this.c.dim(elapsed())}`
+      if (spinner) spinner.stopAndPersist({symbol: '', text: line.trimStart()})
+      else this.info(line)
+      return value
+    } catch (error) {
+      const line = `${this.c.red('✖')} ${title} ${this.c.dim(elapsed())}`
+      if (spinner) spinner.stopAndPersist({symbol: '', text: line})
+      else this.info(line)
+      throw error
+    }
+  }
+
+  private async spinner(text: string): Promise<import('ora').Ora> {
+    // ora is imported only when a spinner is shown, to keep start-up light.
+    const {default: ora} = await import('ora')
+    return ora({
+      text,
+      stream: this.stderr as NodeJS.WritableStream,
+      color: 'cyan',
+      isEnabled: this.c.enabled || undefined,
+    }).start()
+  }
+}

@@ -1,0 +1,116 @@
+import {UsageError} from '../errors.js'
+import type {AccessMode, InsecurePolicy, NotebookParams} from '../render/params.js'
+import {defaultBuildFor, type BuildOptions} from './build-options.js'
+import {parseChoice} from './choice.js'
+import {
+  DEFAULT_ACCESS_MODE,
+  DEFAULT_IMAGE,
+  DEFAULT_INSECURE_POLICY,
+  DEFAULT_MEMORY,
+  DEFAULT_MOUNT_PATH,
+  DEFAULT_NOTEBOOK_NAME,
+  DEFAULT_SERVICE_ACCOUNT,
+  DEFAULT_VOLUME_SIZE,
+} from './defaults.js'
+import {parseEnvPairs} from './env.js'
+import {formatStreamTag, parseImageStreamTag} from './image.js'
+import {parseHostname, parseInstanceName, parseName} from './name.js'
+import {parseMountPath} from './path.js'
+import {parseCpu, parseSize, type Quantity} from './quantity.js'
+
+/** `deploy` flags as oclif parses them (kebab-case keys), before validation. */
+export interface DeployFlags {
+  image?: string
+  'volume-size'?: string
+  'access-mode'?: string
+  'storage-class'?: string
+  'mount-path'?: string
+  env?: string[]
+  memory?: string
+  cpu?: string
+  hostname?: string
+  'insecure-policy'?: string
+  'service-account'?: string
+  'deployment-config'?: boolean
+  'keep-anyuid'?: boolean
+  build?: boolean
+  'password-from-stdin'?: boolean
+  'rotate-password'?: boolean
+}
+
+/**
+ * Where the password comes from: `keep` an existing Secret (a new random one when absent — a
+ * re-run never rotates), `stdin` (`--password-from-stdin`), or `rotate` to a new random one.
+ */
+export type PasswordSource = 'keep' | 'stdin' | 'rotate'
+
+/** Validated `deploy` input: what to render plus how to run the deploy. */
+export interface DeployOptions extends NotebookParams {
+  /** --volume-size as a value, to compare with an existing claim (never shrink) */
+  volumeQuantity: Quantity
+  password: PasswordSource
+  /** leave anyuid grants alone */
+  keepAnyuid: boolean
+  /** `--build`: run this build first */
+  build?: BuildOptions
+}
+
+export const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany']
+export const INSECURE_POLICIES: readonly InsecurePolicy[] = ['Redirect', 'Allow', 'None']
+
+/**
+ * Validates everything `deploy` was given, before any request. Throws UsageError (exit 2) with
+ * one line naming the flag and the rule.
+ */
+export function parseDeployOptions(
+  args: {name?: string},
+  flags: DeployFlags,
+  namespace?: string,
+): DeployOptions {
+  if (flags['password-from-stdin'] && flags['rotate-password']) {
+    throw new UsageError(
+      '--password-from-stdin and --rotate-password cannot be combined: both set a new password',
+    )
+  }
+  const name = parseInstanceName(args.name ?? DEFAULT_NOTEBOOK_NAME)
+  const image = formatStreamTag(parseImageStreamTag(flags.image ?? DEFAULT_IMAGE, '--image'))
+  const volumeQuantity = parseSize(flags['volume-size'] ?? DEFAULT_VOLUME_SIZE, '--volume-size')
+  const accessMode = parseChoice(flags['access-mode'] ?? DEFAULT_ACCESS_MODE, '--access-mode', ACCESS_MODES, {
+    RWO: 'ReadWriteOnce',
+    RWOP: 'ReadWriteOncePod',
+    RWX: 'ReadWriteMany',
+  })
+  const opts: DeployOptions = {
+    name,
+    ...(namespace === undefined ? {} : {namespace}),
+    image,
+    volumeSize: volumeQuantity.text,
+    volumeQuantity,
+    accessMode,
+    mountPath: parseMountPath(flags['mount-path'] ?? DEFAULT_MOUNT_PATH),
+    env: parseEnvPairs(flags.env ?? []),
+    memory: parseSize(flags.memory ?? DEFAULT_MEMORY, '--memory').text,
+    insecurePolicy: parseChoice(
+      flags['insecure-policy'] ?? DEFAULT_INSECURE_POLICY,
+      '--insecure-policy',
+      INSECURE_POLICIES,
+    ),
+    serviceAccount: parseName(flags['service-account'] ?? DEFAULT_SERVICE_ACCOUNT, {
+      label: '--service-account',
+      rule: 'dns1123-subdomain',
+    }),
+    workload: flags['deployment-config'] ? 'DeploymentConfig' : 'Deployment',
+    password: flags['password-from-stdin'] ? 'stdin' : flags['rotate-password'] ? 'rotate' : 'keep',
+    keepAnyuid: flags['keep-anyuid'] ?? false,
+  }
+  if (flags['storage-class'] !== undefined) {
+    opts.storageClass = parseName(flags['storage-class'], {
+      label: '--storage-class',
+      rule: 'dns1123-subdomain',
+    })
+  }
+  if (flags.cpu !== undefined) opts.cpu = parseCpu(flags.cpu, '--cpu').text
+  if (flags.hostname !== undefined) opts.hostname = parseHostname(flags.hostname)
+  if (flags.build) opts.build = defaultBuildFor(image, namespace)
+  return opts
+}
