@@ -7,6 +7,7 @@
  * `--help` fast. Runs after tsc (it loads dist/commands); the file is gitignored.
  */
 import {Plugin} from '@oclif/core'
+import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -27,3 +28,21 @@ if (ids.length === 0) {
 }
 writeFileSync(join(root, 'oclif.manifest.json'), `${JSON.stringify(plugin.manifest, null, 2)}\n`)
 console.log(`oclif.manifest.json: ${ids.length} commands (${ids.sort().join(', ')})`)
+
+// Pre-render help for bin/run.js's fast path: the root help and each command's, exactly as oclif
+// prints them to a pipe (80 columns, no colour).
+const help = {}
+for (const key of ['', ...ids]) {
+  const args = key === '' ? ['--help'] : [key, '--help']
+  const env = {...process.env, OC_JUPYTER_NO_FAST_PATH: '1', NO_COLOR: '1'}
+  delete env.OCLIF_COLUMNS
+  delete env.FORCE_COLOR
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {env, encoding: 'utf8'})
+  if (r.status !== 0) {
+    console.error(`oclif-manifest: ${args.join(' ')} failed:\n${r.stderr}`)
+    process.exit(1)
+  }
+  help[key] = r.stdout
+}
+writeFileSync(join(root, 'dist', 'help-cache.json'), `${JSON.stringify(help)}\n`)
+console.log(`dist/help-cache.json: help for ${Object.keys(help).length} entries`)
