@@ -7,6 +7,7 @@
  * secrets (the bearer token, Secret values it sent) plus token-shaped patterns.
  */
 import {CliError, ExitCode} from '../errors.js'
+import {formatDuration} from './format.js'
 import {parseApiPath, qualifiedResource} from './kinds.js'
 import type {KubeObject, KubeStatus} from './types.js'
 
@@ -371,9 +372,8 @@ function describeNetworkError(init: NetworkErrorInit): {message: string; hint?: 
     case 'EPIPE':
       return {message: `the connection to ${server} was reset (${init.method} ${init.path.split('?')[0]})`}
     case REQUEST_TIMEOUT_CODE: {
-      const secs = Math.round((init.timeoutMs ?? 0) / 1000)
       return {
-        message: `no answer from ${server} within ${secs}s (${init.method} ${init.path.split('?')[0]})`,
+        message: `no answer from ${server} within ${formatDuration(init.timeoutMs ?? 0)} (${init.method} ${init.path.split('?')[0]})`,
         hint: 're-run with a longer --request-timeout (0 = no limit)',
       }
     }

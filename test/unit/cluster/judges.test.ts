@@ -7,6 +7,7 @@ import {
   podProblem,
   routeAdmitted,
 } from '../../../src/lib/cluster/judges.js'
+import type {KubeObject} from '../../../src/lib/cluster/types.js'
 
 function deployment(o: {
   generation?: number
@@ -14,7 +15,7 @@ function deployment(o: {
   replicas?: number
   status?: Record<string, unknown>
   revision?: string
-}) {
+}): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -114,7 +115,7 @@ function dc(o: {
   replicas?: number
   triggers?: unknown[]
   status?: Record<string, unknown>
-}) {
+}): KubeObject {
   return {
     kind: 'DeploymentConfig',
     metadata: {name: 'notebook', generation: o.generation ?? 2},
