@@ -44,25 +44,27 @@ export interface ApplyOptions {
  * Applies independent objects concurrently (at most `concurrency` in flight). When one fails, no new
  * object is started, those in flight finish, and the first error is thrown; re-running completes.
  */
-export async function applyObjects(
+// Generic over the object type so literals with extra fields (spec, data) pass without excess-property
+// errors, while class instances (client-node models) and render's interfaces are accepted too.
+export async function applyObjects<T extends KubeObjectLike>(
   client: KubeClient,
-  objects: readonly KubeObjectLike[],
+  objects: readonly T[],
   opts: ApplyOptions = {},
 ): Promise<ApplyResult[]> {
   return mapLimit(objects, opts.concurrency ?? 4, obj => applyObject(client, obj, opts))
 }
 
 /** GET, then server-side apply. See the module comment for how the action is decided. */
-export async function applyObject(
+export async function applyObject<T extends KubeObjectLike>(
   client: KubeClient,
-  obj: KubeObjectLike,
+  obj: T,
   opts: Omit<ApplyOptions, 'concurrency'> = {},
 ): Promise<ApplyResult> {
   const started = Date.now()
   const loc = locate(obj, opts.namespace ?? client.namespace)
   const dryRun = opts.dryRun ?? false
   const body = applyBody(obj, loc.info, loc.namespace)
-  client.addSecrets(...secretValues(obj as KubeObject))
+  client.addSecrets(...secretValues(obj))
   const before = await client.getIfExists<KubeObject>(loc.path, undefined, {signal: opts.signal})
   const res = await client.apply<KubeObject>(loc.path, body, {
     dryRun,
@@ -92,15 +94,15 @@ export async function applyObject(
  * POST unless it exists (the notebook password Secret: generated once, never rotated by a re-run).
  * 409 AlreadyExists → unchanged, without reading the object (a Secret we need not see).
  */
-export async function createIfAbsent(
+export async function createIfAbsent<T extends KubeObjectLike>(
   client: KubeClient,
-  obj: KubeObjectLike,
+  obj: T,
   opts: Pick<ApplyOptions, 'dryRun' | 'namespace' | 'onResult' | 'signal'> = {},
 ): Promise<ApplyResult> {
   const started = Date.now()
   const loc = locate(obj, opts.namespace ?? client.namespace)
   const dryRun = opts.dryRun ?? false
-  client.addSecrets(...secretValues(obj as KubeObject))
+  client.addSecrets(...secretValues(obj))
   let result: ApplyResult
   try {
     const res = await client.create<KubeObject>(loc.collectionPath, applyBody(obj, loc.info, loc.namespace), {

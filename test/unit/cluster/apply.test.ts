@@ -59,7 +59,7 @@ describe('applyObjects', () => {
 
   it('sends GET then one SSA PATCH per object, with namespace filled in and server fields stripped', async () => {
     await applyObjects(client(), [
-      {...cm('a'), metadata: {name: 'a', resourceVersion: '3', managedFields: []}} as never,
+      {...cm('a'), metadata: {name: 'a', resourceVersion: '3', managedFields: []}},
     ])
     expect(srv.requests.map(r => `${r.method} ${r.path}`)).toEqual([
       'GET /api/v1/namespaces/proj/configmaps/a',
