@@ -1,0 +1,88 @@
+/**
+ * Records every request the fake server receives, for assertions such as "deploy made no more
+ * than one write per object" or "no request was sent before validation failed".
+ */
+
+export interface RecordedRequest {
+  seq: number
+  time: number
+  method: string
+  path: string
+  query: Record<string, string | string[]>
+  contentType?: string
+  accept?: string
+  userAgent?: string
+  /** parsed JSON (or YAML for apply patches) when it parses, else the raw text */
+  body?: unknown
+  /** authenticated user name, when authentication succeeded */
+  user?: string
+  /** HTTP status; 0 for a connection reset; 101 for an upgraded (exec) request */
+  status: number
+  watch: boolean
+  /** the injected fault that answered this request, if any */
+  fault?: string
+}
+
+export interface RequestFilter {
+  method?: string | string[]
+  path?: string | RegExp
+  user?: string
+  status?: number
+  watch?: boolean
+  /** only requests with seq > since (see mark()) */
+  since?: number
+  /** predicate on the whole entry */
+  where?: (r: RecordedRequest) => boolean
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+export class Recorder {
+  private readonly log: RecordedRequest[] = []
+  private seq = 0
+  /** bounded so a long sandbox session does not grow without limit */
+  limit = 50_000
+
+  start(entry: Omit<RecordedRequest, 'seq' | 'time' | 'status'>): RecordedRequest {
+    const r: RecordedRequest = {seq: ++this.seq, time: Date.now(), status: 0, ...entry}
+    this.log.push(r)
+    if (this.log.length > this.limit) this.log.shift()
+    return r
+  }
+
+  entries(): RecordedRequest[] {
+    return [...this.log]
+  }
+
+  /** A sequence number to pass as `since` to look only at later requests. */
+  mark(): number {
+    return this.seq
+  }
+
+  filter(f: RequestFilter = {}): RecordedRequest[] {
+    const methods = f.method && (Array.isArray(f.method) ? f.method : [f.method]).map(m => m.toUpperCase())
+    return this.log.filter(
+      r =>
+        (!methods || methods.includes(r.method)) &&
+        (f.path === undefined || (typeof f.path === 'string' ? r.path === f.path : f.path.test(r.path))) &&
+        (f.user === undefined || r.user === f.user) &&
+        (f.status === undefined || r.status === f.status) &&
+        (f.watch === undefined || r.watch === f.watch) &&
+        (f.since === undefined || r.seq > f.since) &&
+        (!f.where || f.where(r)),
+    )
+  }
+
+  count(f: RequestFilter = {}): number {
+    return this.filter(f).length
+  }
+
+  /** POST/PUT/PATCH/DELETE requests (optionally filtered further). */
+  writes(f: RequestFilter = {}): RecordedRequest[] {
+    return this.filter(f).filter(r => WRITES.has(r.method))
+  }
+
+  clear(): void {
+    this.log.length = 0
+  }
+}
