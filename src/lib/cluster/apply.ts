@@ -4,8 +4,9 @@
  *
  * How the action is known: a GET before the PATCH gives "existed?" and the resourceVersion. A real
  * apply that changed nothing leaves the resourceVersion as it was (the API server skips no-op
- * writes), so equal RVs mean unchanged. A dry-run apply never bumps the RV, so there the answer comes
- * from comparing the would-be object with the current one, ignoring server-owned metadata.
+ * writes), so equal RVs mean unchanged. Otherwise (and always for dry run, which never bumps the RV)
+ * the returned object is compared with the one read, ignoring server-owned metadata (RV,
+ * generation, managedFields): equal means unchanged.
  */
 import type {KubeClient, WriteOptions} from './client.js'
 import {isAlreadyExists, isApiError, isNotFound, secretValues} from './errors.js'
@@ -74,9 +75,11 @@ export async function applyObject<T extends KubeObjectLike>(
   const after = res.body
   let action: ApplyAction
   if (!before || res.status === 201) action = 'created'
-  else if (dryRun) action = sameObject(before, after) ? 'unchanged' : 'configured'
-  else
-    action = before.metadata?.resourceVersion === after.metadata?.resourceVersion ? 'unchanged' : 'configured'
+  else if (!dryRun && before.metadata?.resourceVersion === after.metadata?.resourceVersion)
+    action = 'unchanged'
+  // Dry run never bumps the RV; and a server that bumps it on a no-op write (or only re-stamps
+  // managedFields) has not changed anything a user would call configured either.
+  else action = sameObject(before, after) ? 'unchanged' : 'configured'
   const result: ApplyResult = {
     kind: loc.info.kind,
     name: loc.name,

@@ -291,7 +291,13 @@ function describeForbidden(init: ApiErrorInit, status: KubeStatus | undefined, s
     message: `forbidden: ${who} cannot ${verb} ${resourceText} ${scope}`,
     exitCode: ExitCode.Forbidden,
     hint: `oc auth can-i ${verb} ${resourceText}${namespace ? ` -n ${namespace}` : ''}`,
-    details: serverMessage ? [serverMessage] : undefined,
+    details: [
+      ...(serverMessage ? [serverMessage] : []),
+      // OpenShift hides projects a user cannot see: a project that does not exist also answers 403.
+      ...(namespace
+        ? [`if project ${namespace} does not exist, OpenShift answers "forbidden" too: oc get projects`]
+        : []),
+    ],
   }
 }
 

@@ -57,6 +57,14 @@ describe('applyObjects', () => {
     expect(changed.map(r => r.action)).toEqual(['configured', 'unchanged'])
   })
 
+  it('a no-op apply is unchanged even if the server bumps the resourceVersion', async () => {
+    store.bumpOnNoop = true
+    const c = client()
+    await applyObjects(c, [cm('a')])
+    expect((await applyObjects(c, [cm('a')]))[0].action).toBe('unchanged')
+    expect((await applyObjects(c, [cm('a', {a: '2'})]))[0].action).toBe('configured')
+  })
+
   it('sends GET then one SSA PATCH per object, with namespace filled in and server fields stripped', async () => {
     await applyObjects(client(), [
       {...cm('a'), metadata: {name: 'a', resourceVersion: '3', managedFields: []}},

@@ -18,6 +18,8 @@ export class MiniStore {
     message: string
   }> = []
   delayMs = 0
+  /** Mimic a server that bumps the resourceVersion even when an apply changes nothing. */
+  bumpOnNoop = false
   inFlight = 0
   maxInFlight = 0
 
@@ -58,7 +60,7 @@ export class MiniStore {
         const base = existing ?? {metadata: {}}
         const merged = deepMerge(structuredClone(base), patch)
         const changed = !existing || JSON.stringify(strip(merged)) !== JSON.stringify(strip(base))
-        if (changed && !dryRun) merged.metadata.resourceVersion = String(++this.rv)
+        if ((changed || this.bumpOnNoop) && !dryRun) merged.metadata.resourceVersion = String(++this.rv)
         if (!dryRun) this.objects.set(path, merged)
         json(res, existing ? 200 : 201, merged)
         return
