@@ -36,5 +36,8 @@ if (!process.env.OC_JUPYTER_NO_FAST_PATH) {
   }
 }
 
-const {execute} = await import('@oclif/core')
+const {execute, settings} = await import('@oclif/core')
+// This entry always runs the compiled dist/: without this, NODE_ENV=development|test (a developer's
+// shell, vitest) makes oclif look for TypeScript sources and print a warning on every run.
+settings.enableAutoTranspile = false
 await execute({dir: import.meta.url})

@@ -139,11 +139,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public override async init(): Promise<void> {
     await super.init()
     const ctor = this.ctor as typeof BaseCommand & T
+    // oclif reads a missing positional argument from piped stdin by default: `echo PASSWORD | oc
+    // jupyter deploy --password-from-stdin` would make the password the NAME (and print it in an
+    // error). Arguments never come from stdin here.
+    const noStdinArgs = Object.fromEntries(
+      Object.entries(ctor.args ?? {}).map(([k, a]) => [k, {...a, ignoreStdin: true}]),
+    )
     const {args, flags} = await this.parse(
       {
         flags: ctor.flags,
         baseFlags: ctor.baseFlags,
-        args: ctor.args,
+        args: noStdinArgs,
         strict: ctor.strict,
         enableJsonFlag: false,
       },
@@ -208,6 +214,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * Not rethrown: oclif would print it again and exit 1.
    */
   public override async catch(err: Error & {code?: string; oclif?: {exit?: number}}): Promise<void> {
+    // A failed parse is handled here: keep oclif from warning "did not parse its arguments".
+    this.parsed = true
     if (err.code === 'EEXIT') {
       process.exitCode = err.oclif?.exit ?? 0
       return
