@@ -40,7 +40,10 @@ function subresourceInfo(rt: ResourceType, sub: string): SubresourceInfo {
     case 'scale':
       return {kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update']}
     case 'log':
-      return {kind: rt.kind === 'Build' ? 'BuildLog' : rt.kind === 'DeploymentConfig' ? 'DeploymentLog' : 'Pod', verbs: ['get']}
+      return {
+        kind: rt.kind === 'Build' ? 'BuildLog' : rt.kind === 'DeploymentConfig' ? 'DeploymentLog' : 'Pod',
+        verbs: ['get'],
+      }
     case 'exec':
       return {kind: 'PodExecOptions', verbs: ['create', 'get']}
     case 'instantiate':
@@ -120,7 +123,11 @@ function discoveryResource(rt: ResourceType): Record<string, unknown> {
             const info = subresourceInfo(rt, sub)
             return {
               subresource: sub,
-              responseKind: {group: info.group ?? rt.group, version: info.version ?? rt.version, kind: info.kind},
+              responseKind: {
+                group: info.group ?? rt.group,
+                version: info.version ?? rt.version,
+                kind: info.kind,
+              },
               verbs: info.verbs,
             }
           }),

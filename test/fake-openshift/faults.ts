@@ -114,13 +114,24 @@ export class Faults {
     method: string | string[] | undefined,
     path: string | RegExp,
     status: number,
-    opts: {retryAfterSeconds?: number; times?: number; skip?: number; probability?: number; message?: string} = {},
+    opts: {
+      retryAfterSeconds?: number
+      times?: number
+      skip?: number
+      probability?: number
+      message?: string
+    } = {},
   ): FaultHandle {
     const {retryAfterSeconds, message, ...count} = opts
     return this.add({method, path, action: {type: 'status', status, retryAfterSeconds, message}, ...count})
   }
 
-  delay(method: string | string[] | undefined, path: string | RegExp, ms: number, times?: number): FaultHandle {
+  delay(
+    method: string | string[] | undefined,
+    path: string | RegExp,
+    ms: number,
+    times?: number,
+  ): FaultHandle {
     return this.add({method, path, action: {type: 'delay', ms}, times})
   }
 

@@ -101,7 +101,13 @@ async function loadPatchEngine(): Promise<PatchEngine> {
   const path = './patch/index.js'
   try {
     const m = (await import(path)) as PatchModule
-    if (m.applyJsonPatch && m.applyMergePatch && m.applyStrategicMergePatch && m.serverSideApply && m.recordUpdate)
+    if (
+      m.applyJsonPatch &&
+      m.applyMergePatch &&
+      m.applyStrategicMergePatch &&
+      m.serverSideApply &&
+      m.recordUpdate
+    )
       return m as PatchEngine
     console.warn('fake-openshift: patch/index.js lacks some functions; using the minimal patch engine')
   } catch (e) {
@@ -130,7 +136,8 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
   const minor = opts.kubernetesMinor ?? scenario?.kubernetesMinor ?? 31
   const patch = opts.patch ?? (await loadPatchEngine())
   const store = new MemoryStore({recordManagedFields: patch.recordUpdate})
-  const sims = opts.sims ?? (await loadSimulators({...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})}))
+  const sims =
+    opts.sims ?? (await loadSimulators({...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})}))
   const auth = new Authenticator()
   const faults = new Faults()
   const recorder = new Recorder()
@@ -218,7 +225,17 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
     const s = typeof file === 'string' ? readScenario(file) : file
     const ns = s.namespace ?? namespace
     const nsRt = store.resourceType('v1', 'namespaces')!
-    if (!store.getRaw(nsRt, undefined, ns)) seed(defaultProject(ns, undefined, username).slice(0, 1)), populateProject(store, ns, username)
+    if (!store.getRaw(nsRt, undefined, ns)) {
+      // a further project: the simulators' admission assigns its UID block, as for `oc new-project`
+      seed([
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {name: ns, annotations: {'openshift.io/requester': username}},
+        },
+      ])
+      populateProject(store, ns, username)
+    }
     for (const u of s.users ?? []) auth.addUser(u.name, u.groups ?? [], u.token)
     const withNs = (s.objects ?? []).map(o => {
       const c = structuredClone(o)
@@ -230,13 +247,20 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
     const podsRt = store.resourceType('v1', 'pods')!
     for (const p of s.pods ?? []) {
       const pod = store.get(podsRt, p.namespace ?? ns, p.name)
-      if (!pod) throw new Error(`fake-openshift: scenario pods: pod ${p.namespace ?? ns}/${p.name} does not exist`)
+      if (!pod)
+        throw new Error(`fake-openshift: scenario pods: pod ${p.namespace ?? ns}/${p.name} does not exist`)
       pod.status = p.status
       store.update(podsRt, pod, {subresource: 'status'} as never)
     }
     for (const l of s.logs ?? []) {
       const key = l.pod
-        ? scriptedLogKey('pod', l.namespace ?? ns, l.pod, l.container ?? firstContainer(store, l.namespace ?? ns, l.pod), !!l.previous)
+        ? scriptedLogKey(
+            'pod',
+            l.namespace ?? ns,
+            l.pod,
+            l.container ?? firstContainer(store, l.namespace ?? ns, l.pod),
+            !!l.previous,
+          )
         : scriptedLogKey('build', l.namespace ?? ns, l.build!)
       scriptedLogs.set(key, l.text)
     }

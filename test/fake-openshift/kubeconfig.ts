@@ -28,7 +28,10 @@ export function renderKubeconfig(o: KubeconfigOptions): string {
       kind: 'Config',
       preferences: {},
       clusters: [
-        {name: cluster, cluster: {server: o.server, 'certificate-authority-data': Buffer.from(o.caPem).toString('base64')}},
+        {
+          name: cluster,
+          cluster: {server: o.server, 'certificate-authority-data': Buffer.from(o.caPem).toString('base64')},
+        },
       ],
       users: [{name: user, user: {token: o.token}}],
       contexts: [{name: context, context: {cluster, user, ...(o.namespace ? {namespace: o.namespace} : {})}}],

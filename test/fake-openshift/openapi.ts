@@ -15,7 +15,8 @@ import type {ResourceType} from './types.js'
 export function schemaName(rt: ResourceType): string {
   const g = rt.group
   if (!g) return `io.k8s.api.core.${rt.version}.${rt.kind}`
-  if (g.endsWith('.openshift.io')) return `com.github.openshift.api.${g.split('.')[0]}.${rt.version}.${rt.kind}`
+  if (g.endsWith('.openshift.io'))
+    return `com.github.openshift.api.${g.split('.')[0]}.${rt.version}.${rt.kind}`
   const short = g.replace(/\.k8s\.io$/, '').replace(/\.authorization$/, '')
   return `io.k8s.api.${short}.${rt.version}.${rt.kind}`
 }
@@ -23,6 +24,15 @@ export function schemaName(rt: ResourceType): string {
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`
 }
+
+/** API groups whose types kubectl's scheme knows (k8s.io/client-go/kubernetes/scheme). */
+const KUBECTL_BUILTIN_GROUPS = new Set([
+  '',
+  'apps',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'authorization.k8s.io',
+])
 
 const QUERY = (name: string, type = 'string') => ({name, in: 'query', schema: {type}, uniqueItems: true})
 
@@ -34,25 +44,42 @@ function documentFor(reg: Registry, group: string, version: string, minor: numbe
       'x-kubernetes-preserve-unknown-fields': true,
     },
     'io.k8s.apimachinery.pkg.apis.meta.v1.Patch': {type: 'object'},
+    'io.k8s.apimachinery.pkg.runtime.Unknown': {type: 'object', 'x-kubernetes-preserve-unknown-fields': true},
   }
   for (const rt of reg.inGroupVersion(group, version)) {
     const gvk = {group: rt.group, version: rt.version, kind: rt.kind}
-    const ref = {$ref: `#/components/schemas/${schemaName(rt)}`}
-    schemas[schemaName(rt)] = {
-      type: 'object',
-      'x-kubernetes-preserve-unknown-fields': true,
-      properties: {
-        apiVersion: {type: 'string'},
-        kind: {type: 'string'},
-        metadata: {allOf: [{$ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'}], default: {}},
-      },
-      'x-kubernetes-group-version-kind': [gvk],
+    const builtin = KUBECTL_BUILTIN_GROUPS.has(rt.group)
+    const ref = {
+      $ref: `#/components/schemas/${builtin ? 'io.k8s.apimachinery.pkg.runtime.Unknown' : schemaName(rt)}`,
     }
+    // No schema for kinds compiled into kubectl: `kubectl apply` then computes its strategic merge
+    // patch from the built-in Go types (with the right merge keys). A permissive schema would make
+    // it try openapi first and warn "error calculating patch from openapi v3 spec: unable to find
+    // api field". The PATCH operation below is still enough for the fieldValidation probe.
+    if (!builtin)
+      schemas[schemaName(rt)] = {
+        type: 'object',
+        'x-kubernetes-preserve-unknown-fields': true,
+        properties: {
+          apiVersion: {type: 'string'},
+          kind: {type: 'string'},
+          metadata: {
+            allOf: [{$ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'}],
+            default: {},
+          },
+        },
+        'x-kubernetes-group-version-kind': [gvk],
+      }
     const base = `/${gvPath(group, version)}${rt.namespaced ? '/namespaces/{namespace}' : ''}/${rt.plural}`
     const ok = {'200': {description: 'OK', content: {'application/json': {schema: ref}}}}
     const ops: Record<string, unknown> = {}
     if (rt.verbs.includes('get'))
-      ops.get = {operationId: `read${rt.kind}`, responses: ok, 'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': gvk}
+      ops.get = {
+        operationId: `read${rt.kind}`,
+        responses: ok,
+        'x-kubernetes-action': 'get',
+        'x-kubernetes-group-version-kind': gvk,
+      }
     if (rt.verbs.includes('update'))
       ops.put = {
         operationId: `replace${rt.kind}`,
@@ -63,14 +90,31 @@ function documentFor(reg: Registry, group: string, version: string, minor: numbe
         'x-kubernetes-group-version-kind': gvk,
       }
     if (rt.verbs.includes('patch')) {
-      const patchTypes = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json']
-      if (rt.strategicMerge) patchTypes.push('application/strategic-merge-patch+json')
+      const patchTypes = [
+        'application/apply-patch+yaml',
+        'application/json-patch+json',
+        'application/merge-patch+json',
+      ]
+      // kubectl apply tries a strategic merge patch computed from openapi for every kind whose PATCH
+      // operation lists this media type; our schemas are permissive (no fields, no merge keys), so it
+      // is listed only for kubectl's built-in kinds, whose schema is omitted (see above) — kubectl then
+      // uses its compiled-in types. OpenShift kinds get a three-way JSON merge patch, as from kubectl
+      // against a real OpenShift. The server still accepts strategic merge wherever rt.strategicMerge.
+      if (rt.strategicMerge && builtin) patchTypes.push('application/strategic-merge-patch+json')
       ops.patch = {
         operationId: `patch${rt.kind}`,
-        parameters: [QUERY('dryRun'), QUERY('fieldManager'), QUERY('fieldValidation'), QUERY('force', 'boolean')],
+        parameters: [
+          QUERY('dryRun'),
+          QUERY('fieldManager'),
+          QUERY('fieldValidation'),
+          QUERY('force', 'boolean'),
+        ],
         requestBody: {
           content: Object.fromEntries(
-            patchTypes.map(t => [t, {schema: {$ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch'}}]),
+            patchTypes.map(t => [
+              t,
+              {schema: {$ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch'}},
+            ]),
           ),
           required: true,
         },

@@ -53,12 +53,19 @@ export function namespaceRt(store: MemoryStore): ResourceType {
 export function populateProject(store: MemoryStore, name: string, requester: string | undefined): void {
   const sa = store.resourceType('v1', 'serviceaccounts')!
   for (const n of ['default', 'builder', 'deployer'])
-    if (!store.getRaw(sa, name, n)) store.create(sa, {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: n, namespace: name}})
+    if (!store.getRaw(sa, name, n))
+      store.create(sa, {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: n, namespace: name}})
   const rb = store.resourceType('rbac.authorization.k8s.io/v1', 'rolebindings')!
   const bindings = [
-    roleBinding(name, 'system:image-pullers', 'system:image-puller', [{kind: 'Group', name: `system:serviceaccounts:${name}`}]),
-    roleBinding(name, 'system:image-builders', 'system:image-builder', [{kind: 'ServiceAccount', name: 'builder', namespace: name}]),
-    roleBinding(name, 'system:deployers', 'system:deployer', [{kind: 'ServiceAccount', name: 'deployer', namespace: name}]),
+    roleBinding(name, 'system:image-pullers', 'system:image-puller', [
+      {kind: 'Group', name: `system:serviceaccounts:${name}`},
+    ]),
+    roleBinding(name, 'system:image-builders', 'system:image-builder', [
+      {kind: 'ServiceAccount', name: 'builder', namespace: name},
+    ]),
+    roleBinding(name, 'system:deployers', 'system:deployer', [
+      {kind: 'ServiceAccount', name: 'deployer', namespace: name},
+    ]),
   ]
   if (requester) bindings.unshift(roleBinding(name, 'admin', 'admin', [{kind: 'User', name: requester}]))
   for (const b of bindings) if (!store.getRaw(rb, name, b.metadata.name!)) store.create(rb, b)
@@ -70,7 +77,8 @@ export function ensureServiceAccounts(store: MemoryStore, ns: string): void {
   const nsObj = store.getRaw(namespaceRt(store), undefined, ns)
   if (!nsObj || nsObj.metadata.deletionTimestamp) return
   for (const n of ['default', 'builder', 'deployer'])
-    if (!store.getRaw(sa, ns, n)) store.create(sa, {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: n, namespace: ns}})
+    if (!store.getRaw(sa, ns, n))
+      store.create(sa, {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: n, namespace: ns}})
 }
 
 /** POST projectrequests: `oc new-project NAME --display-name --description`. */
@@ -82,7 +90,11 @@ export function createProjectRequest(
 ): KObject {
   const name = body.metadata?.name
   if (!name)
-    throw new ApiError(422, 'Invalid', 'ProjectRequest.project.openshift.io "" is invalid: metadata.name: Required value: name or generateName is required')
+    throw new ApiError(
+      422,
+      'Invalid',
+      'ProjectRequest.project.openshift.io "" is invalid: metadata.name: Required value: name or generateName is required',
+    )
   const nsRt = namespaceRt(store)
   if (store.getRaw(nsRt, undefined, name))
     throw new ApiError(409, 'AlreadyExists', `project.project.openshift.io "${name}" already exists`, {
@@ -117,7 +129,11 @@ export function createProjectRequest(
 function splitTagName(name: string, rt: ResourceType): [string, string] {
   const i = name.lastIndexOf(':')
   if (i <= 0 || i === name.length - 1)
-    throw new ApiError(400, 'BadRequest', `"${name}" is an invalid ${rt.kind} name: must be of the form <stream_name>:<tag>`)
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `"${name}" is an invalid ${rt.kind} name: must be of the form <stream_name>:<tag>`,
+    )
   return [name.slice(0, i), name.slice(i + 1)]
 }
 
@@ -136,7 +152,10 @@ export function computeImageStreamTag(store: MemoryStore, is: KObject, tag: stri
   const stored = imagesRt && item.image ? store.getRaw(imagesRt, undefined, item.image) : undefined
   const image: Obj = stored
     ? structuredClone(stored)
-    : {metadata: {name: item.image ?? '', creationTimestamp: item.created}, dockerImageReference: item.dockerImageReference}
+    : {
+        metadata: {name: item.image ?? '', creationTimestamp: item.created},
+        dockerImageReference: item.dockerImageReference,
+      }
   delete image.kind
   delete image.apiVersion
   if (image.metadata) delete image.metadata.managedFields
@@ -194,13 +213,19 @@ export function writeImageStreamTag(
   const [stream, tag] = splitTagName(name, rt)
   const isRt = imageStreamRt(store)
   const tagRef: Obj = {...(((body as Obj).tag as Obj) ?? {}), name: tag}
-  if (body.metadata.annotations) tagRef.annotations = {...(tagRef.annotations ?? {}), ...body.metadata.annotations}
+  if (body.metadata.annotations)
+    tagRef.annotations = {...(tagRef.annotations ?? {}), ...body.metadata.annotations}
   let is = store.get(isRt, ns, stream)
   if (!is) {
     if (!create) throw notFound(rt, name)
     is = store.create(
       isRt,
-      {apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: {name: stream, namespace: ns}, spec: {tags: [tagRef]}},
+      {
+        apiVersion: 'image.openshift.io/v1',
+        kind: 'ImageStream',
+        metadata: {name: stream, namespace: ns},
+        spec: {tags: [tagRef]},
+      },
       opts,
     )
   } else {
@@ -221,7 +246,13 @@ export function writeImageStreamTag(
     computeImageStreamTag(store, is, tag) ?? {
       kind: 'ImageStreamTag',
       apiVersion: apiVersionOf(rt),
-      metadata: {name, namespace: ns, uid: is.metadata.uid, resourceVersion: is.metadata.resourceVersion, creationTimestamp: is.metadata.creationTimestamp},
+      metadata: {
+        name,
+        namespace: ns,
+        uid: is.metadata.uid,
+        resourceVersion: is.metadata.resourceVersion,
+        creationTimestamp: is.metadata.creationTimestamp,
+      },
       tag: tagRef,
       generation: is.metadata.generation ?? 1,
       lookupPolicy: (is as Obj).spec?.lookupPolicy ?? {local: false},
@@ -230,11 +261,20 @@ export function writeImageStreamTag(
   )
 }
 
-export function deleteImageStreamTag(store: MemoryStore, rt: ResourceType, ns: string, name: string, opts: WriteOptions): KObject {
+export function deleteImageStreamTag(
+  store: MemoryStore,
+  rt: ResourceType,
+  ns: string,
+  name: string,
+  opts: WriteOptions,
+): KObject {
   const [stream, tag] = splitTagName(name, rt)
   const isRt = imageStreamRt(store)
   const is = store.get(isRt, ns, stream) as Obj | undefined
-  const had = is && ((is.spec?.tags ?? []).some((t: Obj) => t.name === tag) || (is.status?.tags ?? []).some((t: Obj) => t.tag === tag))
+  const had =
+    is &&
+    ((is.spec?.tags ?? []).some((t: Obj) => t.name === tag) ||
+      (is.status?.tags ?? []).some((t: Obj) => t.tag === tag))
   if (!is || !had) throw notFound(rt, name)
   if (is.spec?.tags) is.spec.tags = is.spec.tags.filter((t: Obj) => t.name !== tag)
   store.update(isRt, is as KObject, opts)
@@ -244,7 +284,13 @@ export function deleteImageStreamTag(store: MemoryStore, rt: ResourceType, ns: s
     fresh.status.tags = fresh.status.tags.filter((t: Obj) => t.tag !== tag)
     store.update(isRt, fresh as KObject, {...opts, subresource: 'status'} as WriteOptions)
   }
-  return {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: {name, group: rt.group, kind: rt.plural}} as unknown as KObject
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: {name, group: rt.group, kind: rt.plural},
+  } as unknown as KObject
 }
 
 // -- users ---------------------------------------------------------------------------------------

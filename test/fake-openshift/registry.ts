@@ -84,7 +84,9 @@ export const RESOURCES: readonly ResourceType[] = [
   rt('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false, {
     verbs: CREATE_ONLY,
   }),
-  rt('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false, {verbs: CREATE_ONLY}),
+  rt('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false, {
+    verbs: CREATE_ONLY,
+  }),
   rt('authorization.k8s.io', 'v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true, {
     verbs: CREATE_ONLY,
   }),
@@ -121,7 +123,8 @@ export const RESOURCES: readonly ResourceType[] = [
     subresources: ['status', 'scale', 'log', 'instantiate'],
     shortNames: ['dc'],
     categories: ['all'],
-    deprecationWarning: 'apps.openshift.io/v1 DeploymentConfig is deprecated in v4.14+, unavailable in v4.10000+',
+    deprecationWarning:
+      'apps.openshift.io/v1 DeploymentConfig is deprecated in v4.14+, unavailable in v4.10000+',
   }),
   // route.openshift.io/v1
   rt('route.openshift.io', 'v1', 'Route', 'routes', true, {subresources: ['status'], categories: ['all']}),
@@ -133,12 +136,26 @@ export const RESOURCES: readonly ResourceType[] = [
   rt('security.openshift.io', 'v1', 'PodSecurityPolicyReview', 'podsecuritypolicyreviews', true, {
     verbs: CREATE_ONLY,
   }),
-  rt('security.openshift.io', 'v1', 'PodSecurityPolicySelfSubjectReview', 'podsecuritypolicyselfsubjectreviews', true, {
-    verbs: CREATE_ONLY,
-  }),
-  rt('security.openshift.io', 'v1', 'PodSecurityPolicySubjectReview', 'podsecuritypolicysubjectreviews', true, {
-    verbs: CREATE_ONLY,
-  }),
+  rt(
+    'security.openshift.io',
+    'v1',
+    'PodSecurityPolicySelfSubjectReview',
+    'podsecuritypolicyselfsubjectreviews',
+    true,
+    {
+      verbs: CREATE_ONLY,
+    },
+  ),
+  rt(
+    'security.openshift.io',
+    'v1',
+    'PodSecurityPolicySubjectReview',
+    'podsecuritypolicysubjectreviews',
+    true,
+    {
+      verbs: CREATE_ONLY,
+    },
+  ),
   // user.openshift.io/v1: `oc whoami` reads users/~
   rt('user.openshift.io', 'v1', 'User', 'users', false, {
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],

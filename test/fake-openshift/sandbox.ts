@@ -20,13 +20,14 @@ async function main(): Promise<void> {
       user: {type: 'string'},
       namespace: {type: 'string'},
       'step-delay': {type: 'string'},
+      verbose: {type: 'boolean', short: 'v'},
       help: {type: 'boolean', short: 'h'},
     },
     allowPositionals: false,
   })
   if (values.help) {
     process.stdout.write(
-      'usage: npm run sandbox -- [--scenario FILE] [--port N] [--minor N] [--user NAME] [--namespace NS] [--step-delay MS]\n',
+      'usage: npm run sandbox -- [--scenario FILE] [--port N] [--minor N] [--user NAME] [--namespace NS] [--step-delay MS] [--verbose]\n',
     )
     return
   }
@@ -42,13 +43,28 @@ async function main(): Promise<void> {
     kubeconfigPath,
     bookmarkIntervalMs: 60_000,
   })
+  const adminKubeconfig = fake.writeKubeconfig(resolve('.sandbox', 'kubeconfig-admin'), {user: 'admin'})
   const out = process.stdout
   out.write(`fake OpenShift API server listening on ${fake.url} (Kubernetes 1.${fake.kubernetesMinor})\n`)
   if (values.scenario) out.write(`scenario: ${values.scenario}\n`)
   out.write(`project: ${fake.namespace}   user: ${fake.user}   cluster-admin: admin\n`)
-  out.write(`kubeconfig: ${fake.kubeconfigPath}\n\n`)
+  out.write(`kubeconfig: ${fake.kubeconfigPath}   (cluster-admin: ${adminKubeconfig})\n\n`)
   out.write(`export KUBECONFIG=${fake.kubeconfigPath}\n\n`)
   out.write('Press Ctrl-C to stop.\n')
+  if (values.verbose) {
+    // one line per finished request: what the CLI (or kubectl) sent and what it got
+    let seen = fake.recorder.mark()
+    setInterval(() => {
+      for (const r of fake.recorder.filter({since: seen})) {
+        if (r.status === 0 && !r.fault) continue
+        seen = Math.max(seen, r.seq)
+        const query = new URLSearchParams(r.query as Record<string, string>).toString()
+        process.stderr.write(
+          `${r.method} ${r.path}${query ? `?${query}` : ''} ${r.contentType ?? ''} → ${r.status}${r.fault ? ` (fault: ${r.fault})` : ''} [${r.user ?? '-'}]\n`,
+        )
+      }
+    }, 200).unref()
+  }
 
   let stopping = false
   const stop = (signal: string) => {

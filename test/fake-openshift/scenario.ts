@@ -37,7 +37,14 @@ export interface ScenarioLog {
 
 export interface ScenarioEvent {
   namespace?: string
-  involvedObject: {kind: string; name: string; namespace?: string; apiVersion?: string; uid?: string; fieldPath?: string}
+  involvedObject: {
+    kind: string
+    name: string
+    namespace?: string
+    apiVersion?: string
+    uid?: string
+    fieldPath?: string
+  }
   type?: 'Normal' | 'Warning'
   reason: string
   message: string
@@ -62,7 +69,8 @@ export interface Scenario {
 
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   const doc = load(text)
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${source}: a scenario must be a YAML mapping`)
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new Error(`${source}: a scenario must be a YAML mapping`)
   const s = doc as Scenario
   const lists = ['users', 'objects', 'pods', 'logs', 'events'] as const
   for (const k of lists)

@@ -15,7 +15,8 @@ export interface LabelRequirement {
 
 export type LabelSelector = LabelRequirement[]
 
-const KEY_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/
+const KEY_RE =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/
 const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/
 
 function bad(message: string): ApiError {
@@ -60,7 +61,9 @@ export function parseLabelSelector(selector: string | undefined | null): LabelSe
       if ((req.op === 'gt' || req.op === 'lt') && !/^-?\d+$/.test(v))
         throw bad(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`)
       if (!VALUE_RE.test(v) || v.length > 63)
-        throw bad(`unable to parse requirement: values[0][${req.key}]: Invalid value: "${v}": invalid label value`)
+        throw bad(
+          `unable to parse requirement: values[0][${req.key}]: Invalid value: "${v}": invalid label value`,
+        )
     }
     reqs.push(req)
   }
@@ -164,7 +167,10 @@ function unescapeFieldValue(v: string): string {
   return v.replace(/\\(.)/g, '$1')
 }
 
-export function parseFieldSelector(selector: string | undefined | null, rt: ResourceType): FieldRequirement[] {
+export function parseFieldSelector(
+  selector: string | undefined | null,
+  rt: ResourceType,
+): FieldRequirement[] {
   if (!selector || !selector.trim()) return []
   const out: FieldRequirement[] = []
   // commas may be escaped as `\,` inside values
@@ -197,7 +203,10 @@ export interface Selection {
 }
 
 export function parseSelection(q: URLSearchParams, rt: ResourceType): Selection {
-  return {labels: parseLabelSelector(q.get('labelSelector')), fields: parseFieldSelector(q.get('fieldSelector'), rt)}
+  return {
+    labels: parseLabelSelector(q.get('labelSelector')),
+    fields: parseFieldSelector(q.get('fieldSelector'), rt),
+  }
 }
 
 export function matches(sel: Selection, obj: KObject): boolean {

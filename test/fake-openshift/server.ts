@@ -44,7 +44,14 @@ import {conflict, notFound, timestamp, type DeleteOptions, type MemoryStore} fro
 import {prepareForCreate, prepareForStatusUpdate, prepareForUpdate} from './strategy.js'
 import {parseExecQuery, parseLogQuery, pickExecProtocol, serveExec, serveLog, staticLog} from './streams.js'
 import {acceptedShape, partialMetadata, toTable, type IncludeObject} from './tables.js'
-import {ApiError, type KObject, type LogSource, type ResourceType, type Simulators, type UserInfo} from './types.js'
+import {
+  ApiError,
+  type KObject,
+  type LogSource,
+  type ResourceType,
+  type Simulators,
+  type UserInfo,
+} from './types.js'
 import {serveWatch} from './watch.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -61,14 +68,16 @@ export interface PatchEngine {
     force: boolean
     apiVersion: string
     now: string
+    subresource?: string
   }): {object: KObject}
   recordUpdate(
     live: KObject | undefined,
     updated: KObject,
     manager: string,
-    operation: 'Apply' | 'Update',
+    operation: 'Update',
     apiVersion: string,
     now: string,
+    subresource?: string,
   ): KObject
 }
 
@@ -119,7 +128,13 @@ function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase()
 }
 
-export function scriptedLogKey(kind: 'pod' | 'build', ns: string, name: string, container = '', previous = false): string {
+export function scriptedLogKey(
+  kind: 'pod' | 'build',
+  ns: string,
+  name: string,
+  container = '',
+  previous = false,
+): string {
   return `${kind}/${ns}/${name}/${container}/${previous ? 'previous' : 'current'}`
 }
 
@@ -207,7 +222,11 @@ export class FakeApiServer {
       return
     }
     console.error('fake-openshift: internal error:', err)
-    const e = new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`)
+    const e = new ApiError(
+      500,
+      'InternalError',
+      `Internal error occurred: ${(err as Error)?.message ?? String(err)}`,
+    )
     this.send(res, 500, e.toStatus())
   }
 
@@ -263,11 +282,16 @@ export class FakeApiServer {
     const where = attrs.namespace ? `in the namespace "${attrs.namespace}"` : 'at the cluster scope'
     const qualified = attrs.group ? `${attrs.resource}.${attrs.group}` : attrs.resource
     const msg = `User "${user.username}" cannot ${attrs.verb} resource "${resource}" in API group "${attrs.group}" ${where}`
-    throw new ApiError(403, 'Forbidden', `${qualified}${attrs.name ? ` "${attrs.name}"` : ''} is forbidden: ${msg}`, {
-      ...(attrs.name ? {name: attrs.name} : {}),
-      ...(attrs.group ? {group: attrs.group} : {}),
-      kind: attrs.resource,
-    })
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `${qualified}${attrs.name ? ` "${attrs.name}"` : ''} is forbidden: ${msg}`,
+      {
+        ...(attrs.name ? {name: attrs.name} : {}),
+        ...(attrs.group ? {group: attrs.group} : {}),
+        kind: attrs.resource,
+      },
+    )
   }
 
   // ------------------------------------------------------------------------------------------
@@ -318,7 +342,9 @@ export class FakeApiServer {
       if (entry.status === 0 && res.headersSent) entry.status = res.statusCode
     })
     const origWriteHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse
-    ;(res as unknown as {writeHead: (...a: unknown[]) => ServerResponse}).writeHead = (...args: unknown[]) => {
+    ;(res as unknown as {writeHead: (...a: unknown[]) => ServerResponse}).writeHead = (
+      ...args: unknown[]
+    ) => {
       entry.status = args[0] as number
       return origWriteHead(...args)
     }
@@ -338,8 +364,14 @@ export class FakeApiServer {
         entry.fault = `status ${a.status}`
         const headers: Record<string, string> = {}
         if (a.retryAfterSeconds !== undefined) headers['Retry-After'] = String(a.retryAfterSeconds)
-        const details = a.retryAfterSeconds !== undefined ? {retryAfterSeconds: a.retryAfterSeconds} : undefined
-        const err = new ApiError(a.status, a.reason ?? defaultReason(a.status), a.message ?? this.faultMessage(a.status, path), details)
+        const details =
+          a.retryAfterSeconds !== undefined ? {retryAfterSeconds: a.retryAfterSeconds} : undefined
+        const err = new ApiError(
+          a.status,
+          a.reason ?? defaultReason(a.status),
+          a.message ?? this.faultMessage(a.status, path),
+          details,
+        )
         this.send(res, a.status, err.toStatus(), headers)
         return
       }
@@ -349,7 +381,8 @@ export class FakeApiServer {
     // authentication: /version and health checks are public (system:public-info-viewer), but a
     // wrong token is a 401 everywhere, as with the real token authenticator
     let user: UserInfo | undefined
-    if (PUBLIC_PATHS.has(path) && !req.headers.authorization) user = {username: 'system:anonymous', groups: ['system:unauthenticated']}
+    if (PUBLIC_PATHS.has(path) && !req.headers.authorization)
+      user = {username: 'system:anonymous', groups: ['system:unauthenticated']}
     else user = this.o.auth.authenticate(req)
     entry.user = user.username
     if (bodyError) throw bodyError
@@ -378,20 +411,30 @@ export class FakeApiServer {
   ): Promise<void> {
     const reg = this.o.store.registry
     const accept = req.headers.accept
-    if (path === '/version' || path === '/version/') return this.send(res, 200, versionInfo(this.o.kubernetesMinor))
+    if (path === '/version' || path === '/version/')
+      return this.send(res, 200, versionInfo(this.o.kubernetesMinor))
     if (path === '/healthz' || path === '/readyz' || path === '/livez') return this.send(res, 200, 'ok')
     if (path === '/api' || path === '/api/' || path === '/apis' || path === '/apis/') {
       const legacy = path.startsWith('/api/') || path === '/api'
       const agg = wantsAggregated(accept)
       if (agg)
-        return this.send(res, 200, aggregatedDiscovery(reg, legacy, agg), {'Content-Type': aggregatedContentType(agg), Vary: 'Accept'})
-      return this.send(res, 200, legacy ? apiVersions(req.headers.host ?? '127.0.0.1') : apiGroupList(reg), {Vary: 'Accept'})
+        return this.send(res, 200, aggregatedDiscovery(reg, legacy, agg), {
+          'Content-Type': aggregatedContentType(agg),
+          Vary: 'Accept',
+        })
+      return this.send(res, 200, legacy ? apiVersions(req.headers.host ?? '127.0.0.1') : apiGroupList(reg), {
+        Vary: 'Accept',
+      })
     }
     if (path === '/openapi/v3' || path === '/openapi/v3/') return this.send(res, 200, this.openapi.index())
     if (path.startsWith('/openapi/v3/')) {
       const doc = this.openapi.document(path.slice('/openapi/v3/'.length))
       if (!doc) throw status404()
-      res.writeHead(200, {'Content-Type': 'application/json', 'Cache-Control': 'public, immutable', Etag: `"${doc.hash}"`})
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'public, immutable',
+        Etag: `"${doc.hash}"`,
+      })
       res.end(doc.body)
       return
     }
@@ -423,7 +466,12 @@ export class FakeApiServer {
     let resource: string
     let name: string | undefined
     let subresource: string | undefined
-    if (rest[0] === 'namespaces' && rest.length > 1 && !(rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize')) && rest.length > 2) {
+    if (
+      rest[0] === 'namespaces' &&
+      rest.length > 1 &&
+      !(rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize')) &&
+      rest.length > 2
+    ) {
       namespace = rest[1]
       resource = rest[2]
       name = rest[3]
@@ -458,22 +506,51 @@ export class FakeApiServer {
         verb = name ? 'delete' : 'deletecollection'
         break
       default:
-        throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
+        throw new ApiError(
+          405,
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        )
     }
     if (subresource === 'exec') verb = 'create'
     const allowedVerbs = subresource ? this.subresourceVerbs(rt, subresource) : rt.verbs
     if (!allowedVerbs.includes(verb) || (verb === 'create' && name && !subresource))
-      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      )
     // cluster-wide lists are allowed for namespaced kinds; single objects need their namespace
-    if (rt.namespaced && !namespace && (name || verb === 'create' || verb === 'deletecollection')) throw status404()
+    if (rt.namespaced && !namespace && (name || verb === 'create' || verb === 'deletecollection'))
+      throw status404()
 
     // projects are authorized inside their own namespace, as openshift-apiserver does
     const authzNamespace = rt.kind === 'Project' && name ? name : namespace
     const publicCreate = rt.plural === 'selfsubjectaccessreviews' || rt.plural === 'selfsubjectrulesreviews'
     if (!publicCreate && !(rt.kind === 'Project' && verb === 'list') && !(rt.kind === 'User' && name === '~'))
-      this.authorizeOrThrow(user, {verb, group: rt.group, resource: rt.plural, subresource, namespace: authzNamespace, name})
+      this.authorizeOrThrow(user, {
+        verb,
+        group: rt.group,
+        resource: rt.plural,
+        subresource,
+        namespace: authzNamespace,
+        name,
+      })
 
-    const ctx: Ctx = {req, res, q, user, rt, namespace, name, subresource, verb, rawBody, entry, closeWatchAfter}
+    const ctx: Ctx = {
+      req,
+      res,
+      q,
+      user,
+      rt,
+      namespace,
+      name,
+      subresource,
+      verb,
+      rawBody,
+      entry,
+      closeWatchAfter,
+    }
     const headers = this.warnings(rt)
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v)
     switch (verb) {
@@ -537,8 +614,16 @@ export class FakeApiServer {
   private present(ctx: Ctx, obj: KObject, code = 200): void {
     const {shape, include} = this.shape(ctx)
     if (ctx.verb === 'get' && shape === 'Table')
-      return this.send(ctx.res, code, toTable(ctx.rt.kind, [obj], {includeObject: include, listMeta: {resourceVersion: obj.metadata.resourceVersion}}))
-    if (ctx.verb === 'get' && shape === 'PartialObjectMetadata') return this.send(ctx.res, code, partialMetadata(obj))
+      return this.send(
+        ctx.res,
+        code,
+        toTable(ctx.rt.kind, [obj], {
+          includeObject: include,
+          listMeta: {resourceVersion: obj.metadata.resourceVersion},
+        }),
+      )
+    if (ctx.verb === 'get' && shape === 'PartialObjectMetadata')
+      return this.send(ctx.res, code, partialMetadata(obj))
     this.send(ctx.res, code, obj)
   }
 
@@ -553,17 +638,27 @@ export class FakeApiServer {
 
   private objectBody(ctx: Ctx): KObject {
     const b = this.body(ctx)
-    if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest('the object provided is unrecognized (must be a JSON or YAML object)')
+    if (!b || typeof b !== 'object' || Array.isArray(b))
+      throw badRequest('the object provided is unrecognized (must be a JSON or YAML object)')
     const o = b as KObject
     o.metadata = o.metadata ?? {}
     const want = apiVersionOf(ctx.rt)
     if (o.apiVersion && o.apiVersion !== want && !VIRTUAL_CREATE_ONLY.has(ctx.rt.plural) && !ctx.subresource)
-      throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`)
+      throw badRequest(
+        `the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`,
+      )
     if (o.kind && o.kind !== ctx.rt.kind && !ctx.subresource && !VIRTUAL_CREATE_ONLY.has(ctx.rt.plural))
       throw badRequest(`the kind in the data (${o.kind}) does not match the expected kind (${ctx.rt.kind})`)
     if (ctx.namespace && o.metadata.namespace && o.metadata.namespace !== ctx.namespace)
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request')
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      )
     if (ctx.rt.namespaced && ctx.namespace) o.metadata.namespace = ctx.namespace
+    // typed clients (client-node create*) omit kind/apiVersion: the URL says what it is
+    if (!ctx.subresource && !VIRTUAL_CREATE_ONLY.has(ctx.rt.plural)) {
+      o.apiVersion = want
+      o.kind = ctx.rt.kind
+    }
     return o
   }
 
@@ -574,8 +669,13 @@ export class FakeApiServer {
 
   private visibleProject(user: UserInfo, ns: string): boolean {
     return (
-      this.can(user, {verb: 'get', group: 'project.openshift.io', resource: 'projects', namespace: ns, name: ns}) ||
-      this.can(user, {verb: 'get', group: '', resource: 'namespaces', namespace: ns, name: ns})
+      this.can(user, {
+        verb: 'get',
+        group: 'project.openshift.io',
+        resource: 'projects',
+        namespace: ns,
+        name: ns,
+      }) || this.can(user, {verb: 'get', group: '', resource: 'namespaces', namespace: ns, name: ns})
     )
   }
 
@@ -592,7 +692,8 @@ export class FakeApiServer {
       if (!ns) throw notFound(rt, name!)
       return this.present(ctx, namespaceToProject(ns))
     }
-    if (rt.kind === 'ImageStreamTag') return this.present(ctx, getImageStreamTag(store, rt, namespace!, name!))
+    if (rt.kind === 'ImageStreamTag')
+      return this.present(ctx, getImageStreamTag(store, rt, namespace!, name!))
     const obj = store.getRaw(rt, namespace, name!)
     if (!obj) throw notFound(rt, name!)
     if (subresource === 'scale') return this.send(ctx.res, 200, this.scaleOf(rt, obj))
@@ -657,11 +758,14 @@ export class FakeApiServer {
         // bounded: the oldest snapshots go first (their tokens then answer 410 Expired)
         while (this.snapshots.size > 64) this.snapshots.delete(this.snapshots.keys().next().value as string)
       }
-      listMeta.continue = Buffer.from(JSON.stringify({rv, snap: snapId, offset: start + limit})).toString('base64url')
+      listMeta.continue = Buffer.from(JSON.stringify({rv, snap: snapId, offset: start + limit})).toString(
+        'base64url',
+      )
       listMeta.remainingItemCount = items.length - start - limit
     }
     const {shape, include} = this.shape(ctx)
-    if (shape === 'Table') return this.send(ctx.res, 200, toTable(rt.kind, page, {includeObject: include, listMeta}))
+    if (shape === 'Table')
+      return this.send(ctx.res, 200, toTable(rt.kind, page, {includeObject: include, listMeta}))
     if (shape === 'PartialObjectMetadata')
       return this.send(ctx.res, 200, {
         kind: 'PartialObjectMetadataList',
@@ -670,16 +774,26 @@ export class FakeApiServer {
         items: page.map(partialMetadata),
       })
     // items are written straight from the store (no per-item copy): JSON.stringify does not mutate
-    this.send(ctx.res, 200, {kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: listMeta, items: page})
+    this.send(ctx.res, 200, {
+      kind: rt.listKind,
+      apiVersion: apiVersionOf(rt),
+      metadata: listMeta,
+      items: page,
+    })
   }
 
   private doWatch(ctx: Ctx): void {
     const {rt, q, name, user} = ctx
     const store = this.o.store
     if (rt.kind === 'ImageStreamTag' || rt.kind === 'ProjectRequest')
-      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      )
     // a watch on a named object (legacy /watch/.../NAME or /NAME?watch=1) is a metadata.name field selector
-    if (name) q.set('fieldSelector', [q.get('fieldSelector'), `metadata.name=${name}`].filter(Boolean).join(','))
+    if (name)
+      q.set('fieldSelector', [q.get('fieldSelector'), `metadata.name=${name}`].filter(Boolean).join(','))
     const selection = this.selection(ctx)
     const {shape, include} = this.shape(ctx)
     const isProject = rt.kind === 'Project'
@@ -693,6 +807,12 @@ export class FakeApiServer {
       sourceRt: isProject ? namespaceRt(store) : undefined,
       transform: isProject
         ? ns => (this.visibleProject(user, ns.metadata.name!) ? namespaceToProject(ns) : undefined)
+        : undefined,
+      // a project appears to its requester once the admin RoleBinding exists (the project cache)
+      visibilityTriggers: isProject
+        ? ['rolebindings', 'clusterrolebindings', 'roles', 'clusterroles'].map(p =>
+            this.rtFor('rbac.authorization.k8s.io/v1', p),
+          )
         : undefined,
       closeAfterEvents: ctx.closeWatchAfter,
       bookmarkIntervalMs: this.o.bookmarkIntervalMs,
@@ -712,7 +832,10 @@ export class FakeApiServer {
     if (rt.kind === 'Pod') {
       const pod = store.getRaw(rt, ns, name!)
       if (!pod) throw notFound(rt, name!)
-      const spec = (pod.spec ?? {}) as {containers?: Array<{name: string}>; initContainers?: Array<{name: string}>}
+      const spec = (pod.spec ?? {}) as {
+        containers?: Array<{name: string}>
+        initContainers?: Array<{name: string}>
+      }
       const containers = (spec.containers ?? []).map(c => c.name)
       const inits = (spec.initContainers ?? []).map(c => c.name)
       let container = q.get('container') ?? undefined
@@ -724,7 +847,9 @@ export class FakeApiServer {
           )
       } else if (!containers.includes(container) && !inits.includes(container))
         throw badRequest(`container ${container} is not valid for pod ${name}`)
-      const scripted = this.o.scriptedLogs.get(scriptedLogKey('pod', ns, name!, container, previous))
+      const scripted =
+        this.o.scriptedLogs.get(scriptedLogKey('pod', ns, name!, container, previous)) ??
+        this.o.scriptedLogs.get(scriptedLogKey('pod', ns, name!, '', previous))
       if (scripted !== undefined) source = staticLog(scripted)
       else if (previous && !this.hasRestarted(pod, container))
         throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`)
@@ -739,8 +864,9 @@ export class FakeApiServer {
   }
 
   private hasRestarted(pod: KObject, container: string | undefined): boolean {
-    const statuses = ((pod.status as {containerStatuses?: Array<{name: string; restartCount?: number; lastState?: object}>})
-      ?.containerStatuses ?? [])
+    const statuses =
+      (pod.status as {containerStatuses?: Array<{name: string; restartCount?: number; lastState?: object}>})
+        ?.containerStatuses ?? []
     const s = statuses.find(c => c.name === container)
     // without status we cannot tell; let the simulators answer
     return !s || (s.restartCount ?? 0) > 0 || Object.keys(s.lastState ?? {}).length > 0
@@ -756,7 +882,8 @@ export class FakeApiServer {
       const body = this.objectBody(ctx)
       const bc = store.getRaw(rt, namespace, name!)
       if (!bc) throw notFound(rt, name!)
-      if (rt.kind !== 'BuildConfig') throw badRequest(`${rt.plural}/instantiate is not supported by the fake server`)
+      if (rt.kind !== 'BuildConfig')
+        throw badRequest(`${rt.plural}/instantiate is not supported by the fake server`)
       const build = this.o.sims.instantiate(namespace!, name!, body, user)
       return this.send(ctx.res, 201, build)
     }
@@ -772,10 +899,12 @@ export class FakeApiServer {
       if (!opts.dryRun) ensureServiceAccounts(store, created.metadata.name!)
       return this.send(ctx.res, 201, namespaceToProject(created))
     }
-    if (rt.kind === 'ImageStreamTag') return this.send(ctx.res, 201, writeImageStreamTag(store, rt, namespace!, obj, true, opts))
+    if (rt.kind === 'ImageStreamTag')
+      return this.send(ctx.res, 201, writeImageStreamTag(store, rt, namespace!, obj, true, opts))
     prepareForCreate(rt, obj)
     const created = store.create(rt, obj, opts)
-    if (rt.kind === 'Namespace' && !rt.group && !opts.dryRun) ensureServiceAccounts(store, created.metadata.name!)
+    if (rt.kind === 'Namespace' && !rt.group && !opts.dryRun)
+      ensureServiceAccounts(store, created.metadata.name!)
     this.send(ctx.res, 201, created)
   }
 
@@ -807,7 +936,9 @@ export class FakeApiServer {
           }
         : {verb: nra?.verb ?? '', group: '', resource: '', path: nra?.path ?? ''}
       const d = this.o.authorize(store, who, attrs)
-      return d.allowed ? {allowed: true, ...(d.reason ? {reason: d.reason} : {})} : {allowed: false, ...(d.reason ? {reason: d.reason} : {})}
+      return d.allowed
+        ? {allowed: true, ...(d.reason ? {reason: d.reason} : {})}
+        : {allowed: false, ...(d.reason ? {reason: d.reason} : {})}
     }
     switch (rt.plural) {
       case 'selfsubjectaccessreviews':
@@ -845,10 +976,13 @@ export class FakeApiServer {
     const store = this.o.store
     const obj = this.objectBody(ctx)
     if (obj.metadata.name && obj.metadata.name !== name)
-      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`)
+      throw badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+      )
     obj.metadata.name = name
     const opts = this.writeOpts(ctx)
-    if (rt.kind === 'ImageStreamTag') return this.send(ctx.res, 200, writeImageStreamTag(store, rt, namespace!, obj, false, opts))
+    if (rt.kind === 'ImageStreamTag')
+      return this.send(ctx.res, 200, writeImageStreamTag(store, rt, namespace!, obj, false, opts))
     if (rt.kind === 'Project') return this.send(ctx.res, 200, this.updateProject(obj, opts))
     const old = store.getRaw(rt, namespace, name!)
     if (!old) throw notFound(rt, name!)
@@ -872,7 +1006,10 @@ export class FakeApiServer {
     }
     if (subresource === 'finalize') {
       const next = structuredClone(old)
-      next.spec = {...((old.spec as object) ?? {}), finalizers: (obj.spec as {finalizers?: string[]})?.finalizers ?? []}
+      next.spec = {
+        ...((old.spec as object) ?? {}),
+        finalizers: (obj.spec as {finalizers?: string[]})?.finalizers ?? [],
+      }
       next.metadata.resourceVersion = obj.metadata.resourceVersion
       return store.update(rt, next, opts)
     }
@@ -880,7 +1017,10 @@ export class FakeApiServer {
     return store.update(rt, obj, {...opts, keepManagedFields})
   }
 
-  private updateProject(obj: KObject, opts: {dryRun: boolean; fieldManager: string; user: UserInfo}): KObject {
+  private updateProject(
+    obj: KObject,
+    opts: {dryRun: boolean; fieldManager: string; user: UserInfo},
+  ): KObject {
     const store = this.o.store
     const nsRt = namespaceRt(store)
     const ns = store.get(nsRt, undefined, obj.metadata.name!)
@@ -897,7 +1037,11 @@ export class FakeApiServer {
     const store = this.o.store
     const patch = this.o.patch
     const ct = mediaType(ctx.req.headers['content-type'])
-    const accepted = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']
+    const accepted = [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/apply-patch+yaml',
+    ]
     if (rt.strategicMerge) accepted.splice(2, 0, 'application/strategic-merge-patch+json')
     if (!accepted.includes(ct))
       // CRD-backed kinds (SCC) reject strategic merge: apiextensions has no patch strategy metadata
@@ -927,18 +1071,32 @@ export class FakeApiServer {
         if (!Array.isArray(body)) throw badRequest('the json patch must be an array of operations')
         patched = patch.applyJsonPatch(live, body) as KObject
       } else if (ct === 'application/merge-patch+json') patched = patch.applyMergePatch(live, body) as KObject
-      else patched = patch.applyStrategicMergePatch(live, body, subresource === 'scale' ? 'Scale' : rt.kind) as KObject
+      else
+        patched = patch.applyStrategicMergePatch(
+          live,
+          body,
+          subresource === 'scale' ? 'Scale' : rt.kind,
+        ) as KObject
     } catch (e) {
       if (e instanceof ApiError) throw e
       // the apiserver answers a patch that cannot be applied with 422 (json patch test failed, bad path)
-      throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${(e as Error).message}`)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `the server rejected our request due to an error in our request: ${(e as Error).message}`,
+      )
     }
-    if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch produced no object')
+    if (!patched || typeof patched !== 'object' || !patched.metadata)
+      throw badRequest('the patch produced no object')
     if (patched.metadata.name !== live.metadata.name)
-      throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`)
+      throw badRequest(
+        `the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`,
+      )
     // a patch that leaves resourceVersion as it was carries no precondition
-    if (patched.metadata.resourceVersion === live.metadata.resourceVersion) delete patched.metadata.resourceVersion
-    if (rt.kind === 'ImageStreamTag') return this.send(ctx.res, 200, writeImageStreamTag(store, rt, namespace!, patched, false, opts))
+    if (patched.metadata.resourceVersion === live.metadata.resourceVersion)
+      delete patched.metadata.resourceVersion
+    if (rt.kind === 'ImageStreamTag')
+      return this.send(ctx.res, 200, writeImageStreamTag(store, rt, namespace!, patched, false, opts))
     if (rt.kind === 'Project') return this.send(ctx.res, 200, this.updateProject(patched, opts))
     const old = store.getRaw(rt, namespace, name!)!
     if (subresource === 'scale') return this.send(ctx.res, 200, this.writeScale(rt, old, patched, opts))
@@ -946,7 +1104,11 @@ export class FakeApiServer {
     this.send(ctx.res, 200, this.commitUpdate(rt, patched, old, subresource, opts))
   }
 
-  private doApply(ctx: Ctx, body: unknown, opts: {dryRun: boolean; fieldManager: string; user: UserInfo}): void {
+  private doApply(
+    ctx: Ctx,
+    body: unknown,
+    opts: {dryRun: boolean; fieldManager: string; user: UserInfo},
+  ): void {
     const {rt, namespace, name, subresource, q} = ctx
     const store = this.o.store
     if (!q.get('fieldManager'))
@@ -956,19 +1118,30 @@ export class FakeApiServer {
         'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
       )
     const force = q.get('force') === 'true'
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('apply patch must be an object')
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('apply patch must be an object')
     const applied = body as KObject
     if (!applied.apiVersion || !applied.kind)
       throw badRequest(`${!applied.apiVersion ? 'apiVersion' : 'kind'} must be set in an apply patch`)
     if (applied.apiVersion !== apiVersionOf(rt) || applied.kind !== rt.kind)
-      throw badRequest(`the API version/kind in the data (${applied.apiVersion}, ${applied.kind}) does not match the expected (${apiVersionOf(rt)}, ${rt.kind})`)
+      throw badRequest(
+        `the API version/kind in the data (${applied.apiVersion}, ${applied.kind}) does not match the expected (${apiVersionOf(rt)}, ${rt.kind})`,
+      )
     applied.metadata = applied.metadata ?? {}
     if (applied.metadata.name && applied.metadata.name !== name)
-      throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`)
+      throw badRequest(
+        `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+      )
     if (namespace && applied.metadata.namespace && applied.metadata.namespace !== namespace)
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request')
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      )
     if (rt.kind === 'Project' || rt.kind === 'ImageStreamTag')
-      throw new ApiError(415, 'UnsupportedMediaType', `server-side apply is not supported for ${rt.plural} by the fake server`)
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `server-side apply is not supported for ${rt.plural} by the fake server`,
+      )
     const raw = store.getRaw(rt, namespace, name!)
     const now = timestamp(new Date())
     const {object} = this.o.patch.serverSideApply({
@@ -978,6 +1151,7 @@ export class FakeApiServer {
       force,
       apiVersion: apiVersionOf(rt),
       now,
+      subresource,
     })
     object.metadata.name = name
     if (rt.namespaced) object.metadata.namespace = namespace
@@ -990,18 +1164,32 @@ export class FakeApiServer {
       return this.send(ctx.res, 201, created)
     }
     if (applied.metadata.resourceVersion && applied.metadata.resourceVersion !== raw.metadata.resourceVersion)
-      throw conflict(rt, name!, 'the object has been modified; please apply your changes to the latest version and try again')
+      throw conflict(
+        rt,
+        name!,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      )
     delete object.metadata.resourceVersion
-    this.send(ctx.res, 200, this.commitUpdate(rt, object, raw, subresource, {dryRun: opts.dryRun, user: opts.user}, true))
+    this.send(
+      ctx.res,
+      200,
+      this.commitUpdate(rt, object, raw, subresource, {dryRun: opts.dryRun, user: opts.user}, true),
+    )
   }
 
   // ------------------------------------------------------------------------------------------
   // scale subresource (autoscaling/v1 Scale over spec.replicas)
 
   private scaleOf(rt: ResourceType, obj: KObject): KObject {
-    const spec = (obj.spec ?? {}) as {replicas?: number; selector?: {matchLabels?: Record<string, string>} | Record<string, string>}
+    const spec = (obj.spec ?? {}) as {
+      replicas?: number
+      selector?: {matchLabels?: Record<string, string>} | Record<string, string>
+    }
     const st = (obj.status ?? {}) as {replicas?: number}
-    const sel = spec.selector && 'matchLabels' in spec.selector ? spec.selector.matchLabels : (spec.selector as Record<string, string> | undefined)
+    const sel =
+      spec.selector && 'matchLabels' in spec.selector
+        ? spec.selector.matchLabels
+        : (spec.selector as Record<string, string> | undefined)
     return {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
@@ -1023,11 +1211,23 @@ export class FakeApiServer {
     void rt
   }
 
-  private writeScale(rt: ResourceType, old: KObject, scale: KObject, opts: {dryRun: boolean; fieldManager: string; user: UserInfo}): KObject {
+  private writeScale(
+    rt: ResourceType,
+    old: KObject,
+    scale: KObject,
+    opts: {dryRun: boolean; fieldManager: string; user: UserInfo},
+  ): KObject {
     const next = structuredClone(old)
-    next.spec = {...((old.spec as object) ?? {}), replicas: (scale.spec as {replicas?: number})?.replicas ?? 0}
+    next.spec = {
+      ...((old.spec as object) ?? {}),
+      replicas: (scale.spec as {replicas?: number})?.replicas ?? 0,
+    }
     if (scale.metadata.resourceVersion && scale.metadata.resourceVersion !== old.metadata.resourceVersion)
-      throw conflict(rt, old.metadata.name!, 'the object has been modified; please apply your changes to the latest version and try again')
+      throw conflict(
+        rt,
+        old.metadata.name!,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      )
     delete next.metadata.resourceVersion
     return this.scaleOf(rt, this.o.store.update(rt, next, opts))
   }
@@ -1044,9 +1244,12 @@ export class FakeApiServer {
     }
     const w = this.writeOpts(ctx, b.dryRun)
     let policy = (ctx.q.get('propagationPolicy') ?? b.propagationPolicy) as DeleteOptions['propagationPolicy']
-    if (!policy && (ctx.q.get('orphanDependents') === 'true' || b.orphanDependents === true)) policy = 'Orphan'
+    if (!policy && (ctx.q.get('orphanDependents') === 'true' || b.orphanDependents === true))
+      policy = 'Orphan'
     if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy))
-      throw badRequest(`DeletionPropagation: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`)
+      throw badRequest(
+        `DeletionPropagation: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+      )
     return {dryRun: w.dryRun, user: w.user, propagationPolicy: policy, preconditions: b.preconditions}
   }
 
@@ -1054,7 +1257,8 @@ export class FakeApiServer {
     const {rt, namespace, name} = ctx
     const store = this.o.store
     const opts = this.deleteOptions(ctx)
-    if (rt.kind === 'ImageStreamTag') return this.send(ctx.res, 200, deleteImageStreamTag(store, rt, namespace!, name!, opts))
+    if (rt.kind === 'ImageStreamTag')
+      return this.send(ctx.res, 200, deleteImageStreamTag(store, rt, namespace!, name!, opts))
     if (rt.kind === 'Project') {
       const nsRt = namespaceRt(store)
       if (!store.getRaw(nsRt, undefined, name!)) throw notFound(rt, name!)
@@ -1081,7 +1285,8 @@ export class FakeApiServer {
     const sel = this.selection(ctx)
     const deleted: KObject[] = []
     for (const o of store.listRaw(rt, namespace).filter(x => matches(sel, x)))
-      if (store.getRaw(rt, o.metadata.namespace, o.metadata.name!)) deleted.push(store.delete(rt, o.metadata.namespace, o.metadata.name!, opts))
+      if (store.getRaw(rt, o.metadata.namespace, o.metadata.name!))
+        deleted.push(store.delete(rt, o.metadata.namespace, o.metadata.name!, opts))
     this.send(ctx.res, 200, {
       kind: rt.listKind,
       apiVersion: apiVersionOf(rt),
@@ -1095,9 +1300,18 @@ export class FakeApiServer {
 
   private rejectUpgrade(socket: Duplex, err: unknown): void {
     const e =
-      err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? err}`)
+      err instanceof ApiError
+        ? err
+        : new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? err}`)
     const body = JSON.stringify(e.toStatus())
-    const reason = e.code === 401 ? 'Unauthorized' : e.code === 403 ? 'Forbidden' : e.code === 404 ? 'Not Found' : 'Bad Request'
+    const reason =
+      e.code === 401
+        ? 'Unauthorized'
+        : e.code === 403
+          ? 'Forbidden'
+          : e.code === 404
+            ? 'Not Found'
+            : 'Bad Request'
     if (!socket.destroyed)
       socket.end(
         `HTTP/1.1 ${e.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -1111,7 +1325,9 @@ export class FakeApiServer {
     const entry = this.o.recorder.start({
       method: req.method ?? 'GET',
       path,
-      query: Object.fromEntries([...new Set(q.keys())].map(k => [k, q.getAll(k).length === 1 ? q.get(k)! : q.getAll(k)])),
+      query: Object.fromEntries(
+        [...new Set(q.keys())].map(k => [k, q.getAll(k).length === 1 ? q.get(k)! : q.getAll(k)]),
+      ),
       accept: req.headers.accept,
       userAgent: req.headers['user-agent'],
       watch: false,
@@ -1126,7 +1342,11 @@ export class FakeApiServer {
         }
         if (a.type === 'status') {
           entry.fault = `status ${a.status}`
-          throw new ApiError(a.status, a.reason ?? defaultReason(a.status), a.message ?? defaultMessage(a.status))
+          throw new ApiError(
+            a.status,
+            a.reason ?? defaultReason(a.status),
+            a.message ?? defaultMessage(a.status),
+          )
         }
       }
       const user = this.o.auth.authenticate(req)
@@ -1137,33 +1357,47 @@ export class FakeApiServer {
       if (sub !== 'exec') throw badRequest(`${sub} is not supported by the fake OpenShift API server`)
       const podsRt = this.rtFor('v1', 'pods')
       // websocket exec is authorized as `create pods/exec` (AuthorizePodWebsocketUpgradeCreatePermission)
-      this.authorizeOrThrow(user, {verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: ns, name: podName})
+      this.authorizeOrThrow(user, {
+        verb: 'create',
+        group: '',
+        resource: 'pods',
+        subresource: 'exec',
+        namespace: ns,
+        name: podName,
+      })
       const pod = this.o.store.getRaw(podsRt, ns, podName)
       if (!pod) throw notFound(podsRt, podName)
       const exec = parseExecQuery(q)
       if (!exec.command.length) throw badRequest('you must specify at least 1 command')
       if (!exec.stdin && !exec.stdout && !exec.stderr)
         throw badRequest('you must specify at least 1 of stdin, stdout, stderr')
-      const containers = ((pod.spec as {containers?: Array<{name: string}>})?.containers ?? []).map(c => c.name)
+      const containers = ((pod.spec as {containers?: Array<{name: string}>})?.containers ?? []).map(
+        c => c.name,
+      )
       const container = exec.container ?? containers[0]
-      if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${podName}`)
+      if (!containers.includes(container))
+        throw badRequest(`container ${container} is not valid for pod ${podName}`)
       const phase = (pod.status as {phase?: string})?.phase
       if (phase === 'Succeeded' || phase === 'Failed')
         throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`)
       const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       if (!offered.trim()) throw badRequest('websocket exec requires a channel.k8s.io subprotocol')
       if (!pickExecProtocol(new Set(offered.split(',').map(s => s.trim()))))
-        throw badRequest(`none of the offered subprotocols (${offered}) is supported: ${'v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io'}`)
+        throw badRequest(
+          `none of the offered subprotocols (${offered}) is supported: ${'v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io'}`,
+        )
       this.wss.handleUpgrade(req, socket, head, ws => {
         entry.status = 101
         serveExec(ws, ws.protocol, {...exec, container}, stdin =>
-          (this.o.sims.exec as (ns: string, pod: string, c: string | undefined, cmd: string[], stdin?: string) => ReturnType<Simulators['exec']>)(
-            ns,
-            podName,
-            container,
-            exec.command,
-            stdin,
-          ),
+          (
+            this.o.sims.exec as (
+              ns: string,
+              pod: string,
+              c: string | undefined,
+              cmd: string[],
+              stdin?: string,
+            ) => ReturnType<Simulators['exec']>
+          )(ns, podName, container, exec.command, stdin),
         )
       })
     } catch (err) {

@@ -28,9 +28,10 @@ export type ManagedFieldsRecorder = (
   live: KObject | undefined,
   updated: KObject,
   manager: string,
-  operation: 'Apply' | 'Update',
+  operation: 'Update',
   apiVersion: string,
   now: string,
+  subresource?: string,
 ) => KObject
 
 export interface DeleteOptions extends WriteOptions {
@@ -94,11 +95,16 @@ export function notFound(rt: ResourceType, name: string): ApiError {
 }
 
 export function conflict(rt: ResourceType, name: string, why: string): ApiError {
-  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(rt)} "${name}": ${why}`, {
-    name,
-    ...(rt.group ? {group: rt.group} : {}),
-    kind: rt.plural,
-  })
+  return new ApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedResource(rt)} "${name}": ${why}`,
+    {
+      name,
+      ...(rt.group ? {group: rt.group} : {}),
+      kind: rt.plural,
+    },
+  )
 }
 
 const STALE = 'the object has been modified; please apply your changes to the latest version and try again'
@@ -142,7 +148,10 @@ export class MemoryStore implements Store {
   /** objects per namespace, so the namespace cascade knows when it is done without scanning */
   private readonly perNamespace = new Map<string, number>()
   /** owner uid → dependents, so garbage collection does not scan the whole store */
-  private readonly dependents = new Map<string, Map<string, {rt: ResourceType; namespace?: string; name: string}>>()
+  private readonly dependents = new Map<
+    string,
+    Map<string, {rt: ResourceType; namespace?: string; name: string}>
+  >()
   private readonly listeners = new Set<(e: StoreEvent) => void>()
   private readonly hooks: AdmissionHook[] = []
   private readonly history: HistoryEntry[] = []
@@ -189,7 +198,8 @@ export class MemoryStore implements Store {
   /** Stored objects in key order (namespace, name) — callers must not mutate them. */
   listRaw(rt: ResourceType, namespace?: string): KObject[] {
     const out: KObject[] = []
-    for (const o of this.bucket(rt).values()) if (!namespace || o.metadata.namespace === namespace) out.push(o)
+    for (const o of this.bucket(rt).values())
+      if (!namespace || o.metadata.namespace === namespace) out.push(o)
     return out.sort((a, b) => {
       const ka = objKey(a.metadata.namespace, a.metadata.name!)
       const kb = objKey(b.metadata.namespace, b.metadata.name!)
@@ -325,7 +335,12 @@ export class MemoryStore implements Store {
     if (!rt.namespaced) delete meta.namespace
     else {
       const ns = meta.namespace
-      if (!ns) throw new ApiError(400, 'BadRequest', 'the server could not find the requested resource: namespace is required')
+      if (!ns)
+        throw new ApiError(
+          400,
+          'BadRequest',
+          'the server could not find the requested resource: namespace is required',
+        )
       const nsObj = this.getRaw(this.namespaceType(), undefined, ns)
       if (!nsObj)
         throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, {name: ns, kind: 'namespaces'})
@@ -374,7 +389,14 @@ export class MemoryStore implements Store {
     if (NO_GENERATION.has(rt.kind)) delete meta.generation
     else meta.generation = 1
     if (opts.fieldManager && this.recordManagedFields)
-      obj = this.recordManagedFields(undefined, obj, opts.fieldManager, 'Update', apiVersionOf(rt), meta.creationTimestamp)
+      obj = this.recordManagedFields(
+        undefined,
+        obj,
+        opts.fieldManager,
+        'Update',
+        apiVersionOf(rt),
+        meta.creationTimestamp,
+      )
     obj = this.admit('CREATE', rt, obj, undefined, opts.user, !!opts.dryRun)
     if (opts.dryRun) return clone(obj)
     obj.metadata.resourceVersion = this.nextRv()
@@ -386,7 +408,12 @@ export class MemoryStore implements Store {
   update(rt: ResourceType, input: KObject, opts: UpdateOptions = {}): KObject {
     const ns = rt.namespaced ? input.metadata?.namespace : undefined
     const name = input.metadata?.name
-    if (!name) throw new ApiError(422, 'Invalid', `${rt.kind} "" is invalid: metadata.name: Required value: name is required`)
+    if (!name)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${rt.kind} "" is invalid: metadata.name: Required value: name is required`,
+      )
     const old = this.getRaw(rt, ns, name)
     if (!old) throw notFound(rt, name)
     const wantRv = input.metadata.resourceVersion
@@ -416,7 +443,8 @@ export class MemoryStore implements Store {
         delete m.deletionTimestamp
         delete m.deletionGracePeriodSeconds
       }
-      if (m.managedFields === undefined && old.metadata.managedFields) m.managedFields = clone(old.metadata.managedFields)
+      if (m.managedFields === undefined && old.metadata.managedFields)
+        m.managedFields = clone(old.metadata.managedFields)
       if (old.metadata.generation !== undefined) {
         m.generation = old.metadata.generation
         if (JSON.stringify(specPart(old)) !== JSON.stringify(specPart(obj))) m.generation += 1
@@ -425,7 +453,15 @@ export class MemoryStore implements Store {
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion
     if (opts.fieldManager && this.recordManagedFields && !opts.keepManagedFields)
-      obj = this.recordManagedFields(old, obj, opts.fieldManager, 'Update', apiVersionOf(rt), this.stamp())
+      obj = this.recordManagedFields(
+        old,
+        obj,
+        opts.fieldManager,
+        'Update',
+        apiVersionOf(rt),
+        this.stamp(),
+        opts.subresource,
+      )
     obj = this.admit('UPDATE', rt, obj, clone(old), opts.user, !!opts.dryRun)
     // an update that changes nothing is not written: no new resourceVersion, no watch event
     if (sameContent(obj, old)) return clone(old)

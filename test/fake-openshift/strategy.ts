@@ -61,7 +61,8 @@ function defaults(obj: KObject): void {
       if (o.stringData && typeof o.stringData === 'object') {
         // the apiserver folds stringData into data (base64) and never returns stringData
         o.data = {...(o.data ?? {})}
-        for (const [k, v] of Object.entries(o.stringData)) o.data[k] = Buffer.from(String(v)).toString('base64')
+        for (const [k, v] of Object.entries(o.stringData))
+          o.data[k] = Buffer.from(String(v)).toString('base64')
         delete o.stringData
       }
       break
@@ -89,8 +90,10 @@ function defaults(obj: KObject): void {
       break
     case 'Pod':
       defaultPodSpec(o.spec)
-      o.spec && (o.spec.serviceAccountName ??= o.spec.serviceAccount ?? 'default')
-      o.spec && (o.spec.serviceAccount ??= o.spec.serviceAccountName)
+      if (o.spec) {
+        o.spec.serviceAccountName ??= o.spec.serviceAccount ?? 'default'
+        o.spec.serviceAccount ??= o.spec.serviceAccountName
+      }
       break
     case 'Deployment': {
       const spec = (o.spec ??= {})

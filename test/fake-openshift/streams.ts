@@ -59,7 +59,8 @@ export function serveLog(res: ServerResponse, source: LogSource, q: LogQuery, on
   }
   res.on('close', finish)
   let lines = source.lines()
-  if (q.tailLines !== undefined && q.tailLines >= 0) lines = q.tailLines === 0 ? [] : lines.slice(-q.tailLines)
+  if (q.tailLines !== undefined && q.tailLines >= 0)
+    lines = q.tailLines === 0 ? [] : lines.slice(-q.tailLines)
   // subscribe before writing the backlog so no line written meanwhile is lost (all synchronous)
   if (q.follow && !source.ended()) unsubscribe = source.subscribe(emit, finish)
   for (const l of lines) emit(l)
@@ -151,7 +152,18 @@ export function serveExec(
     } catch (err) {
       const e = err as {message?: string; reason?: string; code?: number}
       const message = e.message ?? String(err)
-      frame(3, v4plus ? JSON.stringify({metadata: {}, status: 'Failure', message, reason: e.reason ?? 'InternalError', code: e.code ?? 500}) : message)
+      frame(
+        3,
+        v4plus
+          ? JSON.stringify({
+              metadata: {},
+              status: 'Failure',
+              message,
+              reason: e.reason ?? 'InternalError',
+              code: e.code ?? 500,
+            })
+          : message,
+      )
       ws.close(1000)
       onEnd?.()
       return

@@ -50,7 +50,12 @@ const AGE: Column = {
   cell: (o, now) => age(o.metadata?.creationTimestamp, now),
 }
 
-const col = (name: string, cell: Column['cell'], type = 'string', priority = 0): Column => ({name, type, cell, priority})
+const col = (name: string, cell: Column['cell'], type = 'string', priority = 0): Column => ({
+  name,
+  type,
+  cell,
+  priority,
+})
 
 function podStatus(o: Obj): string {
   if (o.metadata?.deletionTimestamp) return 'Terminating'
@@ -70,7 +75,11 @@ const COLUMNS: Record<string, Column[]> = {
       return `${cs.filter(c => c.ready).length}/${o.spec?.containers?.length ?? cs.length}`
     }),
     col('Status', podStatus),
-    col('Restarts', o => (o.status?.containerStatuses ?? []).reduce((n: number, c: Obj) => n + (c.restartCount ?? 0), 0), 'integer'),
+    col(
+      'Restarts',
+      o => (o.status?.containerStatuses ?? []).reduce((n: number, c: Obj) => n + (c.restartCount ?? 0), 0),
+      'integer',
+    ),
     AGE,
     col('IP', o => o.status?.podIP ?? '<none>', 'string', 1),
     col('Node', o => o.spec?.nodeName ?? '<none>', 'string', 1),
@@ -94,7 +103,10 @@ const COLUMNS: Record<string, Column[]> = {
     col('Type', o => o.spec?.type ?? 'ClusterIP'),
     col('Cluster-IP', o => o.spec?.clusterIP ?? '<none>'),
     col('External-IP', o => (o.spec?.externalIPs ?? []).join(',') || '<none>'),
-    col('Port(s)', o => (o.spec?.ports ?? []).map((p: Obj) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') || '<none>'),
+    col(
+      'Port(s)',
+      o => (o.spec?.ports ?? []).map((p: Obj) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') || '<none>',
+    ),
     AGE,
   ],
   Secret: [
@@ -103,7 +115,11 @@ const COLUMNS: Record<string, Column[]> = {
     col('Data', o => Object.keys(o.data ?? {}).length, 'integer'),
     AGE,
   ],
-  ConfigMap: [NAME, col('Data', o => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, 'integer'), AGE],
+  ConfigMap: [
+    NAME,
+    col('Data', o => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, 'integer'),
+    AGE,
+  ],
   ServiceAccount: [NAME, col('Secrets', o => (o.secrets ?? []).length, 'integer'), AGE],
   Namespace: [NAME, col('Status', o => o.status?.phase ?? 'Active'), AGE],
   PersistentVolumeClaim: [
@@ -111,7 +127,16 @@ const COLUMNS: Record<string, Column[]> = {
     col('Status', o => o.status?.phase ?? 'Pending'),
     col('Volume', o => o.spec?.volumeName ?? ''),
     col('Capacity', o => o.status?.capacity?.storage ?? ''),
-    col('Access Modes', o => (o.status?.accessModes ?? []).map((m: string) => ({ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP'})[m] ?? m).join(',')),
+    col('Access Modes', o =>
+      (o.status?.accessModes ?? [])
+        .map(
+          (m: string) =>
+            ({ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP'})[
+              m
+            ] ?? m,
+        )
+        .join(','),
+    ),
     col('StorageClass', o => o.spec?.storageClassName ?? '<unset>'),
     AGE,
   ],
@@ -119,7 +144,10 @@ const COLUMNS: Record<string, Column[]> = {
     col('Last Seen', (o, now) => age(o.lastTimestamp ?? o.eventTime ?? o.metadata?.creationTimestamp, now)),
     col('Type', o => o.type ?? ''),
     col('Reason', o => o.reason ?? ''),
-    col('Object', o => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`),
+    col(
+      'Object',
+      o => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`,
+    ),
     col('Message', o => String(o.message ?? '').trim()),
   ],
   Route: [
@@ -128,7 +156,11 @@ const COLUMNS: Record<string, Column[]> = {
     col('Path', o => o.spec?.path ?? ''),
     col('Services', o => o.spec?.to?.name ?? ''),
     col('Port', o => o.spec?.port?.targetPort ?? '<all>'),
-    col('Termination', o => (o.spec?.tls ? `${o.spec.tls.termination}${o.spec.tls.insecureEdgeTerminationPolicy ? `/${o.spec.tls.insecureEdgeTerminationPolicy}` : ''}` : '')),
+    col('Termination', o =>
+      o.spec?.tls
+        ? `${o.spec.tls.termination}${o.spec.tls.insecureEdgeTerminationPolicy ? `/${o.spec.tls.insecureEdgeTerminationPolicy}` : ''}`
+        : '',
+    ),
     col('Wildcard', o => o.spec?.wildcardPolicy ?? 'None'),
   ],
   Build: [
@@ -147,10 +179,16 @@ const COLUMNS: Record<string, Column[]> = {
   ],
   ImageStream: [
     NAME,
-    col('Image Repository', o => o.status?.publicDockerImageRepository ?? o.status?.dockerImageRepository ?? ''),
+    col(
+      'Image Repository',
+      o => o.status?.publicDockerImageRepository ?? o.status?.dockerImageRepository ?? '',
+    ),
     col('Tags', o => (o.status?.tags ?? []).map((t: Obj) => t.tag).join(',')),
     col('Updated', (o, now) => {
-      const times = (o.status?.tags ?? []).map((t: Obj) => t.items?.[0]?.created).filter(Boolean).sort()
+      const times = (o.status?.tags ?? [])
+        .map((t: Obj) => t.items?.[0]?.created)
+        .filter(Boolean)
+        .sort()
       return times.length ? `${age(times[times.length - 1], now)} ago` : ''
     }),
   ],
@@ -190,7 +228,12 @@ export function partialMetadata(o: KObject): KObject {
 export function toTable(
   kind: string,
   objects: KObject[],
-  opts: {includeObject?: IncludeObject; listMeta?: Record<string, unknown>; headers?: boolean; now?: number} = {},
+  opts: {
+    includeObject?: IncludeObject
+    listMeta?: Record<string, unknown>
+    headers?: boolean
+    now?: number
+  } = {},
 ): KObject {
   const columns = COLUMNS[kind] ?? [NAME, AGE]
   const now = opts.now ?? Date.now()

@@ -3,7 +3,14 @@
  * and no-op simulators (server tests that must not depend on simulator behaviour). They are
  * deliberately simple — the real engines live in patch/ and sim/.
  */
-import {ApiError, type ExecResult, type KObject, type LogSource, type Simulators, type Store} from './types.js'
+import {
+  ApiError,
+  type ExecResult,
+  type KObject,
+  type LogSource,
+  type Simulators,
+  type Store,
+} from './types.js'
 import type {PatchEngine} from './server.js'
 
 type Json = any
@@ -74,16 +81,19 @@ function jsonPatch(doc: Json, ops: Json[]): Json {
         else parent[idx] = op.value
         break
       case 'replace':
-        if (!(idx in parent)) throw new Error(`replace operation does not apply: doc is missing key: ${op.path}`)
+        if (!(idx in parent))
+          throw new Error(`replace operation does not apply: doc is missing key: ${op.path}`)
         parent[idx] = op.value
         break
       case 'remove':
-        if (!(idx in parent)) throw new Error(`remove operation does not apply: doc is missing key: ${op.path}`)
+        if (!(idx in parent))
+          throw new Error(`remove operation does not apply: doc is missing key: ${op.path}`)
         if (Array.isArray(parent)) parent.splice(idx as number, 1)
         else delete parent[idx]
         break
       case 'test':
-        if (JSON.stringify(parent[idx]) !== JSON.stringify(op.value)) throw new Error(`testing value ${op.path} failed`)
+        if (JSON.stringify(parent[idx]) !== JSON.stringify(op.value))
+          throw new Error(`testing value ${op.path} failed`)
         break
       default:
         throw new Error(`unsupported json patch op ${op.op}`)
@@ -100,7 +110,9 @@ export const minimalPatchEngine: PatchEngine = {
   applyStrategicMergePatch: (doc, patch) => strategic(doc, patch),
   serverSideApply: ({live, applied, manager, apiVersion, now}) => {
     const object = strategic(live ?? {}, applied) as KObject
-    const others = (live?.metadata.managedFields ?? []).filter(m => !(m.manager === manager && m.operation === 'Apply'))
+    const others = (live?.metadata.managedFields ?? []).filter(
+      m => !(m.manager === manager && m.operation === 'Apply'),
+    )
     object.metadata.managedFields = [
       ...others,
       {manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: {}},
@@ -115,13 +127,20 @@ export const minimalPatchEngine: PatchEngine = {
       ...updated,
       metadata: {
         ...updated.metadata,
-        managedFields: [...others, {manager, operation, apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: {}}],
+        managedFields: [
+          ...others,
+          {manager, operation, apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: {}},
+        ],
       },
     }
   },
 }
 
-const emptyLog: LogSource = {lines: () => [], ended: () => true, subscribe: (_l, end) => (queueMicrotask(end), () => {})}
+const emptyLog: LogSource = {
+  lines: () => [],
+  ended: () => true,
+  subscribe: (_l, end) => (queueMicrotask(end), () => {}),
+}
 
 /** Simulators that do nothing: no admission, no progress; exec answers `{stdout: '', exitCode: 0}`. */
 export function noopSimulators(overrides: Partial<Simulators> = {}): Simulators {

@@ -77,7 +77,11 @@ function labelCauses(labels: unknown, field: string): Cause[] {
         field,
       })
     if (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63)
-      out.push({reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: ${MSG_LABEL_VALUE}`, field})
+      out.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(v)}: ${MSG_LABEL_VALUE}`,
+        field,
+      })
   }
   return out
 }
@@ -92,8 +96,18 @@ function specCauses(obj: KObject): Cause[] {
       return
     }
     cs.forEach((c: any, i: number) => {
-      if (!c?.name) out.push({reason: 'FieldValueRequired', message: 'Required value', field: `${path}.containers[${i}].name`})
-      if (!c?.image) out.push({reason: 'FieldValueRequired', message: 'Required value', field: `${path}.containers[${i}].image`})
+      if (!c?.name)
+        out.push({
+          reason: 'FieldValueRequired',
+          message: 'Required value',
+          field: `${path}.containers[${i}].name`,
+        })
+      if (!c?.image)
+        out.push({
+          reason: 'FieldValueRequired',
+          message: 'Required value',
+          field: `${path}.containers[${i}].image`,
+        })
     })
   }
   switch (obj.kind) {
@@ -118,7 +132,8 @@ function specCauses(obj: KObject): Cause[] {
       break
     }
     case 'Route':
-      if (!spec.to?.name) out.push({reason: 'FieldValueRequired', message: 'Required value', field: 'spec.to.name'})
+      if (!spec.to?.name)
+        out.push({reason: 'FieldValueRequired', message: 'Required value', field: 'spec.to.name'})
       break
   }
   return out

@@ -30,6 +30,11 @@ export interface WatchOptions {
   transform?: (obj: KObject) => KObject | undefined
   /** the store type to follow when it differs from rt (projects follow namespaces) */
   sourceRt?: ResourceType
+  /**
+   * store types whose changes can change what this watch may show (RBAC bindings for projects):
+   * on such a change the objects in scope are re-checked and appear (ADDED) or vanish (DELETED)
+   */
+  visibilityTriggers?: ResourceType[]
   /** fault injection: end the stream after this many events */
   closeAfterEvents?: number
   bookmarkIntervalMs?: number
@@ -69,8 +74,14 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, o: WatchOp
     o.onEnd?.()
   }
 
+  // what the client currently holds, so visibility re-checks send only real transitions
+  const shown = new Set<string>()
+  const keyOf = (obj: KObject) => `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`
+
   const write = (ev: Outgoing) => {
     if (ended) return
+    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') shown.add(keyOf(ev.object))
+    if (ev.type === 'DELETED') shown.delete(keyOf(ev.object))
     let object = structuredClone(ev.object)
     if (o.table && ev.type !== 'BOOKMARK' && ev.type !== 'ERROR') {
       // the apiserver sends column definitions with the first table only
@@ -119,7 +130,21 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, o: WatchOp
   // ...and subscribe before reading history/state: both are synchronous, so nothing falls between
   const live: StoreEvent[] = []
   let replaying = true
+  const recheck = (ev: StoreEvent) => {
+    const scope = ev.rt.namespaced ? ev.object.metadata.namespace : undefined
+    for (const obj of store.listRaw(src, o.namespace)) {
+      if (scope && (src.namespaced ? obj.metadata.namespace : obj.metadata.name) !== scope) continue
+      const now = view(obj)
+      const key = keyOf(now ?? obj)
+      if (now && !shown.has(key)) write({type: 'ADDED', object: now})
+      else if (!now && shown.has(key)) write({type: 'DELETED', object: o.transform?.(obj) ?? obj})
+    }
+  }
   unsubscribe = store.subscribe(ev => {
+    if (o.visibilityTriggers?.includes(ev.rt)) {
+      if (!replaying) recheck(ev)
+      return
+    }
     if (ev.rt !== src) return
     if (replaying) live.push(ev)
     else {
