@@ -8,9 +8,22 @@ export default defineConfig({
       {extends: true, test: {name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000}},
       {
         extends: true,
-        test: {name: 'integration', include: ['test/integration/**/*.test.ts', 'test/fake-openshift/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000},
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/fake-openshift/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
-      {extends: true, test: {name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000}},
+      {
+        extends: true,
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 })

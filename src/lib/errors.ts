@@ -19,7 +19,11 @@ export class CliError extends Error {
   /** Extra lines (log tail, evidence) printed after the message in text mode. */
   readonly details?: string[]
 
-  constructor(message: string, exitCode: ExitCode, opts: {hint?: string; details?: string[]; cause?: unknown} = {}) {
+  constructor(
+    message: string,
+    exitCode: ExitCode,
+    opts: {hint?: string; details?: string[]; cause?: unknown} = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : {cause: opts.cause})
     this.name = 'CliError'
     this.exitCode = exitCode
