@@ -63,6 +63,8 @@ describe('ApiError wording and exit codes', () => {
     expect(e.message).toBe('forbidden: user "developer" cannot patch deployments.apps in namespace proj')
     expect(e.hint).toBe('oc auth can-i patch deployments.apps -n proj')
     expect(e.details?.[0]).toContain('is forbidden')
+    // a missing project also answers 403 on OpenShift
+    expect(e.details?.[1]).toContain('oc get projects')
   })
 
   it('403 on a subresource and at cluster scope, without a server sentence', () => {
