@@ -1,0 +1,301 @@
+/**
+ * `oc jupyter build` against a cluster: apply the image streams and the BuildConfig (server-side
+ * apply), then follow exactly one build — the one the ConfigChange trigger started, a running one,
+ * or one we instantiate — stream its log and wait for a terminal phase.
+ */
+import type {Writable} from 'node:stream'
+
+import {
+  applyObjects,
+  buildPhase,
+  instantiateBuild,
+  requireApis,
+  resourcePath,
+  streamLog,
+  tailLog,
+  WaitFailedError,
+  WaitTimeoutError,
+  waitFor,
+  type ApplyResult,
+  type KubeClient,
+  type KubeObject,
+} from '../cluster/index.js'
+import {CliError, ExitCode} from '../errors.js'
+import {requireProject} from '../preflight.js'
+import {renderBuildObjects} from '../render/build.js'
+import type {Ui} from '../ui/ui.js'
+import type {BuildOptions} from '../values/build-options.js'
+import {diagnoseBuildLog, remedyForReason} from './known-failures.js'
+
+export interface BuildRunContext {
+  client: KubeClient
+  namespace: string
+  ui: Ui
+  /** 0 = wait without limit */
+  timeoutMs: number
+  /** --dry-run=server */
+  serverDryRun: boolean
+  /** where the followed build log goes (stdout in text mode) */
+  logOut: Writable
+  signal?: AbortSignal
+}
+
+/** How the followed build came to be. */
+export type BuildOrigin = 'config-change' | 'instantiated' | 'already-running' | 'existing'
+
+export interface BuildRunResult {
+  namespace: string
+  dryRun: boolean
+  objects: Array<{kind: string; name: string; action: string}>
+  build?: {
+    name: string
+    origin: BuildOrigin
+    phase: string
+    reason?: string
+    message?: string
+  }
+  /** the output image when the build completed: registry/ns/is@sha256:... */
+  image?: string
+  /** `NAME:TAG` of the output image stream tag */
+  imageStreamTag: string
+}
+
+const TERMINAL = new Set(['Complete', 'Failed', 'Error', 'Cancelled'])
+const OK_ACTION: Record<string, string> = {
+  created: 'Created',
+  configured: 'Configured',
+  unchanged: 'Unchanged',
+}
+
+function lastVersion(bc: KubeObject | undefined): number {
+  const v = (bc?.status as {lastVersion?: number} | undefined)?.lastVersion
+  return typeof v === 'number' ? v : 0
+}
+
+function hasConfigChangeTrigger(bc: KubeObject): boolean {
+  const triggers = (bc.spec as {triggers?: Array<{type?: string}>} | undefined)?.triggers ?? []
+  return triggers.some(t => t.type === 'ConfigChange')
+}
+
+function phaseOf(build: KubeObject): {phase: string; reason?: string; message?: string} {
+  const s = (build.status ?? {}) as {phase?: string; reason?: string; message?: string}
+  return {phase: s.phase ?? 'New', reason: s.reason, message: s.message}
+}
+
+export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promise<BuildRunResult> {
+  const {client, namespace, ui} = ctx
+  await requireApis(client, [
+    {groupVersion: 'build.openshift.io/v1', plural: 'buildconfigs'},
+    {groupVersion: 'image.openshift.io/v1', plural: 'imagestreams'},
+  ])
+  await requireProject(client, namespace)
+
+  const objects = renderBuildObjects({...opts, namespace})
+  const bcObject = objects.at(-1) as KubeObject
+  const streams = objects.slice(0, -1)
+  const bcPath = resourcePath('BuildConfig', {namespace, name: opts.name})
+  const before = await client.getIfExists<KubeObject>(bcPath)
+
+  // Streams first: the BuildConfig's ConfigChange trigger starts a build at once, and that build
+  // resolves the base image stream tag.
+  const report = (r: ApplyResult) =>
+    ui.info(
+      `${ui.c.green('✔')} ${OK_ACTION[r.action]} ${r.kind}/${r.name}${r.dryRun ? ' (server dry run)' : ''} ${ui.c.dim(`(${(r.durationMs / 1000).toFixed(1)}s)`)}`,
+    )
+  const applied = [
+    ...(await applyObjects(client, streams, {dryRun: ctx.serverDryRun, namespace, onResult: report})),
+    ...(await applyObjects(client, [bcObject], {dryRun: ctx.serverDryRun, namespace, onResult: report})),
+  ]
+  const result: BuildRunResult = {
+    namespace,
+    dryRun: ctx.serverDryRun,
+    objects: applied.map(a => ({kind: a.kind, name: a.name, action: a.action})),
+    imageStreamTag: `${opts.name}:${opts.outputTag}`,
+  }
+  if (ctx.serverDryRun) {
+    ui.info('Server dry run: no build was started.')
+    return result
+  }
+
+  const bcApplied = applied.at(-1)
+  const bc = bcApplied?.object ?? (await client.get<KubeObject>(bcPath))
+  const {build, origin} = await chooseBuild(ctx, opts, bcApplied?.action ?? 'unchanged', before, bc)
+  const buildName = build.metadata?.name as string
+  result.build = {name: buildName, origin, ...phaseOf(build)}
+  ui.info(describeOrigin(buildName, origin))
+
+  if (origin === 'existing' || !opts.wait) {
+    if (!opts.wait) ui.info(`Not waiting. Follow it with: oc logs -f build/${buildName} -n ${namespace}`)
+    if (phaseOf(build).phase === 'Complete') result.image = await outputImage(client, namespace, opts)
+    return result
+  }
+
+  const finished = await follow(ctx, opts, buildName)
+  result.build = {name: buildName, origin, ...phaseOf(finished)}
+  result.image = await outputImage(client, namespace, opts)
+  return result
+}
+
+/** Exactly one build per invocation (SPEC: never two). */
+async function chooseBuild(
+  ctx: BuildRunContext,
+  opts: BuildOptions,
+  action: string,
+  before: KubeObject | undefined,
+  bc: KubeObject,
+): Promise<{build: KubeObject; origin: BuildOrigin}> {
+  const {client, namespace} = ctx
+  const buildsPath = resourcePath('Build', {namespace})
+  const start = async (message: string) => ({
+    build: await instantiateBuild(client, {name: opts.name, namespace, message, signal: ctx.signal}),
+    origin: 'instantiated' as const,
+  })
+
+  if (opts.rebuild) return start('Started by oc-jupyter build --rebuild')
+
+  if (action === 'created' && hasConfigChangeTrigger(bc)) {
+    // OpenShift's ConfigChange trigger starts NAME-1 as the BuildConfig is created; follow it
+    // instead of starting a second one. It may not exist yet: the wait handles "not created yet".
+    const name = `${opts.name}-${Math.max(1, lastVersion(bc))}`
+    const existing = await client.getIfExists<KubeObject>(`${buildsPath}/${name}`)
+    return {
+      build: existing ?? {apiVersion: 'build.openshift.io/v1', kind: 'Build', metadata: {name}},
+      origin: 'config-change',
+    }
+  }
+  if (action === 'configured') return start('Started by oc-jupyter build: the BuildConfig changed')
+
+  // Unchanged: look at the latest build of this config.
+  const version = lastVersion(before ?? bc)
+  const latest =
+    version > 0 ? await client.getIfExists<KubeObject>(`${buildsPath}/${opts.name}-${version}`) : undefined
+  if (!latest) return start('Started by oc-jupyter build')
+  const {phase} = phaseOf(latest)
+  if (!TERMINAL.has(phase)) return {build: latest, origin: 'already-running'}
+  if (phase === 'Complete') return {build: latest, origin: 'existing'}
+  // The last build failed: a re-run is a retry.
+  return start(`Started by oc-jupyter build: previous build ${latest.metadata?.name} ${phase}`)
+}
+
+function describeOrigin(name: string, origin: BuildOrigin): string {
+  switch (origin) {
+    case 'config-change':
+      return `Build ${name} started by the BuildConfig's ConfigChange trigger.`
+    case 'instantiated':
+      return `Started build ${name}.`
+    case 'already-running':
+      return `Build ${name} is already running; following it.`
+    case 'existing':
+      return `Nothing changed and build ${name} is Complete; run with --rebuild to build again.`
+  }
+}
+
+async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: string): Promise<KubeObject> {
+  const {client, namespace, ui} = ctx
+  const buildsPath = resourcePath('Build', {namespace})
+  const logPath = resourcePath('Build', {namespace, name: buildName, subresource: 'log'})
+  const followLog = (opts.follow ?? Boolean(process.stderr.isTTY)) && !ui.machine
+  const ctl = new AbortController()
+  const onAbort = () => ctl.abort(ctx.signal?.reason)
+  ctx.signal?.addEventListener('abort', onAbort, {once: true})
+  let logDone: Promise<unknown> | undefined
+  let phaseShown = ''
+
+  try {
+    const outcome = await waitFor(client, {
+      path: buildsPath,
+      name: buildName,
+      judge: buildPhase,
+      timeoutMs: ctx.timeoutMs,
+      signal: ctl.signal,
+      description: `build "${buildName}"`,
+      hint: `oc logs -f build/${buildName} -n ${namespace}`,
+      onUpdate: (_r, obj) => {
+        const phase = obj ? phaseOf(obj).phase : 'New'
+        if (phase !== phaseShown) {
+          phaseShown = phase
+          ui.info(`Build ${buildName}: ${phase}`)
+        }
+        // The log exists once the build pod runs; start streaming then (once).
+        if (followLog && !logDone && (phase === 'Running' || TERMINAL.has(phase))) {
+          logDone = streamLog(client, logPath, ctx.logOut, {follow: true, signal: ctl.signal}).catch(
+            (error: unknown) => ui.debug(`build log stream ended: ${String(error)}`),
+          )
+        }
+      },
+    })
+    await logDone
+    ui.info(`${ui.c.green('✔')} Build ${buildName} Complete`)
+    return outcome.object
+  } catch (error) {
+    ctl.abort()
+    await logDone
+    if (error instanceof WaitFailedError) throw await buildFailure(ctx, opts, buildName, error.object)
+    if (error instanceof WaitTimeoutError) {
+      throw new CliError(`${error.message}; the build keeps running on the cluster`, ExitCode.Timeout, {
+        hint: `oc logs -f build/${buildName} -n ${namespace}`,
+      })
+    }
+    if (ctx.signal?.aborted) {
+      throw new CliError(`interrupted; build ${buildName} keeps running on the cluster`, ExitCode.Failed, {
+        hint: `oc logs -f build/${buildName} -n ${namespace}`,
+      })
+    }
+    throw error
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+/** Exit 1 with phase, reason, message, the log tail and — for a known break — the way out. */
+async function buildFailure(
+  ctx: BuildRunContext,
+  opts: BuildOptions,
+  buildName: string,
+  build: KubeObject | undefined,
+): Promise<CliError> {
+  const {client, namespace} = ctx
+  const {phase, reason, message} = build
+    ? phaseOf(build)
+    : {phase: 'Failed', reason: undefined, message: undefined}
+  let tail: string[] = []
+  try {
+    tail = await tailLog(client, resourcePath('Build', {namespace, name: buildName, subresource: 'log'}), 20)
+  } catch {
+    // A build that failed before its pod started has no log; the status says why.
+  }
+  const remedyCtx = {name: opts.name, namespace}
+  const known = diagnoseBuildLog(tail, remedyCtx)
+  const details = [
+    `phase: ${phase}${reason ? `, reason: ${reason}` : ''}${message ? `, message: ${message}` : ''}`,
+  ]
+  if (tail.length > 0) details.push(`last ${tail.length} log lines:`, ...tail.map(l => `  ${l}`))
+  let hint = `oc logs build/${buildName} -n ${namespace}`
+  if (known) {
+    details.push(
+      `cause: ${known.explanation}`,
+      `  (${known.evidence})`,
+      'a working source:',
+      ...known.remedies.map(r => `  ${r}`),
+    )
+    hint = known.remedies[0]
+  } else {
+    const r = remedyForReason(reason, remedyCtx)
+    if (r) hint = r
+  }
+  return new CliError(`build ${buildName} ${phase}${reason ? ` (${reason})` : ''}`, ExitCode.Failed, {
+    details,
+    hint,
+  })
+}
+
+async function outputImage(
+  client: KubeClient,
+  namespace: string,
+  opts: BuildOptions,
+): Promise<string | undefined> {
+  const is = await client.getIfExists<KubeObject>(resourcePath('ImageStream', {namespace, name: opts.name}))
+  const tags =
+    (is?.status as {tags?: Array<{tag?: string; items?: Array<{dockerImageReference?: string}>}>})?.tags ?? []
+  return tags.find(t => t.tag === opts.outputTag)?.items?.[0]?.dockerImageReference
+}
