@@ -37,8 +37,27 @@ export interface RequestFilter {
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+function matchesFilter(r: RecordedRequest, f: RequestFilter): boolean {
+  const methods = f.method && (Array.isArray(f.method) ? f.method : [f.method]).map(m => m.toUpperCase())
+  return (
+    (!methods || methods.includes(r.method)) &&
+    (f.path === undefined || (typeof f.path === 'string' ? r.path === f.path : f.path.test(r.path))) &&
+    (f.user === undefined || r.user === f.user) &&
+    (f.status === undefined || r.status === f.status) &&
+    (f.watch === undefined || r.watch === f.watch) &&
+    (f.since === undefined || r.seq > f.since) &&
+    (!f.where || f.where(r))
+  )
+}
+
+function describe(f: RequestFilter): string {
+  const {where, ...rest} = f
+  return JSON.stringify({...rest, path: rest.path?.toString()}) + (where ? ' (+predicate)' : '')
+}
+
 export class Recorder {
   private readonly log: RecordedRequest[] = []
+  private readonly listeners = new Set<(r: RecordedRequest) => void>()
   private seq = 0
   /** bounded so a long sandbox session does not grow without limit */
   limit = 50_000
@@ -47,7 +66,35 @@ export class Recorder {
     const r: RecordedRequest = {seq: ++this.seq, time: Date.now(), status: 0, ...entry}
     this.log.push(r)
     if (this.log.length > this.limit) this.log.shift()
+    this.touch(r)
     return r
+  }
+
+  /** Called by the server when an entry changes (its status is known): wakes waitFor(). */
+  touch(r: RecordedRequest): void {
+    for (const l of [...this.listeners]) l(r)
+  }
+
+  /**
+   * Resolves with the first request matching the filter — already recorded or still to come; with
+   * `status` in the filter it resolves once the response headers went out (e.g. a watch is open).
+   */
+  waitFor(f: RequestFilter, timeoutMs = 15_000): Promise<RecordedRequest> {
+    const found = this.filter(f)[0]
+    if (found) return Promise.resolve(found)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(check)
+        reject(new Error(`recorder: no request matching ${describe(f)} within ${timeoutMs} ms`))
+      }, timeoutMs)
+      const check = (r: RecordedRequest) => {
+        if (!matchesFilter(r, f)) return
+        clearTimeout(timer)
+        this.listeners.delete(check)
+        resolve(r)
+      }
+      this.listeners.add(check)
+    })
   }
 
   entries(): RecordedRequest[] {
@@ -60,17 +107,7 @@ export class Recorder {
   }
 
   filter(f: RequestFilter = {}): RecordedRequest[] {
-    const methods = f.method && (Array.isArray(f.method) ? f.method : [f.method]).map(m => m.toUpperCase())
-    return this.log.filter(
-      r =>
-        (!methods || methods.includes(r.method)) &&
-        (f.path === undefined || (typeof f.path === 'string' ? r.path === f.path : f.path.test(r.path))) &&
-        (f.user === undefined || r.user === f.user) &&
-        (f.status === undefined || r.status === f.status) &&
-        (f.watch === undefined || r.watch === f.watch) &&
-        (f.since === undefined || r.seq > f.since) &&
-        (!f.where || f.where(r)),
-    )
+    return this.log.filter(r => matchesFilter(r, f))
   }
 
   count(f: RequestFilter = {}): number {

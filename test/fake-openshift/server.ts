@@ -346,7 +346,9 @@ export class FakeApiServer {
       ...args: unknown[]
     ) => {
       entry.status = args[0] as number
-      return origWriteHead(...args)
+      const out = origWriteHead(...args)
+      this.o.recorder.touch(entry)
+      return out
     }
 
     // injected faults
@@ -1388,6 +1390,7 @@ export class FakeApiServer {
         )
       this.wss.handleUpgrade(req, socket, head, ws => {
         entry.status = 101
+        this.o.recorder.touch(entry)
         serveExec(ws, ws.protocol, {...exec, container}, stdin =>
           (
             this.o.sims.exec as (

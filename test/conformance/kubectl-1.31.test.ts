@@ -1,0 +1,4 @@
+// kubectl 1.31: the newest kubectl that sends JSON bodies for every command.
+import {defineKubectlConformance} from './suite.js'
+
+defineKubectlConformance('oldest-json')

@@ -1,0 +1,4 @@
+// The newest kubectl the machine's dispatcher offers; protobuf-sending commands pinned to 1.31.
+import {defineKubectlConformance} from './suite.js'
+
+defineKubectlConformance('newest')
