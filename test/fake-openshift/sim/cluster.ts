@@ -1,0 +1,208 @@
+/**
+ * The remaining small controllers: the router admitting routes (oldest claim of a host wins, as
+ * openshift/router's host admitter decides), the PV controller binding claims through a StorageClass,
+ * and the service-account controller filling new namespaces.
+ */
+import type {KObject} from '../types.js'
+import type {SimContext} from './context.js'
+import {arr, clone, globMatch, nsOf, obj, spec, str} from './kube.js'
+
+const ROUTE_API = 'route.openshift.io/v1'
+
+/** status.ingress for every route: Admitted True, or False with HostAlreadyClaimed / a scenario's reason. */
+export function routeStep(ctx: SimContext): boolean {
+  const routes = ctx.list(ROUTE_API, 'routes')
+  for (const r of routes) {
+    const uid = r.metadata.uid ?? ''
+    if (!ctx.routeOrder.has(uid)) ctx.routeOrder.set(uid, ctx.routeOrder.size)
+  }
+  const age = (r: KObject) => ctx.routeOrder.get(r.metadata.uid ?? '') ?? 0
+  let changed = false
+  for (const r of routes) {
+    if (r.metadata.deletionTimestamp) continue
+    const host = str(spec(r).host) ?? ''
+    const path = str(spec(r).path) ?? ''
+    const behaviour = ctx.opts.routes.find(
+      b =>
+        (!b.match.namespace || globMatch(b.match.namespace, nsOf(r))) &&
+        (!b.match.name || globMatch(b.match.name, r.metadata.name ?? '')),
+    )
+    if (!behaviour && !ctx.opts.autoAdmitRoutes) continue
+    const older = routes.find(
+      o =>
+        o !== r &&
+        !o.metadata.deletionTimestamp &&
+        str(spec(o).host) === host &&
+        age(o) < age(r) &&
+        (nsOf(o) !== nsOf(r) || (str(spec(o).path) ?? '') === path),
+    )
+    let condition: Record<string, unknown>
+    if (behaviour && !behaviour.admitted) {
+      condition = {
+        type: 'Admitted',
+        status: 'False',
+        reason: behaviour.reason ?? 'ExtendedValidationFailed',
+        message: behaviour.message ?? 'route rejected',
+      }
+    } else if (older) {
+      condition = {
+        type: 'Admitted',
+        status: 'False',
+        reason: 'HostAlreadyClaimed',
+        message: `route ${older.metadata.name} already exposes ${host} and is older`,
+      }
+    } else condition = {type: 'Admitted', status: 'True'}
+    const previous = arr(arr(obj(r.status).ingress).find(i => i.routerName === 'default')?.conditions)[0]
+    const same =
+      previous &&
+      previous.status === condition.status &&
+      previous.reason === condition.reason &&
+      previous.message === condition.message
+    const ingress = {
+      host,
+      routerName: 'default',
+      wildcardPolicy: str(spec(r).wildcardPolicy) ?? 'None',
+      routerCanonicalHostname: `router-default.${ctx.opts.appsDomain}`,
+      conditions: [{...condition, lastTransitionTime: same ? previous.lastTransitionTime : ctx.ts()}],
+    }
+    const after = clone(r)
+    after.status = {...obj(after.status), ingress: [ingress]}
+    if (ctx.save(ROUTE_API, 'routes', r, after)) changed = true
+  }
+  return changed
+}
+
+function defaultClass(ctx: SimContext): KObject | undefined {
+  return ctx
+    .list('storage.k8s.io/v1', 'storageclasses')
+    .find(sc => sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
+}
+
+/**
+ * Binds Pending claims: through their StorageClass (the one named, else the default), provisioning a
+ * volume of the requested size; `WaitForFirstConsumer` classes wait for a pod using the claim; without
+ * a class the claim stays Pending with `FailedBinding`. Scenario behaviours can keep a claim Pending.
+ */
+export function pvcStep(ctx: SimContext): boolean {
+  let changed = false
+  for (const pvc of ctx.list('v1', 'persistentvolumeclaims')) {
+    if (pvc.metadata.deletionTimestamp || obj(pvc.status).phase === 'Bound') continue
+    const behaviour = ctx.opts.pvc.behaviours.find(
+      b =>
+        (!b.match.namespace || globMatch(b.match.namespace, nsOf(pvc))) &&
+        (!b.match.name || globMatch(b.match.name, pvc.metadata.name ?? '')),
+    )
+    const after = clone(pvc)
+    const s = spec(after)
+    if (behaviour && behaviour.phase !== 'Bound') {
+      after.status = {...obj(after.status), phase: behaviour.phase}
+      if (ctx.save('v1', 'persistentvolumeclaims', pvc, after)) changed = true
+      if (behaviour.event)
+        ctx.event(
+          pvc,
+          'Warning',
+          behaviour.event.reason,
+          behaviour.event.message,
+          'persistentvolume-controller',
+        )
+      continue
+    }
+    const className = str(s.storageClassName)
+    const sc = className
+      ? ctx.get('storage.k8s.io/v1', 'storageclasses', undefined, className)
+      : className === ''
+        ? undefined
+        : defaultClass(ctx)
+    if (!sc) {
+      const message =
+        className === undefined || className === ''
+          ? 'no persistent volumes available for this claim and no storage class is set'
+          : `storageclass.storage.k8s.io "${className}" not found`
+      ctx.event(
+        pvc,
+        'Warning',
+        className ? 'ProvisioningFailed' : 'FailedBinding',
+        message,
+        'persistentvolume-controller',
+      )
+      after.status = {...obj(after.status), phase: 'Pending'}
+      if (ctx.save('v1', 'persistentvolumeclaims', pvc, after)) changed = true
+      continue
+    }
+    if (sc.volumeBindingMode === 'WaitForFirstConsumer') {
+      const used = ctx
+        .list('v1', 'pods', nsOf(pvc))
+        .some(p =>
+          arr(spec(p).volumes).some(v => obj(v.persistentVolumeClaim).claimName === pvc.metadata.name),
+        )
+      if (!used) {
+        ctx.event(
+          pvc,
+          'Normal',
+          'WaitForFirstConsumer',
+          'waiting for first consumer to be created before binding',
+          'persistentvolume-controller',
+        )
+        continue
+      }
+    }
+    const volume = `pvc-${pvc.metadata.uid}`
+    const provisioner = str(sc.provisioner) ?? 'kubernetes.io/no-provisioner'
+    s.storageClassName = sc.metadata.name
+    s.volumeName = volume
+    s.volumeMode = str(s.volumeMode) ?? 'Filesystem'
+    after.metadata.annotations = {
+      ...(after.metadata.annotations ?? {}),
+      'pv.kubernetes.io/bind-completed': 'yes',
+      'pv.kubernetes.io/bound-by-controller': 'yes',
+      'volume.beta.kubernetes.io/storage-provisioner': provisioner,
+      'volume.kubernetes.io/storage-provisioner': provisioner,
+    }
+    after.metadata.finalizers = [
+      ...new Set([...(after.metadata.finalizers ?? []), 'kubernetes.io/pvc-protection']),
+    ]
+    after.status = {
+      phase: 'Bound',
+      accessModes: arr(s.accessModes).length ? s.accessModes : (s.accessModes ?? ['ReadWriteOnce']),
+      capacity: {storage: str(obj(obj(s.resources).requests).storage) ?? '1Gi'},
+    }
+    ctx.event(
+      pvc,
+      'Normal',
+      'Provisioning',
+      `External provisioner is provisioning volume for claim "${nsOf(pvc)}/${pvc.metadata.name}"`,
+      provisioner,
+    )
+    ctx.event(
+      pvc,
+      'Normal',
+      'ProvisioningSucceeded',
+      `Successfully provisioned volume ${volume}`,
+      provisioner,
+    )
+    if (ctx.save('v1', 'persistentvolumeclaims', pvc, after)) changed = true
+  }
+  return changed
+}
+
+/** The default, builder and deployer ServiceAccounts every namespace gets. */
+export function serviceAccountStep(ctx: SimContext): boolean {
+  if (!ctx.opts.serviceAccounts) return false
+  const saRt = ctx.rt('v1', 'serviceaccounts')
+  if (!saRt) return false
+  let changed = false
+  for (const ns of ctx.list('v1', 'namespaces')) {
+    if (ns.metadata.deletionTimestamp) continue
+    const name = ns.metadata.name ?? ''
+    for (const sa of ['default', 'builder', 'deployer']) {
+      if (ctx.store.get(saRt, name, sa)) continue
+      ctx.store.create(saRt, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: {name: sa, namespace: name},
+      })
+      changed = true
+    }
+  }
+  return changed
+}

@@ -1,0 +1,181 @@
+/**
+ * SimOptions: the `simulator:` section of a scenario file (documented in sim/README.md). Every field is
+ * optional; `normalizeOptions` fills the defaults.
+ */
+import {type AllocatorOptions, DEFAULT_ALLOCATOR} from './uid.js'
+import {
+  BUILTIN_BUILD_RULES,
+  BUILTIN_IMAGE_RULES,
+  BUILTIN_PROFILES,
+  type BuildProfileRule,
+  type ImageProfile,
+  type ImageProfileInput,
+  type ImageRule,
+  resolveProfile,
+} from './profiles.js'
+
+export type BuildOutcome = 'Complete' | 'Failed' | 'Error' | 'Cancelled'
+
+export interface BuildBehaviour {
+  match: {namespace?: string; buildConfig?: string; build?: string; gitUri?: string; ref?: string}
+  outcome?: BuildOutcome
+  /** e.g. DockerBuildFailed, FetchSourceFailed, GenericBuildFailed, PullBuilderImageFailed, OutOfMemoryKilled */
+  reason?: string
+  message?: string
+  /** log lines written while Running (before the outcome) */
+  log?: string[]
+  /** stays Running forever */
+  hang?: boolean
+  /** steps spent Running (default `buildRunningSteps`) */
+  runningSteps?: number
+  /** profile of the pushed image (default: from the Dockerfile/known repositories/base image) */
+  profile?: string
+  /** Dockerfile text for this build (Docker strategy), interpreted over the base image's profile */
+  dockerfile?: string
+}
+
+export type PodOutcome =
+  'Running' | 'CrashLoopBackOff' | 'CreateContainerConfigError' | 'ErrImagePull' | 'Pending'
+
+export interface PodOverride {
+  match: {namespace?: string; name?: string; container?: string}
+  /** forces the container's state instead of what the image model decides */
+  outcome?: PodOutcome
+  /** waiting message / termination message */
+  message?: string
+  /** log lines of the current container (and of every crash) */
+  log?: string[]
+  exitCode?: number
+  /** readiness when Running (default true) */
+  ready?: boolean
+  /** scripted exec answers keyed by the command joined with spaces */
+  exec?: Record<string, {stdout?: string; stderr?: string; exitCode?: number}>
+}
+
+export interface PvcBehaviour {
+  match: {namespace?: string; name?: string}
+  phase: 'Pending' | 'Bound' | 'Lost'
+  /** a Warning event while Pending, e.g. {reason: 'ProvisioningFailed', message: '...'} */
+  event?: {reason: string; message: string}
+}
+
+export interface RouteBehaviour {
+  match: {namespace?: string; name?: string}
+  admitted: boolean
+  reason?: string
+  message?: string
+}
+
+export interface SimOptions {
+  /** router domain for generated hosts (default apps.sandbox.example.com) */
+  appsDomain?: string
+  /** timestamps: real clock by default; `start` gives a virtual clock advancing `secondsPerStep` per step */
+  clock?: {start?: string; secondsPerStep?: number}
+  /** UID block allocator (OpenShift: 1000000000..1999999999, blocks of 10000) */
+  uidAllocator?: Partial<AllocatorOptions>
+  /** per-namespace pinning: {NAME: {uidStart: 1000040000}} or {NAME: {annotations: false}} */
+  namespaces?: Record<string, {uidStart?: number; annotations?: boolean}>
+  /** false: namespaces get no SCC annotations (reproduces `unable to find annotation ...uid-range`) */
+  namespaceAnnotations?: boolean
+  /** create the default/builder/deployer ServiceAccounts in new namespaces (default true) */
+  serviceAccounts?: boolean
+  /** extra or overriding image profiles */
+  profiles?: Record<string, ImageProfileInput>
+  /** image reference / image stream tag → profile rules, tried before the built-in ones */
+  images?: ImageRule[]
+  /** profile for images no rule knows (default `generic`) */
+  defaultProfile?: string
+  /** image reference globs that cannot be pulled (ErrImagePull) */
+  unpullableImages?: string[]
+  /** build behaviours, first match wins */
+  builds?: BuildBehaviour[]
+  /** git source → output profile rules for Docker builds, tried before the built-in ones */
+  buildProfiles?: BuildProfileRule[]
+  /** steps a build spends Running (default 2) */
+  buildRunningSteps?: number
+  /** per-pod forced outcomes/logs/exec answers */
+  pods?: PodOverride[]
+  pvc?: {
+    /** fsGroup ownership management makes PVCs writable for the pod's fsGroup (default true) */
+    ownershipManagement?: boolean
+    /** PVC roots are world-writable even without fsGroup (default false) */
+    worldWritable?: boolean
+    behaviours?: PvcBehaviour[]
+  }
+  /** routes get status.ingress Admitted (default true) */
+  autoAdmitRoutes?: boolean
+  routes?: RouteBehaviour[]
+  /** crash-looping containers stop restarting after this many restarts (default 5) so settle() ends */
+  maxRestarts?: number
+  /** steps without progress before a rollout reports ProgressDeadlineExceeded (default 60) */
+  progressDeadlineSteps?: number
+}
+
+export interface Normalized {
+  appsDomain: string
+  clock: {start?: number; secondsPerStep: number}
+  allocator: AllocatorOptions
+  namespaces: Record<string, {uidStart?: number; annotations?: boolean}>
+  namespaceAnnotations: boolean
+  serviceAccounts: boolean
+  profiles: Record<string, ImageProfile>
+  imageRules: ImageRule[]
+  defaultProfile: string
+  unpullableImages: string[]
+  builds: BuildBehaviour[]
+  buildRules: BuildProfileRule[]
+  buildRunningSteps: number
+  pods: PodOverride[]
+  pvc: {ownershipManagement: boolean; worldWritable: boolean; behaviours: PvcBehaviour[]}
+  autoAdmitRoutes: boolean
+  routes: RouteBehaviour[]
+  maxRestarts: number
+  progressDeadlineSteps: number
+}
+
+export function normalizeOptions(o: SimOptions = {}): Normalized {
+  const profiles: Record<string, ImageProfile> = {...structuredClone(BUILTIN_PROFILES)}
+  // resolve in an order that lets profiles extend each other regardless of declaration order
+  const pending = Object.entries(o.profiles ?? {})
+  for (let guard = 0; pending.length && guard < 100; guard++) {
+    const i = pending.findIndex(([, p]) => !p.extends || profiles[p.extends])
+    if (i < 0)
+      throw new Error(`simulator profiles: unknown base profile in ${pending.map(([n]) => n).join(', ')}`)
+    const [name, input] = pending.splice(i, 1)[0]
+    profiles[name] = resolveProfile(name, input, profiles)
+  }
+  const defaultProfile = o.defaultProfile ?? 'generic'
+  if (!profiles[defaultProfile])
+    throw new Error(`simulator defaultProfile: unknown profile ${defaultProfile}`)
+  for (const r of [...(o.images ?? []), ...(o.buildProfiles ?? [])]) {
+    if (!profiles[r.profile]) throw new Error(`simulator image rule: unknown profile ${r.profile}`)
+  }
+  return {
+    appsDomain: o.appsDomain ?? 'apps.sandbox.example.com',
+    clock: {
+      start: o.clock?.start ? Date.parse(o.clock.start) : undefined,
+      secondsPerStep: o.clock?.secondsPerStep ?? 10,
+    },
+    allocator: {...DEFAULT_ALLOCATOR, ...(o.uidAllocator ?? {})},
+    namespaces: o.namespaces ?? {},
+    namespaceAnnotations: o.namespaceAnnotations ?? true,
+    serviceAccounts: o.serviceAccounts ?? true,
+    profiles,
+    imageRules: [...(o.images ?? []), ...BUILTIN_IMAGE_RULES],
+    defaultProfile,
+    unpullableImages: o.unpullableImages ?? [],
+    builds: o.builds ?? [],
+    buildRules: [...(o.buildProfiles ?? []), ...BUILTIN_BUILD_RULES],
+    buildRunningSteps: o.buildRunningSteps ?? 2,
+    pods: o.pods ?? [],
+    pvc: {
+      ownershipManagement: o.pvc?.ownershipManagement ?? true,
+      worldWritable: o.pvc?.worldWritable ?? false,
+      behaviours: o.pvc?.behaviours ?? [],
+    },
+    autoAdmitRoutes: o.autoAdmitRoutes ?? true,
+    routes: o.routes ?? [],
+    maxRestarts: o.maxRestarts ?? 5,
+    progressDeadlineSteps: o.progressDeadlineSteps ?? 60,
+  }
+}

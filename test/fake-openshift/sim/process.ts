@@ -1,0 +1,607 @@
+/**
+ * The process side of the image permission model: who a container runs as (kubelet + CRI-O rules), what
+ * it may write (Unix permission checks, volume ownership management), whether its program survives
+ * start-up, and what exec'd probes print. Pure functions over a profile and the admitted pod.
+ */
+import {arr, expandVars, isObj, num, obj, type Obj, str} from './kube.js'
+import {type ImageProfile, type PasswdEntry, type PathPerm, shellWords, type WriteStyle} from './profiles.js'
+
+export interface Identity {
+  uid: number
+  gid: number
+  /** supplementary groups (fsGroup and supplementalGroups), not including gid */
+  groups: number[]
+  /** capabilities dropped ALL (root then has no CAP_DAC_OVERRIDE) */
+  dropAll: boolean
+}
+
+export interface Mount {
+  path: string
+  writable: boolean
+  kind: string
+}
+
+export interface VolumeRules {
+  /** fsGroup ownership management makes PVC mounts group-owned and group-writable (block storage) */
+  ownershipManagement: boolean
+  /** without fsGroup, whether the PVC root is world-writable anyway */
+  worldWritable: boolean
+}
+
+/** kubelet's format.Pod: `name_namespace(uid)` */
+export function formatPod(pod: {metadata: Obj}): string {
+  return `${str(pod.metadata.name) ?? ''}_${str(pod.metadata.namespace) ?? ''}(${str(pod.metadata.uid) ?? ''})`
+}
+
+export type IdentityResult =
+  {identity: Identity} | {reason: 'CreateContainerConfigError' | 'CreateContainerError'; message: string}
+
+/**
+ * kuberuntime: the UID is runAsUser (container, then pod), else the image's USER; with runAsNonRoot the
+ * kubelet refuses root or a non-numeric image user (verifyRunAsNonRoot). The GID is runAsGroup, else the
+ * image user's group (USER u:g or its passwd entry), else 0. Supplementary groups: fsGroup and
+ * supplementalGroups.
+ */
+export function identityFor(
+  pod: {metadata: Obj; spec: Obj},
+  container: Obj,
+  profile: ImageProfile,
+): IdentityResult {
+  const psc = obj(pod.spec.securityContext)
+  const csc = obj(container.securityContext)
+  const pick = (k: string): unknown => (csc[k] !== undefined && csc[k] !== null ? csc[k] : psc[k])
+  const runAsUser = num(pick('runAsUser'))
+  const runAsGroup = num(pick('runAsGroup'))
+  const nonRoot = pick('runAsNonRoot') === true
+  const [imgUser, imgGroup] = profile.user.split(':')
+  const imageUid =
+    imgUser === undefined || imgUser === '' ? 0 : /^\d+$/.test(imgUser) ? Number(imgUser) : undefined
+  const who = `(pod: "${formatPod(pod)}", container: ${str(container.name) ?? ''})`
+  if (nonRoot) {
+    if (runAsUser === 0)
+      return {
+        reason: 'CreateContainerConfigError',
+        message: `container's runAsUser breaks non-root policy ${who}`,
+      }
+    if (runAsUser === undefined) {
+      if (imageUid === 0)
+        return {
+          reason: 'CreateContainerConfigError',
+          message: `container has runAsNonRoot and image will run as root ${who}`,
+        }
+      if (imageUid === undefined) {
+        return {
+          reason: 'CreateContainerConfigError',
+          message: `container has runAsNonRoot and image has non-numeric user (${imgUser}), cannot verify user is non-root ${who}`,
+        }
+      }
+    }
+  }
+  let uid = runAsUser ?? imageUid
+  if (uid === undefined) {
+    const entry = profile.passwd.find(e => e.name === imgUser)
+    if (!entry) {
+      return {
+        reason: 'CreateContainerError',
+        message: `Error: container create failed: unable to find user ${imgUser}: no matching entries in passwd file`,
+      }
+    }
+    uid = entry.uid
+  }
+  let gid = runAsGroup
+  if (gid === undefined && imgGroup)
+    gid = /^\d+$/.test(imgGroup) ? Number(imgGroup) : profile.groups.find(g => g.name === imgGroup)?.gid
+  if (gid === undefined) gid = profile.passwd.find(e => e.uid === uid)?.gid ?? 0
+  const groups = new Set<number>()
+  const fsGroup = num(psc.fsGroup)
+  if (fsGroup !== undefined) groups.add(fsGroup)
+  for (const g of Array.isArray(psc.supplementalGroups) ? psc.supplementalGroups : [])
+    if (typeof g === 'number') groups.add(g)
+  groups.delete(gid)
+  const drops = Array.isArray(obj(csc.capabilities).drop) ? (obj(csc.capabilities).drop as unknown[]) : []
+  return {identity: {uid, gid, groups: [...groups].sort((a, b) => a - b), dropAll: drops.includes('ALL')}}
+}
+
+/**
+ * The container's mounts and whether the process may write them: emptyDir is world-writable; a PVC is
+ * group-owned by the fsGroup with g+w when the pod has one (volume ownership management), else writable
+ * only when the scenario says its root is world-writable; configMap/secret/projected/downwardAPI are
+ * read-only.
+ */
+export function mountsFor(pod: {spec: Obj}, container: Obj, rules: VolumeRules): Mount[] {
+  const volumes = new Map(arr(pod.spec.volumes).map(v => [str(v.name) ?? '', v]))
+  const fsGroup = num(obj(pod.spec.securityContext).fsGroup)
+  return arr(container.volumeMounts).map(m => {
+    const v = volumes.get(str(m.name) ?? '') ?? {}
+    const readOnly = m.readOnly === true
+    let kind = 'emptyDir'
+    let writable = true
+    if (isObj(v.persistentVolumeClaim)) {
+      kind = 'persistentVolumeClaim'
+      writable = (fsGroup !== undefined && rules.ownershipManagement) || rules.worldWritable
+      if (v.persistentVolumeClaim.readOnly === true) writable = false
+    } else if (isObj(v.configMap) || isObj(v.secret) || isObj(v.projected) || isObj(v.downwardAPI)) {
+      kind = isObj(v.configMap)
+        ? 'configMap'
+        : isObj(v.secret)
+          ? 'secret'
+          : isObj(v.projected)
+            ? 'projected'
+            : 'downwardAPI'
+      writable = false
+    } else if (isObj(v.hostPath)) {
+      kind = 'hostPath'
+      writable = false
+    }
+    return {path: (str(m.mountPath) ?? '/').replace(/\/+$/, '') || '/', writable: writable && !readOnly, kind}
+  })
+}
+
+/** One running (or crashed) container: the state exec probes read. */
+export interface Runtime {
+  profile: ImageProfile
+  identity: Identity
+  mounts: Mount[]
+  env: Record<string, string>
+  /** /etc/passwd as the process sees it (image entries, CRI-O's line, fixes) */
+  passwd: PasswdEntry[]
+  /** paths created since start */
+  created: Set<string>
+  hostname: string
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/')
+  return i <= 0 ? '/' : path.slice(0, i)
+}
+
+function mountFor(rt: Runtime, path: string): Mount | undefined {
+  let best: Mount | undefined
+  for (const m of rt.mounts) {
+    if (path === m.path || path.startsWith(m.path === '/' ? '/' : `${m.path}/`)) {
+      if (!best || m.path.length > best.path.length) best = m
+    }
+  }
+  return best
+}
+
+/** A path exists when the image declares it (or something below it), a volume is mounted there, or it was created. */
+export function exists(rt: Runtime, path: string): boolean {
+  if (rt.created.has(path) || rt.profile.paths[path]) return true
+  if (rt.mounts.some(m => m.path === path || m.path.startsWith(`${path}/`))) return true
+  return Object.keys(rt.profile.paths).some(p => p.startsWith(`${path}/`))
+}
+
+function permOf(rt: Runtime, path: string): PathPerm {
+  if (rt.profile.paths[path]) return rt.profile.paths[path]
+  if (rt.created.has(path)) return {uid: rt.identity.uid, gid: rt.identity.gid, mode: 0o755}
+  return {uid: 0, gid: 0, mode: 0o755}
+}
+
+function isDir(rt: Runtime, path: string): boolean {
+  const m = mountFor(rt, path)
+  if (m && m.path === path) return true
+  const declared = rt.profile.paths[path]
+  if (declared) return declared.type !== 'file'
+  return exists(rt, path)
+}
+
+/** Unix access check: the owner class, else the group class (gid or a supplementary group), else other. */
+export function permits(identity: Identity, perm: PathPerm, bit: 4 | 2 | 1): boolean {
+  if (identity.uid === 0 && !identity.dropAll && bit !== 1) return true
+  if (identity.uid === perm.uid) return ((perm.mode >> 6) & bit) !== 0
+  if (identity.gid === perm.gid || identity.groups.includes(perm.gid)) return ((perm.mode >> 3) & bit) !== 0
+  return (perm.mode & bit) !== 0
+}
+
+/** `test -w PATH`: the path exists and the process may write it. */
+export function writable(rt: Runtime, path: string): boolean {
+  const m = mountFor(rt, path)
+  if (m) return m.path === path || rt.created.has(path) || exists(rt, path) ? m.writable : false
+  if (!exists(rt, path)) return false
+  return permits(rt.identity, permOf(rt, path), 2)
+}
+
+/** Whether the process can create (or, when it exists, write into) a path. */
+export function canCreate(rt: Runtime, path: string): boolean {
+  const m = mountFor(rt, path)
+  if (m) return m.writable
+  if (exists(rt, path)) return writable(rt, path)
+  let dir = parentOf(path)
+  while (!exists(rt, dir) && dir !== '/') dir = parentOf(dir)
+  return writable(rt, dir)
+}
+
+function groupOrWorldWritable(perm: PathPerm): boolean {
+  return (perm.mode & 0o022) !== 0
+}
+
+export function userName(rt: Runtime, uid: number): string | undefined {
+  return rt.passwd.find(e => e.uid === uid)?.name
+}
+
+function groupName(rt: Runtime, gid: number): string | undefined {
+  return rt.profile.groups.find(g => g.gid === gid)?.name
+}
+
+export interface StartResult {
+  runtime: Runtime
+  ok: boolean
+  log: string[]
+  exitCode: number
+}
+
+function fill(line: string, rt: Runtime, time: string): string {
+  return line.replaceAll('${HOSTNAME}', rt.hostname).replaceAll('${TIME}', time)
+}
+
+function writeError(style: WriteStyle, path: string, rt: Runtime): string[] {
+  switch (style) {
+    case 'mkdir':
+      return [`mkdir: cannot create directory '${path}': Permission denied`]
+    case 'touch':
+      return [`touch: cannot touch '${path}': Permission denied`]
+    case 'conda':
+      return [
+        'EnvironmentNotWritableError: The current user does not have write permissions to the target environment.',
+        `  environment location: ${path}`,
+        `  uid: ${rt.identity.uid}`,
+        `  gid: ${rt.identity.gid}`,
+      ]
+    default:
+      return [
+        'Traceback (most recent call last):',
+        '  File "/opt/conda/bin/jupyter-notebook", line 11, in <module>',
+        '    sys.exit(main())',
+        '  File "/opt/conda/lib/python3.11/site-packages/jupyter_core/application.py", line 283, in launch_instance',
+        '    super().launch_instance(argv=argv, **kwargs)',
+        '  File "/opt/conda/lib/python3.11/site-packages/jupyter_core/paths.py", line 112, in ensure_dir_exists',
+        '    os.makedirs(path, mode=mode)',
+        '  File "<frozen os>", line 225, in makedirs',
+        `PermissionError: [Errno 13] Permission denied: '${path}'`,
+      ]
+  }
+}
+
+/**
+ * Starts the image's program: CRI-O adds a passwd line for the UID unless /etc/passwd is group- or
+ * world-writable (then the image must: the run script or start.sh, if they can write it); a program that
+ * needs its user name dies without one; then every start-up write must succeed.
+ */
+export function startContainer(
+  profile: ImageProfile,
+  identity: Identity,
+  mounts: Mount[],
+  env: Record<string, string>,
+  hostname: string,
+  time: string,
+): StartResult {
+  const rt: Runtime = {
+    profile,
+    identity,
+    mounts,
+    env,
+    passwd: structuredClone(profile.passwd),
+    created: new Set(),
+    hostname,
+  }
+  const log: string[] = []
+  const uid = identity.uid
+  const imageUserName =
+    profile.env.NB_USER ??
+    profile.passwd.find(e => String(e.uid) === profile.user.split(':')[0])?.name ??
+    'user'
+  if (profile.startScript === 'docker-stacks') log.push('Entered start.sh with args: jupyter lab')
+  if (!rt.passwd.some(e => e.uid === uid)) {
+    const passwdPerm = permOf(rt, '/etc/passwd')
+    const canFix = writable(rt, '/etc/passwd')
+    if (!groupOrWorldWritable(passwdPerm)) {
+      // CRI-O: `<uid>:x:<uid>:<gid>:<uid> user:<home>:/sbin/nologin`
+      rt.passwd.push({
+        name: String(uid),
+        uid,
+        gid: identity.gid,
+        gecos: `${uid} user`,
+        home: profile.home || '/',
+        shell: '/sbin/nologin',
+      })
+    } else if (profile.passwdFix === 'run-script' && canFix && uid >= 10000) {
+      // s2i/bin/run: renames the image user to `builder` and adds itself under the image user's name.
+      for (const e of rt.passwd) if (e.name === imageUserName) e.name = 'builder'
+      rt.passwd.push({
+        name: imageUserName,
+        uid,
+        gid: identity.gid,
+        gecos: ',,,',
+        home: profile.home,
+        shell: '/bin/bash',
+      })
+    } else if (profile.passwdFix === 'start-sh') {
+      log.push(`There is no entry in /etc/passwd for our UID=${uid}. Attempting to fix...`)
+      if (canFix) {
+        const old = rt.passwd.find(e => e.name === imageUserName)
+        if (old) {
+          log.push(
+            `Renaming old ${imageUserName} user to ${[...imageUserName].reverse().join('')} (${old.uid}:${old.gid})`,
+          )
+          old.name = [...imageUserName].reverse().join('')
+        }
+        rt.passwd.push({name: imageUserName, uid, gid: identity.gid, home: profile.home, shell: '/bin/bash'})
+        log.push(`Added new ${imageUserName} user (${uid}:${identity.gid}). Fixed UID!`)
+      } else {
+        log.push(
+          `WARNING: unable to fix missing /etc/passwd entry because we don't have write permission. Try setting gid=0 with "--user=$(id -u):0".`,
+        )
+      }
+    }
+  }
+  const hasName = rt.passwd.some(e => e.uid === uid)
+  if (!hasName && profile.needsUserName) {
+    log.push(
+      'Traceback (most recent call last):',
+      '  File "/opt/app-root/s2i/bin/start.py", line 4, in <module>',
+      '    user = pwd.getpwuid(os.getuid()).pw_name',
+      `KeyError: 'getpwuid(): uid not found: ${uid}'`,
+    )
+    return {runtime: rt, ok: false, log, exitCode: 1}
+  }
+  if (profile.startScript === 'docker-stacks' && profile.home && !writable(rt, profile.home)) {
+    log.push(
+      `WARNING: no write access to ${profile.home}. Try starting the container with group 'users' (100), e.g. using "--group-add=users".`,
+    )
+  }
+  if (profile.startScript === 'docker-stacks') log.push('Executing the command: jupyter lab')
+  const fullEnv = {...profile.env, ...env}
+  for (const w of profile.writesAtStart) {
+    const path = expandVars(w.path, fullEnv)
+    if (path === undefined) continue
+    if (!canCreate(rt, path)) {
+      log.push(...writeError(w.style ?? 'python', path, rt))
+      return {runtime: rt, ok: false, log, exitCode: 1}
+    }
+    rt.created.add(path)
+  }
+  log.push(...profile.startupLog.map(l => fill(l, rt, time)))
+  return {runtime: rt, ok: true, log, exitCode: 0}
+}
+
+// --- exec probes -------------------------------------------------------------------------------------
+
+export interface ExecOutput {
+  stdout: string
+  stderr: string
+  exitCode: number
+}
+
+function idLine(rt: Runtime): string {
+  const {uid, gid, groups} = rt.identity
+  const n = (v: number, name: string | undefined) => (name ? `${v}(${name})` : `${v}`)
+  const all = [gid, ...groups.filter(g => g !== gid)]
+  return `uid=${n(uid, userName(rt, uid))} gid=${n(gid, groupName(rt, gid))} groups=${all.map(g => n(g, groupName(rt, g))).join(',')}`
+}
+
+function modeString(rt: Runtime, path: string): string {
+  const perm = permOf(rt, path)
+  const m = perm.mode
+  const bit = (b: number, c: string) => (m & b ? c : '-')
+  const x = (b: number, special: number, on: string, off: string) =>
+    m & special ? (m & b ? on : off) : m & b ? 'x' : '-'
+  return (
+    (isDir(rt, path) ? 'd' : '-') +
+    bit(0o400, 'r') +
+    bit(0o200, 'w') +
+    x(0o100, 0o4000, 's', 'S') +
+    bit(0o040, 'r') +
+    bit(0o020, 'w') +
+    x(0o010, 0o2000, 's', 'S') +
+    bit(0o004, 'r') +
+    bit(0o002, 'w') +
+    x(0o001, 0o1000, 't', 'T')
+  )
+}
+
+function envOf(rt: Runtime): Record<string, string> {
+  const name = userName(rt, rt.identity.uid)
+  const home = rt.profile.env.HOME ?? rt.passwd.find(e => e.uid === rt.identity.uid)?.home ?? '/'
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOSTNAME: rt.hostname,
+    ...rt.profile.env,
+    HOME: home,
+    ...(name ? {USER: name} : {}),
+    ...rt.env,
+  }
+}
+
+/** Runs one simple command (no pipes). */
+function runOne(rt: Runtime, words: string[], inShell: boolean): ExecOutput {
+  const out = (stdout: string, exitCode = 0): ExecOutput => ({stdout, stderr: '', exitCode})
+  const err = (stderr: string, exitCode = 1): ExecOutput => ({stdout: '', stderr, exitCode})
+  const [cmd, ...args] = words
+  const uid = rt.identity.uid
+  switch (cmd) {
+    case undefined:
+      return out('')
+    case 'true':
+    case ':':
+      return out('')
+    case 'false':
+      return {stdout: '', stderr: '', exitCode: 1}
+    case 'echo':
+      return out(`${args.join(' ')}\n`)
+    case 'id': {
+      if (args.length === 0) return out(`${idLine(rt)}\n`)
+      const flags = args.join('')
+      if (flags.includes('u') && flags.includes('n')) {
+        const n = userName(rt, uid)
+        return n ? out(`${n}\n`) : err(`id: cannot find name for user ID ${uid}\n`)
+      }
+      if (flags.includes('g') && flags.includes('n')) {
+        const n = groupName(rt, rt.identity.gid)
+        return n ? out(`${n}\n`) : err(`id: cannot find name for group ID ${rt.identity.gid}\n`)
+      }
+      if (flags.includes('u')) return out(`${uid}\n`)
+      if (flags.includes('G')) return out(`${[rt.identity.gid, ...rt.identity.groups].join(' ')}\n`)
+      if (flags.includes('g')) return out(`${rt.identity.gid}\n`)
+      return out(`${idLine(rt)}\n`)
+    }
+    case 'whoami': {
+      const n = userName(rt, uid)
+      return n ? out(`${n}\n`) : err(`whoami: cannot find name for user ID ${uid}\n`)
+    }
+    case 'test':
+    case '[': {
+      const a = cmd === '[' ? args.slice(0, -1) : args
+      const negate = a[0] === '!'
+      const [flag, path] = negate ? a.slice(1) : a
+      let r = false
+      if (flag === '-w') r = writable(rt, path ?? '')
+      else if (flag === '-e') r = exists(rt, path ?? '')
+      else if (flag === '-d') r = exists(rt, path ?? '') && isDir(rt, path ?? '')
+      else if (flag === '-f') r = exists(rt, path ?? '') && !isDir(rt, path ?? '')
+      else if (flag === '-r') r = exists(rt, path ?? '') && permits(rt.identity, permOf(rt, path ?? ''), 4)
+      else if (flag === '-x') r = exists(rt, path ?? '') && permits(rt.identity, permOf(rt, path ?? ''), 1)
+      else if (flag === '-n') r = (path ?? '') !== ''
+      else if (flag === '-z') r = (path ?? '') === ''
+      return {stdout: '', stderr: '', exitCode: r !== negate ? 0 : 1}
+    }
+    case 'env':
+    case 'printenv': {
+      const e = envOf(rt)
+      if (cmd === 'printenv' && args[0])
+        return e[args[0]] !== undefined ? out(`${e[args[0]]}\n`) : {stdout: '', stderr: '', exitCode: 1}
+      return out(
+        Object.entries(e)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      )
+    }
+    case 'pwd':
+      return out(`${rt.profile.workingDir ?? '/'}\n`)
+    case 'hostname':
+      return out(`${rt.hostname}\n`)
+    case 'cat': {
+      const file = args[0] ?? ''
+      if (file === '/etc/passwd') {
+        return out(
+          rt.passwd
+            .map(e => `${e.name}:x:${e.uid}:${e.gid}:${e.gecos ?? ''}:${e.home}:${e.shell ?? '/bin/bash'}\n`)
+            .join(''),
+        )
+      }
+      if (file === '/etc/group') return out(rt.profile.groups.map(g => `${g.name}:x:${g.gid}:\n`).join(''))
+      return err(`cat: ${file}: No such file or directory\n`)
+    }
+    case 'getent': {
+      if (args[0] !== 'passwd') return {stdout: '', stderr: '', exitCode: 2}
+      const key = args[1]
+      const e = rt.passwd.find(x => (key === undefined ? true : x.name === key || String(x.uid) === key))
+      if (!e) return {stdout: '', stderr: '', exitCode: 2}
+      return out(`${e.name}:x:${e.uid}:${e.gid}:${e.gecos ?? ''}:${e.home}:${e.shell ?? '/bin/bash'}\n`)
+    }
+    case 'touch':
+    case 'mkdir': {
+      const paths = args.filter(a => !a.startsWith('-'))
+      for (const p of paths) {
+        if (cmd === 'mkdir' && exists(rt, p) && !args.includes('-p'))
+          return err(`mkdir: cannot create directory '${p}': File exists\n`)
+        if (!canCreate(rt, p)) {
+          return err(
+            cmd === 'touch'
+              ? `touch: cannot touch '${p}': Permission denied\n`
+              : `mkdir: cannot create directory '${p}': Permission denied\n`,
+          )
+        }
+        rt.created.add(p)
+      }
+      return out('')
+    }
+    case 'stat': {
+      const fi = args.indexOf('-c')
+      const format = fi >= 0 ? (args[fi + 1] ?? '') : '%n'
+      const paths = args.filter((a, i) => !a.startsWith('-') && i !== fi + 1)
+      const lines: string[] = []
+      for (const p of paths) {
+        if (!exists(rt, p)) return err(`stat: cannot statx '${p}': No such file or directory\n`)
+        const perm = permOf(rt, p)
+        lines.push(
+          format
+            .replaceAll('%u', String(perm.uid))
+            .replaceAll('%g', String(perm.gid))
+            .replaceAll('%a', (perm.mode & 0o7777).toString(8))
+            .replaceAll('%A', modeString(rt, p))
+            .replaceAll('%U', userName(rt, perm.uid) ?? 'UNKNOWN')
+            .replaceAll('%G', groupName(rt, perm.gid) ?? 'UNKNOWN')
+            .replaceAll('%n', p),
+        )
+      }
+      return out(lines.map(l => `${l}\n`).join(''))
+    }
+    case 'ls': {
+      const paths = args.filter(a => !a.startsWith('-'))
+      const lines: string[] = []
+      for (const p of paths.length ? paths : [rt.profile.workingDir ?? '/']) {
+        if (!exists(rt, p)) return err(`ls: cannot access '${p}': No such file or directory\n`, 2)
+        const perm = permOf(rt, p)
+        const owner = userName(rt, perm.uid) ?? String(perm.uid)
+        const group = groupName(rt, perm.gid) ?? String(perm.gid)
+        lines.push(`${modeString(rt, p)}. 1 ${owner} ${group} 4096 Jan  1 00:00 ${p}`)
+      }
+      return out(lines.map(l => `${l}\n`).join(''))
+    }
+    case 'sh':
+    case 'bash':
+    case '/bin/sh':
+    case '/bin/bash': {
+      const ci = args.indexOf('-c')
+      if (ci < 0) return out('')
+      return runScript(rt, args[ci + 1] ?? '')
+    }
+    default:
+      if (inShell) return err(`sh: 1: ${cmd}: not found\n`, 127)
+      return err(
+        `OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown\n`,
+        126,
+      )
+  }
+}
+
+/** A minimal `sh -c`: `;`, `&&`, `||` and variable expansion. */
+function runScript(rt: Runtime, script: string): ExecOutput {
+  let stdout = ''
+  let stderr = ''
+  let exitCode = 0
+  const tokens: Array<{cmd: string; op: string}> = []
+  let rest = script
+  const re = /(&&|\|\||;|\n)/
+  while (rest.length) {
+    const m = re.exec(rest)
+    if (!m) {
+      tokens.push({cmd: rest, op: ''})
+      break
+    }
+    tokens.push({cmd: rest.slice(0, m.index), op: m[1]})
+    rest = rest.slice(m.index + m[1].length)
+  }
+  let prevOp = ''
+  for (const t of tokens) {
+    const skip = (prevOp === '&&' && exitCode !== 0) || (prevOp === '||' && exitCode === 0)
+    prevOp = t.op
+    if (skip) continue
+    const env = envOf(rt)
+    const expanded = t.cmd.replace(/\$\(id -u\)/g, String(rt.identity.uid))
+    const words = shellWords(expanded).map(w => expandVars(w, env) ?? w)
+    if (words.length === 0) continue
+    const r = runOne(rt, words, true)
+    stdout += r.stdout
+    stderr += r.stderr
+    exitCode = r.exitCode
+  }
+  return {stdout, stderr, exitCode}
+}
+
+/** An exec'd command, as `kubectl exec POD -- CMD...` passes it (argv, no shell unless it is `sh -c`). */
+export function execCommand(rt: Runtime, command: string[]): ExecOutput {
+  if (command.length === 1 && /[;&|]/.test(command[0])) return runScript(rt, command[0])
+  return runOne(rt, command, false)
+}
