@@ -1,0 +1,55 @@
+/**
+ * The notebook instance as found on the cluster by its labels: what `status` reports and what
+ * `delete` removes. Reads only.
+ */
+import {
+  isForbidden,
+  isNotFound,
+  resourcePath,
+  type KindName,
+  type KubeClient,
+  type KubeObject,
+} from './cluster/index.js'
+import {instanceSelector} from './render/labels.js'
+
+/** Kinds an instance consists of, in the order they are reported and deleted (workload first). */
+export const INSTANCE_KINDS: readonly KindName[] = [
+  'Deployment',
+  'DeploymentConfig',
+  'Route',
+  'Service',
+  'PersistentVolumeClaim',
+  'Secret',
+]
+
+/** Kept by `delete` unless --delete-data: the notebooks and the password (SPEC: no data lost by default). */
+export const DATA_KINDS: ReadonlySet<string> = new Set(['PersistentVolumeClaim', 'Secret'])
+
+export interface FoundObject {
+  kind: KindName
+  name: string
+  object: KubeObject
+}
+
+export async function findInstance(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<FoundObject[]> {
+  const selector = instanceSelector(name)
+  const lists = await Promise.all(
+    INSTANCE_KINDS.map(async kind => {
+      try {
+        const {items} = await client.listAll<KubeObject>(resourcePath(kind, {namespace}), {
+          labelSelector: selector,
+        })
+        return items.map(object => ({kind, name: object.metadata?.name as string, object}))
+      } catch (error) {
+        // DeploymentConfig is not served on every cluster (MicroShift, OKD without the apps API).
+        if (kind === 'DeploymentConfig' && (isNotFound(error) || isForbidden(error))) return []
+        throw error
+      }
+    }),
+  )
+  return lists.flat()
+}

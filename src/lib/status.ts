@@ -1,0 +1,228 @@
+/**
+ * `oc jupyter status`: objects, workload and pod state (UID and SCC), storage, route, last build.
+ * Never shows the password: only the Secret's name and the command that prints it.
+ */
+import {resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
+import {CliError, ExitCode} from './errors.js'
+import {findInstance} from './instance.js'
+import {instanceSelector} from './render/labels.js'
+
+export interface StatusReport {
+  name: string
+  namespace: string
+  objects: Array<{kind: string; name: string}>
+  workload?: {
+    kind: string
+    replicas: number
+    ready: number
+    available: number
+    image?: string
+    imageStreamTag?: string
+  }
+  pods: Array<{
+    name: string
+    phase: string
+    ready: boolean
+    uid?: number
+    scc?: string
+    problem?: string
+    restarts: number
+  }>
+  storage?: {
+    name: string
+    phase: string
+    size?: string
+    requested?: string
+    accessModes: string[]
+    storageClass?: string
+  }
+  route?: {host?: string; url?: string; admitted: boolean; reason?: string}
+  build?: {name: string; phase: string; reason?: string}
+  passwordSecret?: string
+  passwordCommand: string
+}
+
+type Rec = Record<string, unknown>
+const rec = (v: unknown): Rec => (v && typeof v === 'object' ? (v as Rec) : {})
+const arr = (v: unknown): Rec[] => (Array.isArray(v) ? v.map(rec) : [])
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0)
+
+function triggerTag(workload: KubeObject): string | undefined {
+  const raw = workload.metadata?.annotations?.['image.openshift.io/triggers']
+  if (raw) {
+    try {
+      const t = JSON.parse(raw) as Array<{from?: {name?: string}}>
+      return t[0]?.from?.name
+    } catch {
+      return undefined
+    }
+  }
+  // DeploymentConfig: spec.triggers[type=ImageChange].imageChangeParams.from.name
+  const ic = arr(rec(workload.spec).triggers).find(t => t.type === 'ImageChange')
+  return str(rec(rec(ic?.imageChangeParams).from).name)
+}
+
+export function summarizePod(pod: KubeObject): StatusReport['pods'][number] {
+  const status = rec(pod.status)
+  const statuses = arr(status.containerStatuses)
+  const nb = statuses.find(c => c.name === 'notebook') ?? statuses[0]
+  const spec = rec(pod.spec)
+  const container = arr(spec.containers).find(c => c.name === 'notebook') ?? arr(spec.containers)[0]
+  const uid = rec(container?.securityContext).runAsUser ?? rec(spec.securityContext).runAsUser
+  const waiting = rec(rec(nb?.state).waiting)
+  const reason = str(waiting.reason)
+  return {
+    name: pod.metadata?.name as string,
+    phase: str(status.phase) ?? 'Pending',
+    ready: nb?.ready === true,
+    ...(typeof uid === 'number' ? {uid} : {}),
+    ...(pod.metadata?.annotations?.['openshift.io/scc']
+      ? {scc: pod.metadata.annotations['openshift.io/scc']}
+      : {}),
+    ...(reason ? {problem: `${reason}${str(waiting.message) ? `: ${str(waiting.message)}` : ''}`} : {}),
+    restarts: num(nb?.restartCount),
+  }
+}
+
+export async function gatherStatus(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<StatusReport> {
+  const found = await findInstance(client, namespace, name)
+  if (found.length === 0) {
+    throw new CliError(`no notebook "${name}" in project ${namespace}`, ExitCode.Failed, {
+      hint: `oc jupyter deploy ${name} -n ${namespace}`,
+    })
+  }
+  const report: StatusReport = {
+    name,
+    namespace,
+    objects: found.map(f => ({kind: f.kind, name: f.name})),
+    pods: [],
+    passwordCommand: `oc jupyter password ${name} -n ${namespace}`,
+  }
+  const byKind = (k: string) => found.find(f => f.kind === k)?.object
+  const workload = byKind('Deployment') ?? byKind('DeploymentConfig')
+  if (workload) {
+    const s = rec(workload.status)
+    const c = arr(rec(rec(rec(workload.spec).template).spec).containers).find(x => x.name === 'notebook')
+    report.workload = {
+      kind: workload.kind ?? 'Deployment',
+      replicas: num(rec(workload.spec).replicas),
+      ready: num(s.readyReplicas),
+      available: num(s.availableReplicas),
+      ...(str(c?.image) ? {image: str(c?.image)} : {}),
+      ...(triggerTag(workload) ? {imageStreamTag: triggerTag(workload)} : {}),
+    }
+  }
+  const pvc = byKind('PersistentVolumeClaim')
+  if (pvc) {
+    const spec = rec(pvc.spec)
+    report.storage = {
+      name: pvc.metadata?.name as string,
+      phase: str(rec(pvc.status).phase) ?? 'Pending',
+      ...(str(rec(rec(pvc.status).capacity).storage)
+        ? {size: str(rec(rec(pvc.status).capacity).storage)}
+        : {}),
+      ...(str(rec(rec(spec.resources).requests).storage)
+        ? {requested: str(rec(rec(spec.resources).requests).storage)}
+        : {}),
+      accessModes: Array.isArray(spec.accessModes) ? (spec.accessModes as string[]) : [],
+      ...(str(spec.storageClassName) ? {storageClass: str(spec.storageClassName)} : {}),
+    }
+  }
+  const route = byKind('Route')
+  if (route) {
+    const ingress = arr(rec(route.status).ingress)
+    const cond = (i: Rec) => arr(i.conditions).find(c => c.type === 'Admitted')
+    const admitted = ingress.find(i => cond(i)?.status === 'True')
+    const rejected = ingress.find(i => cond(i)?.status === 'False')
+    const host = str(admitted?.host) ?? str(rec(route.spec).host)
+    const tls = rec(rec(route.spec).tls).termination
+    report.route = {
+      ...(host ? {host, url: `${tls ? 'https' : 'http'}://${host}`} : {}),
+      admitted: Boolean(admitted),
+      ...(rejected && !admitted ? {reason: str(cond(rejected)?.reason)} : {}),
+    }
+  }
+  const secret = byKind('Secret')
+  if (secret) report.passwordSecret = secret.metadata?.name
+
+  const [pods, build] = await Promise.all([
+    client.list<KubeObject>(resourcePath('Pod', {namespace}), {labelSelector: instanceSelector(name)}),
+    lastBuild(client, namespace, report.workload?.imageStreamTag),
+  ])
+  report.pods = pods.items.filter(p => !p.metadata?.deletionTimestamp).map(summarizePod)
+  if (build) report.build = build
+  return report
+}
+
+/** The last build of the BuildConfig that produces the deployed image stream (same name by convention). */
+async function lastBuild(
+  client: KubeClient,
+  namespace: string,
+  tag: string | undefined,
+): Promise<StatusReport['build']> {
+  if (!tag) return undefined
+  const stream = tag.split(':')[0]
+  const bc = await client
+    .getIfExists<KubeObject>(resourcePath('BuildConfig', {namespace, name: stream}))
+    .catch(() => undefined)
+  const version = num(rec(bc?.status).lastVersion)
+  if (!bc || version === 0) return undefined
+  const b = await client
+    .getIfExists<KubeObject>(resourcePath('Build', {namespace, name: `${stream}-${version}`}))
+    .catch(() => undefined)
+  if (!b) return undefined
+  const s = rec(b.status)
+  return {
+    name: b.metadata?.name as string,
+    phase: str(s.phase) ?? 'New',
+    ...(str(s.reason) ? {reason: str(s.reason)} : {}),
+  }
+}
+
+export function formatStatus(r: StatusReport): string {
+  const lines = [`Notebook ${r.name} in project ${r.namespace}`]
+  const row = (k: string, v: string) => lines.push(`  ${(k + ':').padEnd(11)} ${v}`)
+  if (r.route)
+    row(
+      'URL',
+      `${r.route.url ?? '(no host yet)'} ${r.route.admitted ? '(admitted)' : `(not admitted${r.route.reason ? `: ${r.route.reason}` : ''})`}`,
+    )
+  if (r.workload) {
+    const w = r.workload
+    row(
+      w.kind,
+      `${w.available}/${w.replicas} available${w.imageStreamTag ? `, image ${w.imageStreamTag}` : ''}`,
+    )
+    if (w.image) row('Image', w.image)
+  }
+  if (r.pods.length === 0) row('Pod', 'none')
+  for (const p of r.pods) {
+    const who = [p.uid !== undefined ? `uid ${p.uid}` : undefined, p.scc ? `scc ${p.scc}` : undefined]
+      .filter(Boolean)
+      .join(', ')
+    row(
+      'Pod',
+      `${p.name} ${p.phase}${p.ready ? ' (ready)' : ''}${p.problem ? ` — ${p.problem}` : ''}${p.restarts ? `, ${p.restarts} restarts` : ''}${who ? `; ${who}` : ''}`,
+    )
+  }
+  if (r.storage) {
+    const s = r.storage
+    row(
+      'Storage',
+      `${s.name} ${s.phase} ${s.size ?? s.requested ?? ''} ${s.accessModes.join(',')}${s.storageClass ? ` (${s.storageClass})` : ''}`
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+  }
+  if (r.build) row('Build', `${r.build.name} ${r.build.phase}${r.build.reason ? ` (${r.build.reason})` : ''}`)
+  row(
+    'Password',
+    r.passwordSecret ? `in Secret ${r.passwordSecret}: ${r.passwordCommand}` : 'no password Secret found',
+  )
+  return lines.join('\n')
+}
