@@ -15,6 +15,7 @@ import {
   ANYUID_SCC,
   adminRemovalCommand,
   planAnyuidRemoval,
+  serviceAccountUser,
   type AnyuidChange,
 } from './anyuid.js'
 
@@ -49,35 +50,36 @@ export async function removeAnyuid(
   opts: {namespace: string; serviceAccount: string; dryRun: boolean},
 ): Promise<AnyuidOutcome> {
   const {namespace, serviceAccount} = opts
-  const warnings: string[] = []
+  const unreadable: string[] = []
   const [scc, roleBinding, clusterRoleBinding] = await Promise.all([
     readOptional(
       client,
       resourcePath('SecurityContextConstraints', {name: ANYUID_SCC}),
       `SecurityContextConstraints ${ANYUID_SCC}`,
-      warnings,
+      unreadable,
     ),
     readOptional(
       client,
       resourcePath('RoleBinding', {namespace, name: ANYUID_BINDING}),
       `RoleBinding ${ANYUID_BINDING}`,
-      warnings,
+      unreadable,
     ),
     readOptional(
       client,
       resourcePath('ClusterRoleBinding', {name: ANYUID_BINDING}),
       `ClusterRoleBinding ${ANYUID_BINDING}`,
-      warnings,
+      unreadable,
     ),
   ])
+  type PlanInput = Parameters<typeof planAnyuidRemoval>[0]
   const plan = planAnyuidRemoval({
     namespace,
     serviceAccount,
-    scc: scc as Parameters<typeof planAnyuidRemoval>[0]['scc'],
-    roleBinding: roleBinding as Parameters<typeof planAnyuidRemoval>[0]['roleBinding'],
-    clusterRoleBinding: clusterRoleBinding as Parameters<typeof planAnyuidRemoval>[0]['clusterRoleBinding'],
+    scc: scc as PlanInput['scc'],
+    roleBinding: roleBinding as PlanInput['roleBinding'],
+    clusterRoleBinding: clusterRoleBinding as PlanInput['clusterRoleBinding'],
   })
-  const outcome: AnyuidOutcome = {removed: [], warnings: [...warnings, ...plan.notices.map(n => n.message)]}
+  const outcome: AnyuidOutcome = {removed: [], warnings: plan.notices.map(n => n.message)}
   for (const change of plan.changes) {
     try {
       await apply(client, change, opts.dryRun)
@@ -85,16 +87,53 @@ export async function removeAnyuid(
     } catch (error) {
       if (!isForbidden(error)) throw error
       outcome.warnings.push(
-        `not allowed to change ${change.target.kind} ${change.target.name}: ${change.description.replace(/^\w+/, 'cannot remove')}`,
+        `not allowed to change ${change.target.kind} ${change.target.name}, so ${serviceAccount} keeps anyuid`,
       )
       outcome.adminCommand = adminRemovalCommand(namespace, serviceAccount)
     }
   }
-  if (warnings.length > 0 && outcome.adminCommand === undefined) {
-    // We could not look everywhere: tell the user how an administrator makes sure.
-    outcome.adminCommand = adminRemovalCommand(namespace, serviceAccount)
+  // A project admin cannot read cluster-scoped grants (the SCC, the ClusterRoleBinding). Ask the
+  // server instead: the subject review answers which SCC would admit our pod for the service account.
+  if (unreadable.length > 0 && !opts.dryRun) {
+    const allowedBy = await reviewScc(client, namespace, serviceAccount)
+    if (allowedBy === ANYUID_SCC) {
+      outcome.warnings.push(
+        `service account ${serviceAccount} can still use anyuid through a grant this user cannot see (${unreadable.join(', ')}); pods would run as the image's USER instead of the project's UID`,
+      )
+      outcome.adminCommand = adminRemovalCommand(namespace, serviceAccount)
+    }
   }
   return outcome
+}
+
+/**
+ * PodSecurityPolicySubjectReview of a probe pod that only a RunAsAny SCC admits (a fixed UID outside
+ * every project range, no seccomp profile — anyuid allows none): allowedBy names the SCC the service
+ * account could use to run as the image's USER, or is null when it has only restricted(-v2).
+ */
+async function reviewScc(client: KubeClient, namespace: string, sa: string): Promise<string | undefined> {
+  const template = {
+    metadata: {},
+    spec: {
+      serviceAccountName: sa,
+      containers: [{name: 'probe', image: 'probe', securityContext: {runAsUser: 1000}}],
+    },
+  }
+  try {
+    const res = await client.create<KubeObject>(resourcePath('PodSecurityPolicySubjectReview', {namespace}), {
+      apiVersion: 'security.openshift.io/v1',
+      kind: 'PodSecurityPolicySubjectReview',
+      spec: {
+        template,
+        user: serviceAccountUser(namespace, sa),
+        groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+      },
+    })
+    return (res.body.status as {allowedBy?: {name?: string} | null} | undefined)?.allowedBy?.name
+  } catch (error) {
+    if (isForbidden(error) || isNotFound(error)) return undefined
+    throw error
+  }
 }
 
 async function apply(client: KubeClient, change: AnyuidChange, dryRun: boolean): Promise<void> {
