@@ -80,7 +80,7 @@ describe('@kubernetes/client-node against the fake server', () => {
       metadata: {name: 'generic', namespace: NS},
       spec: {to: {kind: 'Service', name: 'generic'}},
     }
-    const created = await objects.create(route)
+    const created: KubernetesObject = await objects.create(route)
     expect(created.metadata?.uid).toBeDefined()
     const merged = await objects.patch(
       {...route, metadata: {...route.metadata, labels: {p: 'merge'}}} as KubernetesObject,

@@ -26,7 +26,8 @@ import {eventObject, readScenario, type Scenario} from './scenario.js'
 import {FakeApiServer, scriptedLogKey, type AuthorizeFn, type PatchEngine} from './server.js'
 import {MemoryStore, timestamp} from './store.js'
 import {prepareForCreate} from './strategy.js'
-import {minimalPatchEngine, noopSimulators} from './testkit.js'
+import * as patchEngine from './patch/index.js'
+import {createSimulators, type SimOptions} from './sim/index.js'
 import {generateTls} from './tls.js'
 import type {KObject, Simulators} from './types.js'
 
@@ -95,49 +96,16 @@ export interface FakeOpenShift {
   stop(): Promise<void>
 }
 
-type PatchModule = Partial<PatchEngine> & Record<string, unknown>
-
-async function loadPatchEngine(): Promise<PatchEngine> {
-  const path = './patch/index.js'
-  try {
-    const m = (await import(path)) as PatchModule
-    if (
-      m.applyJsonPatch &&
-      m.applyMergePatch &&
-      m.applyStrategicMergePatch &&
-      m.serverSideApply &&
-      m.recordUpdate
-    )
-      return m as PatchEngine
-    console.warn('fake-openshift: patch/index.js lacks some functions; using the minimal patch engine')
-  } catch (e) {
-    if ((e as {code?: string}).code !== 'ERR_MODULE_NOT_FOUND') throw e
-    console.warn('fake-openshift: patch/index.js not found; using the minimal patch engine')
-  }
-  return minimalPatchEngine
-}
-
-async function loadSimulators(options: Record<string, unknown>): Promise<Simulators> {
-  const path = './sim/index.js'
-  try {
-    const m = (await import(path)) as {createSimulators?: (o: Record<string, unknown>) => Simulators}
-    if (m.createSimulators) return m.createSimulators(options)
-  } catch (e) {
-    if ((e as {code?: string}).code !== 'ERR_MODULE_NOT_FOUND') throw e
-  }
-  console.warn('fake-openshift: sim/index.js not found; simulators are no-ops')
-  return noopSimulators()
-}
-
 export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeOpenShift> {
   const scenario = opts.scenario ? readScenario(opts.scenario) : undefined
   const namespace = opts.namespace ?? scenario?.namespace ?? 'myproject'
   const username = opts.user ?? 'developer'
   const minor = opts.kubernetesMinor ?? scenario?.kubernetesMinor ?? 31
-  const patch = opts.patch ?? (await loadPatchEngine())
+  const patch: PatchEngine = opts.patch ?? patchEngine
   const store = new MemoryStore({recordManagedFields: patch.recordUpdate})
   const sims =
-    opts.sims ?? (await loadSimulators({...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})}))
+    opts.sims ??
+    createSimulators({...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})} as SimOptions)
   const auth = new Authenticator()
   const faults = new Faults()
   const recorder = new Recorder()
