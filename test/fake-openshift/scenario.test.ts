@@ -1,0 +1,70 @@
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {request, type Target} from './client.js'
+import {startFakeOpenShift, type FakeOpenShift} from './index.js'
+import {parseScenario} from './scenario.js'
+
+let fake: FakeOpenShift | undefined
+afterEach(async () => {
+  await fake?.stop()
+  fake = undefined
+})
+const target = (f: FakeOpenShift): Target => ({url: f.url, caPem: f.caPem, token: f.token})
+const NS = '/api/v1/namespaces/myproject'
+
+describe('scenario files', () => {
+  it('broken-project: objects, scripted pod status and logs, events — as data', async () => {
+    fake = await startFakeOpenShift({scenario: 'test/scenarios/broken-project.yaml', simulators: 'manual'})
+    fake.sims.settle()
+    const t = target(fake)
+    const pod = (await request(t, `${NS}/pods/notebook-7d9f8b6c4-x2k9p`)).json
+    expect(pod.status.containerStatuses[0].state.waiting.reason).toBe('CrashLoopBackOff')
+    const previous = await request(t, `${NS}/pods/notebook-7d9f8b6c4-x2k9p/log?previous=true`)
+    expect(previous.text).toMatch(
+      /PermissionError: \[Errno 13\] Permission denied: '\/home\/jovyan\/.jupyter'\n$/,
+    )
+    const events = (
+      await request(t, `${NS}/events?fieldSelector=involvedObject.kind%3DReplicaSet,reason%3DFailedCreate`)
+    ).json.items
+    expect(events).toHaveLength(1)
+    expect(events[0].message).toMatch(/unable to validate against any security context constraint/)
+    const rb = await request(
+      t,
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/myproject/rolebindings/system:openshift:scc:anyuid',
+    )
+    expect(rb.json.subjects[0]).toMatchObject({kind: 'ServiceAccount', name: 'default'})
+  })
+
+  it('anyuid-era-image: the simulators crash the notebook under restricted-v2', async () => {
+    fake = await startFakeOpenShift({scenario: 'test/scenarios/anyuid-era-image.yaml', simulators: 'manual'})
+    fake.sims.settle()
+    const t = target(fake)
+    const pods = (await request(t, `${NS}/pods?labelSelector=app%3Dnotebook`)).json.items
+    expect(pods).toHaveLength(1)
+    expect(pods[0].metadata.annotations['openshift.io/scc']).toBe('restricted-v2')
+    expect(pods[0].status.containerStatuses[0].state.waiting?.reason).toBe('CrashLoopBackOff')
+    const log = await request(t, `${NS}/pods/${pods[0].metadata.name}/log?previous=true`)
+    expect(log.text).toMatch(/PermissionError: \[Errno 13\] Permission denied/)
+  })
+
+  it('auto mode steps the simulators after writes, without being asked', async () => {
+    fake = await startFakeOpenShift({scenario: 'test/scenarios/anyuid-era-image.yaml'})
+    const f = fake
+    const t = target(f)
+    await expect
+      .poll(async () => (await request(t, `${NS}/pods?labelSelector=app%3Dnotebook`)).json.items.length, {
+        interval: 20,
+      })
+      .toBe(1)
+  })
+
+  it('rejects malformed scenarios with the file and the entry', () => {
+    expect(() => parseScenario('objects: {a: 1}', 'x.yaml')).toThrow('x.yaml: "objects" must be a list')
+    expect(() => parseScenario('objects: [{kind: ConfigMap}]', 'x.yaml')).toThrow(
+      'x.yaml: objects[0] needs apiVersion, kind and metadata.name',
+    )
+    expect(() => parseScenario('logs: [{text: hi}]', 'x.yaml')).toThrow(
+      'x.yaml: logs[0] needs pod or build, and text',
+    )
+  })
+})
