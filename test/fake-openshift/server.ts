@@ -1392,15 +1392,7 @@ export class FakeApiServer {
         entry.status = 101
         this.o.recorder.touch(entry)
         serveExec(ws, ws.protocol, {...exec, container}, stdin =>
-          (
-            this.o.sims.exec as (
-              ns: string,
-              pod: string,
-              c: string | undefined,
-              cmd: string[],
-              stdin?: string,
-            ) => ReturnType<Simulators['exec']>
-          )(ns, podName, container, exec.command, stdin),
+          this.o.sims.exec(ns, podName, container, exec.command, stdin),
         )
       })
     } catch (err) {

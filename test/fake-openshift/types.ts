@@ -185,7 +185,14 @@ export interface Simulators {
   review(plural: string, namespace: string, body: KObject, user: UserInfo): KObject
   podLog(namespace: string, pod: string, container: string | undefined, previous: boolean): LogSource
   buildLog(namespace: string, build: string): LogSource
-  exec(namespace: string, pod: string, container: string | undefined, command: string[]): ExecResult
+  /** `stdin`: what the client sent before half-closing stdin (exec -i over v5.channel.k8s.io), if anything */
+  exec(
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    command: string[],
+    stdin?: string,
+  ): ExecResult
   /** Advances every in-flight process by one transition. Returns false when nothing changed. */
   step(): boolean
   /** Steps until nothing changes (or max steps); returns the number of steps taken. */
