@@ -220,8 +220,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       process.exitCode = err.oclif?.exit ?? 0
       return
     }
-    const verbose = this.globals?.verbose ?? (this.argv.includes('--verbose') || Boolean(process.env.DEBUG))
-    const report = describeError(err, {verbose: verbose || Boolean(process.env.DEBUG)})
+    const verbose = (this.globals?.verbose ?? this.argv.includes('--verbose')) || Boolean(process.env.DEBUG)
+    const report = describeError(err, {verbose})
+    if (report.exitCode === ExitCode.Usage && report.hint === undefined && 'parse' in err) {
+      report.hint = `oc jupyter ${this.id} --help`
+    }
     const ui =
       this.ui ??
       this.makeUi(sniffOutput(this.argv), {quiet: false, noColor: this.argv.includes('--no-color'), verbose})

@@ -7,6 +7,7 @@ export type OutputFormat = 'text' | 'json' | 'yaml'
 export interface Stream {
   write(chunk: string): boolean
   isTTY?: boolean
+  columns?: number
 }
 
 export interface UiOptions {
@@ -102,7 +103,9 @@ export class Ui {
   ): Promise<T> {
     const started = Date.now()
     const elapsed = () => `(${((Date.now() - started) / 1000).toFixed(1)}s)`
-    const spinner = this.showProgress && this.stderr.isTTY ? await this.spinner(title) : undefined
+    // A terminal that reports no width (some ptys) makes ora's redraw loop forever: plain lines then.
+    const animate = this.showProgress && this.stderr.isTTY === true && (this.stderr.columns ?? 0) > 0
+    const spinner = animate ? await this.spinner(title) : undefined
     try {
       const value = await fn(text => {
         if (spinner) spinner.text = text
@@ -122,11 +125,6 @@ export class Ui {
   private async spinner(text: string): Promise<import('ora').Ora> {
     // ora is imported only when a spinner is shown, to keep start-up light.
     const {default: ora} = await import('ora')
-    return ora({
-      text,
-      stream: this.stderr as NodeJS.WritableStream,
-      color: 'cyan',
-      isEnabled: this.c.enabled || undefined,
-    }).start()
+    return ora({text, stream: this.stderr as NodeJS.WritableStream}).start()
   }
 }
