@@ -2,7 +2,8 @@ import {toJson, toYaml} from '../render/serialize.js'
 import {colors, type Colors} from './color.js'
 import {errorJson, type ErrorReport} from './errors.js'
 
-export type OutputFormat = 'text' | 'json' | 'yaml'
+/** text/json/yaml for every command; junit and sarif only where a command offers them (doctor). */
+export type OutputFormat = 'text' | 'json' | 'yaml' | 'junit' | 'sarif'
 
 export interface Stream {
   write(chunk: string): boolean
@@ -53,11 +54,17 @@ export class Ui {
     return !this.machine && !this.quiet
   }
 
-  /** Prints the command's result: serialised in json/yaml mode, `text()` otherwise. */
+  /**
+   * Prints the command's result: serialised in json/yaml mode, else `text()` — the human text, or
+   * the JUnit/SARIF document in those modes (no progress is shown in any machine mode).
+   */
   result(value: unknown, text: () => string): void {
     if (this.format === 'json') this.stdout.write(toJson(value))
     else if (this.format === 'yaml') this.stdout.write(toYaml(value))
-    else this.print(text())
+    else {
+      const out = text()
+      this.stdout.write(out.endsWith('\n') ? out : `${out}\n`)
+    }
   }
 
   /** Text on stdout (text mode only). */

@@ -48,6 +48,10 @@ const CASES: Array<[string[], RegExp]> = [
   [['build', 'https://a.com/x.git#a', '--ref', 'b'], /^Error: give the ref once/],
   [['imagestream', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
   [['imagestream', '--dry-run=server'], /^Error: --dry-run=server needs --apply/],
+  [['status', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
+  [['password', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
+  [['delete', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
+  [['doctor', '--fail-on', 'info'], /^Error: Expected --fail-on=info to be one of: error, warning$/],
 ]
 
 describe.concurrent('bad input: exit 2, one line, no stack trace, nothing on stdout', () => {

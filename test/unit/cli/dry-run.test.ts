@@ -282,6 +282,15 @@ describe('the cluster path', () => {
     expect(r.stderr).toContain('Try: oc login')
   })
 
+  it.each([['status'], ['password'], ['delete', '--yes'], ['doctor'], ['imagestream', '--apply'], ['build']])(
+    '%j without a kubeconfig: exit 3',
+    async (...args) => {
+      const r = await run(args)
+      expect(r.code, r.stderr).toBe(3)
+      expect(r.stdout).toBe('')
+    },
+  )
+
   it('under -o json, the error is also JSON on stdout with the same exit code', async () => {
     const r = await run(['deploy', '-o', 'json'])
     expect(r.code).toBe(3)

@@ -1,0 +1,28 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {DEFAULT_NOTEBOOK_NAME} from '../lib/values/defaults.js'
+import {parseInstanceName} from '../lib/values/name.js'
+
+export default class Password extends BaseCommand<typeof Password> {
+  static override summary = "Print a notebook's password (from Secret NAME-password)."
+
+  static override description = `Prints the password stored in Secret NAME-password on stdout and nothing else, so it can be piped or copied. To change it: oc jupyter deploy NAME --rotate-password, or --password-from-stdin.`
+
+  static override examples = [
+    {description: 'Print the password of the default notebook.', command: 'oc jupyter password'},
+    {
+      description: 'Copy it to the clipboard (Linux).',
+      command: 'oc jupyter password lab | xclip -selection clipboard',
+    },
+  ]
+
+  static override args = {
+    name: Args.string({description: `Notebook name (default ${DEFAULT_NOTEBOOK_NAME}).`}),
+  }
+
+  public async run(): Promise<void> {
+    parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
+    return this.clusterModeUnavailable('password')
+  }
+}
