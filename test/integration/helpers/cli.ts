@@ -50,7 +50,9 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
     child.stderr.setEncoding('utf8').on('data', d => (stderr += d))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`oc-jupyter ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 60_000} ms\n${stderr}`))
+      reject(
+        new Error(`oc-jupyter ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 60_000} ms\n${stderr}`),
+      )
     }, opts.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', code => {
