@@ -175,20 +175,21 @@ export class Kubectl {
 }
 
 /**
- * Commands pinned to kubectl 1.31 when the suite runs the newest kubectl, and why:
- * kubectl >= 1.32 encodes request bodies of its typed clients as protobuf
- * (`application/vnd.kubernetes.protobuf`) and does not retry with JSON on 415. The fake server
- * decodes JSON and YAML only, so these commands cannot work against it with kubectl >= 1.32:
- *   - `kubectl auth can-i ...`          (POST selfsubjectaccessreviews)
- *   - `kubectl create configmap|secret|serviceaccount|deployment|namespace|...` (the generators)
- * Everything built from files or unstructured objects (`create -f`, `apply`, `replace`, `patch`,
- * `delete`, `get`, `wait`, `logs`, `exec`) sends JSON in every version and is not pinned.
+ * Protobuf and kubectl >= 1.32. Newer kubectl encodes the request bodies of its typed clients as
+ * protobuf (`application/vnd.kubernetes.protobuf`) and does not retry with JSON on 415. The fake
+ * server decodes protobuf for the kinds those commands send most (see fake-openshift/protobuf.ts):
+ *   `auth can-i` (SelfSubjectAccessReview), `create configmap|secret|serviceaccount|namespace|
+ *   deployment|role|rolebinding|clusterrole|clusterrolebinding`
+ * Other typed generators are pinned to kubectl 1.31 in the suite, because their kinds are not
+ * decoded and the server answers 415 naming the kind:
  */
 export const PINNED_TO_1_31 = [
-  'auth can-i',
-  'create configmap',
-  'create secret',
-  'create serviceaccount',
-  'create deployment',
-  'create namespace',
+  'create service',
+  'create quota',
+  'create job',
+  'create cronjob',
+  'create ingress',
+  'create poddisruptionbudget',
+  'create priorityclass',
+  'create token',
 ]

@@ -43,6 +43,7 @@ import {matches, parseSelection, type Selection} from './selectors.js'
 import {conflict, notFound, timestamp, type DeleteOptions, type MemoryStore} from './store.js'
 import {prepareForCreate, prepareForStatusUpdate, prepareForUpdate} from './strategy.js'
 import {parseExecQuery, parseLogQuery, pickExecProtocol, serveExec, serveLog, staticLog} from './streams.js'
+import {decodeProtobufObject, PROTOBUF_KINDS, ProtobufError} from './protobuf.js'
 import {acceptedShape, partialMetadata, toTable, type IncludeObject} from './tables.js'
 import {
   ApiError,
@@ -243,12 +244,19 @@ export class FakeApiServer {
 
   private parseBody(raw: Buffer, contentType: string | undefined, ctx: 'object' | 'patch'): unknown {
     const mt = mediaType(contentType)
-    if (mt === PROTOBUF)
-      throw new ApiError(
-        415,
-        'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the fake OpenShift API server does not decode ${PROTOBUF}; kubectl >= 1.32 sends protobuf for some commands — use kubectl 1.31 for them)`,
-      )
+    if (mt === PROTOBUF) {
+      // kubectl >= 1.32 sends typed-client bodies as protobuf and does not fall back to JSON
+      try {
+        return decodeProtobufObject(raw)
+      } catch (e) {
+        if (!(e instanceof ProtobufError)) throw e
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF} (${e.message}; the fake OpenShift API server decodes protobuf only for ${PROTOBUF_KINDS.join(', ')})`,
+        )
+      }
+    }
     if (!raw.length) return undefined
     const text = raw.toString('utf8')
     if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml' || mt === 'text/yaml') {

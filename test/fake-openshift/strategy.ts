@@ -100,7 +100,9 @@ function defaults(obj: KObject): void {
       spec.replicas ??= 1
       spec.revisionHistoryLimit ??= 10
       spec.progressDeadlineSeconds ??= 600
-      spec.strategy ??= {type: 'RollingUpdate'}
+      // kubectl create deployment sends `strategy: {}`: an empty type defaults too
+      spec.strategy ??= {}
+      spec.strategy.type ??= 'RollingUpdate'
       if (spec.strategy.type === 'RollingUpdate')
         spec.strategy.rollingUpdate ??= {maxUnavailable: '25%', maxSurge: '25%'}
       defaultPodSpec(spec.template?.spec)
