@@ -1396,11 +1396,18 @@ export class FakeApiServer {
         throw badRequest(
           `none of the offered subprotocols (${offered}) is supported: ${'v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io'}`,
         )
+      // Without stdin the command runs before the upgrade, so a container that is not running
+      // fails the upgrade itself with the kubelet's 400 ("unable to upgrade connection: ..."),
+      // as on a real node; with stdin it runs once the client has sent its input.
+      const early = exec.stdin ? undefined : this.o.sims.exec(ns, podName, container, exec.command)
       this.wss.handleUpgrade(req, socket, head, ws => {
         entry.status = 101
         this.o.recorder.touch(entry)
-        serveExec(ws, ws.protocol, {...exec, container}, stdin =>
-          this.o.sims.exec(ns, podName, container, exec.command, stdin),
+        serveExec(
+          ws,
+          ws.protocol,
+          {...exec, container},
+          stdin => early ?? this.o.sims.exec(ns, podName, container, exec.command, stdin),
         )
       })
     } catch (err) {

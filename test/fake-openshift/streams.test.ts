@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {exec, request, type Target} from './client.js'
 import {startFakeOpenShift, type FakeOpenShift} from './index.js'
 import {noopSimulators} from './testkit.js'
-import type {LogSource} from './types.js'
+import {ApiError, type LogSource} from './types.js'
 
 /** A LogSource the test writes to. */
 function liveLog(initial: string[]): LogSource & {push(line: string): void; end(): void} {
@@ -47,6 +47,12 @@ beforeAll(async () => {
         if (command[0] === 'id')
           return {stdout: 'uid=1000040000 gid=0(root) groups=0(root),1000040000\n', stderr: '', exitCode: 0}
         if (command[0] === 'cat') return {stdout: stdin ?? '', stderr: '', exitCode: 0}
+        if (command[0] === 'crashed')
+          throw new ApiError(
+            400,
+            'BadRequest',
+            'unable to upgrade connection: container not found ("notebook")',
+          )
         return {stdout: 'partial\n', stderr: 'touch: cannot touch: Permission denied\n', exitCode: 3}
       }) as never,
     }),
