@@ -1,5 +1,6 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
+import type {KubeClient} from './lib/cluster/client.js'
 import type {KubeContext} from './lib/cluster/kubeconfig.js'
 import {CliError, ExitCode} from './lib/errors.js'
 import {renderList} from './lib/render/list.js'
@@ -179,6 +180,45 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.kube
   }
 
+  private client?: KubeClient
+  private abort?: AbortController
+
+  /**
+   * The REST client for the context, created on first use. Server warnings (deprecated APIs such as
+   * DeploymentConfig, PodSecurity) are shown once each; --verbose lists every request (never bodies
+   * or tokens).
+   */
+  protected async kubeClient(): Promise<KubeClient> {
+    if (this.client === undefined) {
+      const ctx = await this.kubeContext()
+      const {createClient} = await import('./lib/cluster/client.js')
+      this.client = createClient(ctx, {
+        onWarning: text => this.ui.warn(`server: ${text}`),
+        onRequest: r =>
+          this.ui.debug(`${r.method} ${r.path} → ${r.status ?? r.error ?? '?'} (${r.durationMs} ms)`),
+      })
+    }
+    return this.client
+  }
+
+  /**
+   * Aborted on Ctrl-C / SIGTERM: waits stop, nothing half-written is left that a re-run cannot
+   * complete (every write is an idempotent apply), and the message says what keeps running.
+   */
+  protected abortSignal(): AbortSignal {
+    if (this.abort === undefined) {
+      const ctl = new AbortController()
+      this.abort = ctl
+      const stop = (sig: NodeJS.Signals) => {
+        if (ctl.signal.aborted) process.exit(130)
+        ctl.abort(new CliError(`interrupted (${sig})`, ExitCode.Failed))
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    }
+    return this.abort.signal
+  }
+
   /** Prints rendered objects the way `kubectl ... --dry-run=client` would. */
   protected printRendered(objects: KObject[] | KObject, what: string): void {
     const value: KObject | KList = Array.isArray(objects) ? renderList(objects) : objects
@@ -193,19 +233,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       lines.push('Nothing was sent. See the objects with -o yaml or -o json.')
       return lines.join('\n')
     })
-  }
-
-  /**
-   * Placeholder for the cluster path until the build/deploy orchestrators land: the context is
-   * resolved first (so kubeconfig errors are reported as they will be), then this fails clearly.
-   */
-  protected async clusterModeUnavailable(command: string): Promise<never> {
-    const ctx = await this.kubeContext()
-    throw new CliError(
-      `${command} against a cluster is not available yet in this build (context ${ctx.contextName}, project ${ctx.namespace})`,
-      ExitCode.Failed,
-      {hint: `oc jupyter ${command} --dry-run=client -o yaml | oc apply -f -`},
-    )
   }
 
   /**

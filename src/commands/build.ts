@@ -96,6 +96,20 @@ The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder)
   public async run(): Promise<void> {
     const opts = parseBuildOptions(this.args, this.flags, this.globals.namespace)
     if (this.globals.dryRun === 'client') return this.printRendered(renderBuildObjects(opts), 'build')
-    return this.clusterModeUnavailable('build')
+    const client = await this.kubeClient()
+    const {runBuild, formatBuildResult} = await import('../lib/build/run.js')
+    const result = await runBuild(
+      {
+        client,
+        namespace: client.namespace,
+        ui: this.ui,
+        timeoutMs: this.globals.timeoutMs,
+        serverDryRun: this.globals.dryRun === 'server',
+        logOut: process.stdout,
+        signal: this.abortSignal(),
+      },
+      opts,
+    )
+    this.ui.result(result, () => formatBuildResult(result))
   }
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import {CliError, ExitCode, UsageError} from '../lib/errors.js'
 import {DEFAULT_NOTEBOOK_NAME} from '../lib/values/defaults.js'
 import {parseInstanceName} from '../lib/values/name.js'
 
@@ -32,7 +33,85 @@ export default class Delete extends BaseCommand<typeof Delete> {
   }
 
   public async run(): Promise<void> {
-    parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
-    return this.clusterModeUnavailable('delete')
+    const name = parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
+    const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)
+    const dryRun = this.globals.dryRun
+    // Decided before any request: without a terminal to ask on, only --yes may delete.
+    if (!this.flags.yes && !interactive && dryRun === 'none') {
+      throw new UsageError('delete needs --yes when stdin is not a terminal (nothing was deleted)', {
+        hint: `oc jupyter delete ${name} --yes`,
+      })
+    }
+    const client = await this.kubeClient()
+    const {planDelete, executeDelete} = await import('../lib/delete.js')
+    const ns = client.namespace
+    const plan = await planDelete(client, ns, name, this.flags['delete-data'])
+    const list = (items: typeof plan.remove) => items.map(f => `${f.kind}/${f.name}`).join(', ')
+    if (plan.remove.length === 0) {
+      this.ui.result(
+        {name, namespace: ns, deleted: [], kept: plan.keep.map(f => ({kind: f.kind, name: f.name}))},
+        () =>
+          `Nothing to delete for notebook ${name} in project ${ns}${plan.keep.length ? ` (kept: ${list(plan.keep)})` : ''}.`,
+      )
+      return
+    }
+    if (this.flags['delete-data']) {
+      this.ui.warn(
+        `--delete-data: the notebooks on the volume and the password are deleted too (${list(plan.remove.filter(f => f.kind === 'PersistentVolumeClaim' || f.kind === 'Secret'))})`,
+      )
+    }
+    this.ui.info(`Will delete from project ${ns}: ${list(plan.remove)}`)
+    if (plan.keep.length > 0) this.ui.info(`Keeping: ${list(plan.keep)} (--delete-data deletes them too)`)
+    if (dryRun === 'client') {
+      this.ui.result(
+        {
+          name,
+          namespace: ns,
+          dryRun: 'client',
+          wouldDelete: plan.remove.map(f => ({kind: f.kind, name: f.name})),
+        },
+        () => 'Dry run (client): nothing was deleted.',
+      )
+      return
+    }
+    if (
+      !this.flags.yes &&
+      dryRun === 'none' &&
+      !(await confirm(`Delete ${plan.remove.length} objects of notebook ${name}? [y/N] `))
+    ) {
+      throw new CliError('not confirmed; nothing was deleted', ExitCode.Failed)
+    }
+    const deleted = await executeDelete(client, ns, plan, {
+      dryRun: dryRun === 'server',
+      onDeleted: (f, outcome) =>
+        this.ui.info(
+          `${this.ui.c.green('✔')} ${outcome === 'deleted' ? 'Deleted' : 'Already gone:'} ${f.kind}/${f.name}`,
+        ),
+    })
+    const result = {
+      name,
+      namespace: ns,
+      dryRun: dryRun === 'server',
+      deleted,
+      kept: plan.keep.map(f => ({kind: f.kind, name: f.name})),
+    }
+    this.ui.result(result, () =>
+      [
+        `${dryRun === 'server' ? 'Would delete' : 'Deleted'} ${deleted.length} objects of notebook ${name}.`,
+        ...(plan.keep.length > 0
+          ? [`Kept ${list(plan.keep)}: oc jupyter deploy ${name} -n ${ns} reuses them.`]
+          : []),
+      ].join('\n'),
+    )
+  }
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const {createInterface} = await import('node:readline/promises')
+  const rl = createInterface({input: process.stdin, output: process.stderr})
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim())
+  } finally {
+    rl.close()
   }
 }

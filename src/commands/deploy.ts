@@ -121,6 +121,45 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
         opts.password === 'stdin' ? await readSecretFromStdin('--password-from-stdin') : randomPassword()
       return this.printRendered(renderDeployObjects(opts, password), 'deploy')
     }
-    return this.clusterModeUnavailable('deploy')
+    // Read before any request: an empty or multi-line password is a usage error (exit 2).
+    const stdinPassword =
+      opts.password === 'stdin' ? await readSecretFromStdin('--password-from-stdin') : undefined
+    const client = await this.kubeClient()
+    const {runDeploy, formatDeployResult} = await import('../lib/deploy/run.js')
+    const signal = this.abortSignal()
+    const timeoutMs = this.globals.timeoutMs
+    const serverDryRun = this.globals.dryRun === 'server'
+    const build = opts.build
+    const result = await runDeploy(
+      {
+        client,
+        namespace: client.namespace,
+        ui: this.ui,
+        timeoutMs,
+        serverDryRun,
+        readPassword: async () => stdinPassword as string,
+        signal,
+        runBuild:
+          build === undefined
+            ? undefined
+            : async () => {
+                const {runBuild} = await import('../lib/build/run.js')
+                return runBuild(
+                  {
+                    client,
+                    namespace: client.namespace,
+                    ui: this.ui,
+                    timeoutMs,
+                    serverDryRun,
+                    logOut: process.stdout,
+                    signal,
+                  },
+                  build,
+                )
+              },
+      },
+      opts,
+    )
+    this.ui.result(result, () => formatDeployResult(result))
   }
 }

@@ -53,6 +53,8 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
     if (this.flags.dockerfile !== undefined) {
       throw new CliError('doctor --dockerfile is not available yet in this build', ExitCode.Failed)
     }
-    return this.clusterModeUnavailable('doctor')
+    throw new CliError('doctor is not available yet in this build', ExitCode.Failed, {
+      hint: `oc jupyter status ${this.args.name ?? 'notebook'}`,
+    })
   }
 }

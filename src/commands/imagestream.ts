@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import {parseName} from '../lib/values/name.js'
 import {renderBuilderImageStream} from '../lib/render/imagestream.js'
 import {toYaml} from '../lib/render/serialize.js'
 import {DEFAULT_BUILD_NAME} from '../lib/values/defaults.js'
@@ -29,6 +30,11 @@ export default class ImageStream extends BaseCommand<typeof ImageStream> {
 
   static override flags = {
     apply: Flags.boolean({description: 'Apply the image stream instead of printing it.'}),
+    'source-project': Flags.string({
+      description:
+        'Project where the builder was built; the applied tag tracks NAME:latest there (default: the current project, when -n names another).',
+      helpValue: 'NS',
+    }),
   }
 
   public async run(): Promise<void> {
@@ -38,6 +44,18 @@ export default class ImageStream extends BaseCommand<typeof ImageStream> {
       this.ui.result(stream, () => toYaml(stream))
       return
     }
-    return this.clusterModeUnavailable('imagestream --apply')
+    const source = this.flags['source-project']
+    if (source !== undefined) parseName(source, {label: '--source-project', rule: 'dns1123-label'})
+    const client = await this.kubeClient()
+    const ctx = await this.kubeContext()
+    const {applyBuilderStream, formatImageStreamResult} = await import('../lib/imagestream.js')
+    const result = await applyBuilderStream(client, {
+      name: opts.name,
+      namespace: client.namespace,
+      // With -n openshift (or another project), track the builder built in the current project.
+      sourceNamespace: source ?? ctx.kc.getContextObject(ctx.contextName)?.namespace,
+      dryRun: this.globals.dryRun === 'server',
+    })
+    this.ui.result(result, () => formatImageStreamResult(result))
   }
 }

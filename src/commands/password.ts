@@ -22,7 +22,11 @@ export default class Password extends BaseCommand<typeof Password> {
   }
 
   public async run(): Promise<void> {
-    parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
-    return this.clusterModeUnavailable('password')
+    const name = parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
+    const client = await this.kubeClient()
+    const {readPassword} = await import('../lib/password.js')
+    const password = await readPassword(client, client.namespace, name)
+    // stdout only, nothing else: `oc jupyter password | pbcopy` must copy just the password.
+    process.stdout.write(`${password}\n`)
   }
 }

@@ -19,7 +19,10 @@ export default class Status extends BaseCommand<typeof Status> {
   }
 
   public async run(): Promise<void> {
-    parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
-    return this.clusterModeUnavailable('status')
+    const name = parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
+    const client = await this.kubeClient()
+    const {gatherStatus, formatStatus} = await import('../lib/status.js')
+    const report = await gatherStatus(client, client.namespace, name)
+    this.ui.result(report, () => formatStatus(report))
   }
 }

@@ -37,19 +37,23 @@ export async function findInstance(
   name: string,
 ): Promise<FoundObject[]> {
   const selector = instanceSelector(name)
-  const lists = await Promise.all(
-    INSTANCE_KINDS.map(async kind => {
-      try {
-        const {items} = await client.listAll<KubeObject>(resourcePath(kind, {namespace}), {
-          labelSelector: selector,
-        })
-        return items.map(object => ({kind, name: object.metadata?.name as string, object}))
-      } catch (error) {
-        // DeploymentConfig is not served on every cluster (MicroShift, OKD without the apps API).
-        if (kind === 'DeploymentConfig' && (isNotFound(error) || isForbidden(error))) return []
-        throw error
-      }
-    }),
+  const listKind = async (kind: KindName): Promise<FoundObject[]> => {
+    const {items} = await client.listAll<KubeObject>(resourcePath(kind, {namespace}), {
+      labelSelector: selector,
+    })
+    return items.map(object => ({kind, name: object.metadata?.name as string, object}))
+  }
+  const [deployments, ...rest] = await Promise.all(
+    INSTANCE_KINDS.filter(k => k !== 'DeploymentConfig').map(listKind),
   )
-  return lists.flat()
+  // DeploymentConfigs only when there is no Deployment: listing them makes OpenShift 4.14+ answer with a
+  // deprecation warning the user did not ask about, and some clusters do not serve them at all.
+  let dcs: FoundObject[] = []
+  if (deployments.length === 0) {
+    dcs = await listKind('DeploymentConfig').catch((error: unknown) => {
+      if (isNotFound(error) || isForbidden(error)) return []
+      throw error
+    })
+  }
+  return [...deployments, ...dcs, ...rest.flat()]
 }

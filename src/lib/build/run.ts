@@ -299,3 +299,19 @@ async function outputImage(
     (is?.status as {tags?: Array<{tag?: string; items?: Array<{dockerImageReference?: string}>}>})?.tags ?? []
   return tags.find(t => t.tag === opts.outputTag)?.items?.[0]?.dockerImageReference
 }
+
+/** The text result on stdout: what was built and what to run next. */
+export function formatBuildResult(r: BuildRunResult): string {
+  const lines: string[] = []
+  if (r.dryRun) {
+    lines.push(
+      `Server dry run: ${r.objects.map(o => `${o.kind}/${o.name} ${o.action}`).join(', ')}; no build started.`,
+    )
+    return lines.join('\n')
+  }
+  if (r.build) lines.push(`Build ${r.build.name}: ${r.build.phase}`)
+  if (r.image) lines.push(`Image: ${r.image}`, `Image stream tag: ${r.imageStreamTag}`)
+  if (r.build?.phase === 'Complete') lines.push(`Next: oc jupyter deploy -n ${r.namespace}`)
+  else if (r.build) lines.push(`Follow it: oc logs -f build/${r.build.name} -n ${r.namespace}`)
+  return lines.join('\n')
+}

@@ -383,3 +383,22 @@ async function waitRollout(
     scc: pod.metadata?.annotations?.['openshift.io/scc'],
   }
 }
+
+/** The text result on stdout: where the notebook is and how to get in — never the password itself. */
+export function formatDeployResult(r: DeployRunResult): string {
+  if (r.dryRun) {
+    return [
+      `Server dry run: ${r.objects.map(o => `${o.kind}/${o.name} ${o.action}`).join(', ')}.`,
+      ...('removed' in r.anyuid ? r.anyuid.removed : []),
+    ].join('\n')
+  }
+  const lines = [`Notebook ${r.name} is running${r.url ? ` at ${r.url}` : ''}`]
+  if (r.pod) {
+    const range = `${r.uidRange.start}-${r.uidRange.end}`
+    lines.push(
+      `  pod ${r.pod.name} runs as UID ${r.pod.uid ?? '?'} (project range ${range}) under SCC ${r.pod.scc ?? '?'}`,
+    )
+  }
+  lines.push(`Password: ${r.passwordCommand}`)
+  return lines.join('\n')
+}

@@ -46,7 +46,13 @@ export const BUILDER_SAMPLE_REPO = 'https://github.com/jakevdp/PythonDataScience
  * it ("tags" must contain `builder`). `lookupPolicy.local` lets a Deployment name `NAME:TAG`
  * directly. The tag has no `from`: the BuildConfig pushes to it.
  */
-export function renderBuilderImageStream(p: {name: string; namespace?: string; tag?: string}): KObject {
+export function renderBuilderImageStream(p: {
+  name: string
+  namespace?: string
+  tag?: string
+  /** track the builder built in another project (for `imagestream --apply -n openshift`) */
+  from?: {namespace: string; name: string}
+}): KObject {
   const tag = p.tag ?? 'latest'
   return {
     apiVersion: API,
@@ -69,6 +75,7 @@ export function renderBuilderImageStream(p: {name: string; namespace?: string; t
             sampleRepo: BUILDER_SAMPLE_REPO,
             version: tag,
           },
+          ...(p.from ? {from: {kind: 'ImageStreamTag', namespace: p.from.namespace, name: p.from.name}} : {}),
           referencePolicy: {type: 'Source'},
         },
       ],
