@@ -124,6 +124,11 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     applyObjects(client, [objs.claim, objs.service, objs.route, objs.workload], {
       dryRun: ctx.serverDryRun,
       namespace,
+      // Already read in preflight: no second GET for these two.
+      known: new Map([
+        [`PersistentVolumeClaim/${opts.name}-data`, claim],
+        [`${objs.workload.kind}/${opts.name}`, liveWorkload],
+      ]),
       concurrency: 4,
       onResult: report,
     }),
