@@ -232,13 +232,18 @@ const SERVER_OWNED_META = [
   'selfLink',
 ]
 
-/** Equal apart from what the server maintains itself (RV, generation, managedFields timestamps). */
+/**
+ * Equal apart from what the server maintains itself (RV, generation, managedFields timestamps) and
+ * status: an apply cannot change status, while a controller may between our GET and the PATCH (a
+ * BuildConfig's lastVersion when a trigger starts a build) — that is not "configured".
+ */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
   return stableJson(normalize(a)) === stableJson(normalize(b))
 }
 
 function normalize(obj: KubeObject): KubeObject {
   const copy = structuredClone(obj)
+  delete copy.status
   if (copy.metadata) {
     const meta = {...copy.metadata}
     for (const k of SERVER_OWNED_META) delete meta[k]

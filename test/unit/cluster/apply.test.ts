@@ -194,6 +194,8 @@ describe('helpers', () => {
     }
     expect(sameObject(a, b)).toBe(true)
     expect(sameObject(a, {...b, spec: {a: 2, b: 2}})).toBe(false)
+    // status is the controllers' (a trigger bumping lastVersion between GET and apply)
+    expect(sameObject({...a, status: {lastVersion: 1}}, {...b, status: {lastVersion: 2}})).toBe(true)
   })
 
   it('mapLimit keeps order and respects the limit', async () => {
