@@ -19,6 +19,7 @@ import {
   type ApplyResult,
   type KubeClient,
   type KubeObject,
+  type WaitOptions,
 } from '../cluster/index.js'
 import {CliError, ExitCode} from '../errors.js'
 import {requireProject} from '../preflight.js'
@@ -26,6 +27,7 @@ import {renderBuildObjects} from '../render/build.js'
 import type {Ui} from '../ui/ui.js'
 import type {BuildOptions} from '../values/build-options.js'
 import {diagnoseBuildLog, remedyForReason} from './known-failures.js'
+import {hasImageChangeTrigger, imageTriggerSettled, importCaughtUp, tagImage} from './triggers.js'
 
 export interface BuildRunContext {
   client: KubeClient
@@ -41,7 +43,7 @@ export interface BuildRunContext {
 }
 
 /** How the followed build came to be. */
-export type BuildOrigin = 'config-change' | 'instantiated' | 'already-running' | 'existing'
+export type BuildOrigin = 'config-change' | 'image-change' | 'instantiated' | 'already-running' | 'existing'
 
 export interface BuildRunResult {
   namespace: string
@@ -93,8 +95,20 @@ export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promis
   const objects = renderBuildObjects({...opts, namespace})
   const bcObject = objects.at(-1) as KubeObject
   const streams = objects.slice(0, -1)
-  const bcPath = resourcePath('BuildConfig', {namespace, name: opts.name})
-  const before = await client.getIfExists<KubeObject>(bcPath)
+  // What exists before the apply: tells what the apply changed (a new base image means the
+  // ImageChange trigger may start a build), and spares the apply its own GET of each object.
+  const known = new Map<string, KubeObject | undefined>()
+  await Promise.all(
+    objects.map(async o => {
+      const kind = o.kind as 'ImageStream' | 'BuildConfig'
+      const name = o.metadata.name as string
+      known.set(
+        `${kind}/${name}`,
+        await client.getIfExists<KubeObject>(resourcePath(kind, {namespace, name})),
+      )
+    }),
+  )
+  const before = known.get(`BuildConfig/${opts.name}`)
 
   // Streams first: the BuildConfig's ConfigChange trigger starts a build at once, and that build
   // resolves the base image stream tag.
@@ -103,8 +117,13 @@ export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promis
       `${ui.c.green('✔')} ${OK_ACTION[r.action]} ${r.kind}/${r.name}${r.dryRun ? ' (server dry run)' : ''} ${ui.c.dim(`(${(r.durationMs / 1000).toFixed(1)}s)`)}`,
     )
   const applied = [
-    ...(await applyObjects(client, streams, {dryRun: ctx.serverDryRun, namespace, onResult: report})),
-    ...(await applyObjects(client, [bcObject], {dryRun: ctx.serverDryRun, namespace, onResult: report})),
+    ...(await applyObjects(client, streams, {dryRun: ctx.serverDryRun, namespace, known, onResult: report})),
+    ...(await applyObjects(client, [bcObject], {
+      dryRun: ctx.serverDryRun,
+      namespace,
+      known,
+      onResult: report,
+    })),
   ]
   const result: BuildRunResult = {
     namespace,
@@ -118,8 +137,25 @@ export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promis
   }
 
   const bcApplied = applied.at(-1)
-  const bc = bcApplied?.object ?? (await client.get<KubeObject>(bcPath))
-  const {build, origin} = await chooseBuild(ctx, opts, bcApplied?.action ?? 'unchanged', before, bc)
+  const bc =
+    bcApplied?.object ??
+    (await client.get<KubeObject>(resourcePath('BuildConfig', {namespace, name: opts.name})))
+  const baseChange =
+    opts.strategy.type === 'Docker'
+      ? baseImageChange(
+          applied[0],
+          known.get(`ImageStream/${opts.strategy.base.stream}`),
+          opts.strategy.base.tag,
+        )
+      : undefined
+  const {build, origin} = await chooseBuild(
+    ctx,
+    opts,
+    bcApplied?.action ?? 'unchanged',
+    before,
+    bc,
+    baseChange,
+  )
   const buildName = build.metadata?.name as string
   result.build = {name: buildName, origin, ...phaseOf(build)}
   ui.info(describeOrigin(buildName, origin))
@@ -143,6 +179,7 @@ async function chooseBuild(
   action: string,
   before: KubeObject | undefined,
   bc: KubeObject,
+  baseChange: BaseImageChange | undefined,
 ): Promise<{build: KubeObject; origin: BuildOrigin}> {
   const {client, namespace} = ctx
   const buildsPath = resourcePath('Build', {namespace})
@@ -150,6 +187,14 @@ async function chooseBuild(
     build: await instantiateBuild(client, {name: opts.name, namespace, message, signal: ctx.signal}),
     origin: 'instantiated' as const,
   })
+
+  // A new base image (--base-image, or its tag changed): once imported, the ImageChange trigger
+  // starts a build by itself. Follow that one; instantiating too would build twice (--rebuild
+  // included: the trigger's build is the rebuild).
+  if (action !== 'created' && baseChange) {
+    const triggered = await imageChangeBuild(ctx, opts, bc, baseChange, lastVersion(before ?? bc))
+    if (triggered) return {build: triggered, origin: 'image-change'}
+  }
 
   if (opts.rebuild) return start('Started by oc-jupyter build --rebuild')
 
@@ -177,10 +222,90 @@ async function chooseBuild(
   return start(`Started by oc-jupyter build: previous build ${latest.metadata?.name} ${phase}`)
 }
 
+/** How long to wait for a new base image's import and the trigger it fires before going on without. */
+const IMAGE_TRIGGER_GRACE_MS = 30_000
+
+interface BaseImageChange {
+  stream: string
+  tag: string
+  /** the image stream's metadata.generation after the apply: the import that follows records it */
+  generation: number
+}
+
+/** The base image stream's spec changed in this apply (labels alone do not bump the generation). */
+function baseImageChange(
+  applied: ApplyResult | undefined,
+  before: KubeObject | undefined,
+  tag: string,
+): BaseImageChange | undefined {
+  const after = applied?.object
+  if (!applied || applied.action === 'unchanged' || !after?.metadata?.name) return undefined
+  const generation = after.metadata.generation ?? 0
+  if (generation <= (before?.metadata?.generation ?? 0)) return undefined
+  return {stream: after.metadata.name, tag, generation}
+}
+
+/**
+ * Waits for the base image's import and the BuildConfig's ImageChange trigger; the build the
+ * trigger started, or undefined when it starts none (no trigger on that tag, the image did not
+ * change, the import failed or took longer than the grace period).
+ */
+async function imageChangeBuild(
+  ctx: BuildRunContext,
+  opts: BuildOptions,
+  bc: KubeObject,
+  change: BaseImageChange,
+  versionBefore: number,
+): Promise<KubeObject | undefined> {
+  const {client, namespace, ui} = ctx
+  const streamTag = `${change.stream}:${change.tag}`
+  if (!hasImageChangeTrigger(bc, streamTag)) return undefined
+  const timeoutMs =
+    ctx.timeoutMs > 0 ? Math.min(ctx.timeoutMs, IMAGE_TRIGGER_GRACE_MS) : IMAGE_TRIGGER_GRACE_MS
+  const quietly = async (w: Omit<WaitOptions, 'timeoutMs' | 'signal'>) => {
+    try {
+      return (await waitFor(client, {...w, timeoutMs, signal: ctx.signal})).object
+    } catch (error) {
+      if (error instanceof WaitTimeoutError || error instanceof WaitFailedError) {
+        ui.debug(`${w.description}: ${error.message}`)
+        return undefined
+      }
+      throw error
+    }
+  }
+  ui.info(`Base image changed: waiting for the import of ${streamTag} and the ImageChange trigger...`)
+  const imported = await quietly({
+    path: resourcePath('ImageStream', {namespace}),
+    name: change.stream,
+    judge: importCaughtUp(change.tag, change.generation),
+    description: `import of ${streamTag}`,
+  })
+  const image = imported && tagImage(imported, change.tag)
+  if (!image) return undefined
+  const seen = await quietly({
+    path: resourcePath('BuildConfig', {namespace}),
+    name: opts.name,
+    judge: imageTriggerSettled(streamTag, image, versionBefore),
+    description: `ImageChange trigger of buildconfig "${opts.name}"`,
+  })
+  const version = lastVersion(seen)
+  if (version <= versionBefore) return undefined
+  const name = `${opts.name}-${version}`
+  return (
+    (await client.getIfExists<KubeObject>(resourcePath('Build', {namespace, name}))) ?? {
+      apiVersion: 'build.openshift.io/v1',
+      kind: 'Build',
+      metadata: {name},
+    }
+  )
+}
+
 function describeOrigin(name: string, origin: BuildOrigin): string {
   switch (origin) {
     case 'config-change':
       return `Build ${name} started by the BuildConfig's ConfigChange trigger.`
+    case 'image-change':
+      return `Build ${name} started by the BuildConfig's ImageChange trigger (new base image).`
     case 'instantiated':
       return `Started build ${name}.`
     case 'already-running':
@@ -269,7 +394,8 @@ async function buildFailure(
   const details = [
     `phase: ${phase}${reason ? `, reason: ${reason}` : ''}${message ? `, message: ${message}` : ''}`,
   ]
-  if (tail.length > 0) details.push(`last ${tail.length} log lines:`, ...tail.map(l => `  ${l}`))
+  if (tail.length > 0)
+    details.push(`last ${tail.length} log lines:`, ...tail.map(l => (l.trim() ? `  ${l}` : '')))
   let hint = `oc logs build/${buildName} -n ${namespace}`
   if (known) {
     details.push(

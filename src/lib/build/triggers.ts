@@ -1,0 +1,98 @@
+/**
+ * The BuildConfig's ImageChange trigger as pure functions. When the base image stream gets a new
+ * image, openshift-controller-manager's image trigger controller starts a build by itself and
+ * records the image in `status.imageChangeTriggers[].lastTriggeredImageID` (OpenShift >= 4.8; older
+ * clusters in `spec.triggers[].imageChange.lastTriggeredImageID`). `build` must follow that build,
+ * not start a second one.
+ */
+import type {Judge, JudgeResult, KubeObject} from '../cluster/index.js'
+
+type Rec = Record<string, unknown>
+
+function rec(v: unknown): Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {}
+}
+function recs(v: unknown): Rec[] {
+  return Array.isArray(v) ? v.map(rec) : []
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined
+}
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0
+}
+
+/** The ImageStreamTag an ImageChange trigger watches: its own `from`, else the strategy's. */
+function triggerFrom(bc: KubeObject, trigger: Rec): string | undefined {
+  const own = rec(rec(trigger.imageChange).from)
+  if (str(own.name)) return own.kind === 'ImageStreamTag' ? str(own.name) : undefined
+  const strategy = rec(rec(bc.spec).strategy)
+  const from = rec(rec(strategy.dockerStrategy ?? strategy.sourceStrategy ?? strategy.customStrategy).from)
+  return from.kind === 'ImageStreamTag' && !str(from.namespace) ? str(from.name) : undefined
+}
+
+/** An active (not paused) ImageChange trigger on `stream:tag` of the BuildConfig's namespace. */
+export function hasImageChangeTrigger(bc: KubeObject, streamTag: string): boolean {
+  return recs(rec(bc.spec).triggers).some(
+    t => t.type === 'ImageChange' && rec(t.imageChange).paused !== true && triggerFrom(bc, t) === streamTag,
+  )
+}
+
+/** The image the trigger on `streamTag` last started a build for. */
+export function lastTriggeredImage(bc: KubeObject, streamTag: string): string | undefined {
+  const fromStatus = recs(rec(bc.status).imageChangeTriggers).find(t => rec(t.from).name === streamTag)
+  if (fromStatus && str(fromStatus.lastTriggeredImageID)) return str(fromStatus.lastTriggeredImageID)
+  const fromSpec = recs(rec(bc.spec).triggers).find(
+    t => t.type === 'ImageChange' && triggerFrom(bc, t) === streamTag,
+  )
+  return str(rec(fromSpec?.imageChange).lastTriggeredImageID)
+}
+
+/** The pull spec at the head of `tag` in an ImageStream's status. */
+export function tagImage(is: KubeObject, tag: string): string | undefined {
+  const entry = recs(rec(is.status).tags).find(t => t.tag === tag)
+  return str(recs(entry?.items)[0]?.dockerImageReference)
+}
+
+const result = (state: JudgeResult['state'], message: string): JudgeResult => ({state, message})
+
+/**
+ * The import after a spec change has happened: the tag's newest image (or its failed-import
+ * condition) carries at least the image stream's generation of that change.
+ */
+export function importCaughtUp(tag: string, generation: number): Judge {
+  return is => {
+    const name = `${is.metadata?.name ?? ''}:${tag}`
+    const entry = recs(rec(is.status).tags).find(t => t.tag === tag)
+    const head = recs(entry?.items)[0]
+    if (head && num(head.generation) >= generation)
+      return result(
+        'done',
+        `image stream tag ${name} imported ${str(head.dockerImageReference) ?? ''}`.trim(),
+      )
+    const failedImport = recs(entry?.conditions).find(
+      c => c.type === 'ImportSuccess' && c.status === 'False' && num(c.generation) >= generation,
+    )
+    if (failedImport)
+      return result(
+        'failed',
+        `import of ${name} failed: ${str(failedImport.message) ?? str(failedImport.reason)}`,
+      )
+    return result('waiting', `waiting for the import of ${name}`)
+  }
+}
+
+/**
+ * The trigger has reacted to `image`: it started a build (lastVersion passed `versionBefore`) or
+ * recorded the image as already built from.
+ */
+export function imageTriggerSettled(streamTag: string, image: string, versionBefore: number): Judge {
+  return bc => {
+    const version = num(rec(bc.status).lastVersion)
+    if (version > versionBefore)
+      return result('done', `the ImageChange trigger started build ${bc.metadata?.name ?? ''}-${version}`)
+    if (lastTriggeredImage(bc, streamTag) === image)
+      return result('done', `the ImageChange trigger has already built from ${image}`)
+    return result('waiting', `waiting for the ImageChange trigger on ${streamTag}`)
+  }
+}
