@@ -1,7 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {CliError, ExitCode} from '../lib/errors.js'
+import type {FailOn} from '../lib/doctor/report.js'
+import type {DoctorData, ExecResult} from '../lib/doctor/types.js'
+import {ExitCode} from '../lib/errors.js'
 import {parseInstanceName} from '../lib/values/name.js'
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
@@ -49,12 +51,43 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
   }
 
   public async run(): Promise<void> {
-    if (this.args.name !== undefined) parseInstanceName(this.args.name)
+    // Validate before any I/O (exit 2, nothing sent).
+    const name = this.args.name === undefined ? undefined : parseInstanceName(this.args.name)
+    const failOn = this.flags['fail-on'] as FailOn
+    const {renderDoctor, exitCodeFor} = await import('../lib/doctor/index.js')
+    let report
+    let checks
     if (this.flags.dockerfile !== undefined) {
-      throw new CliError('doctor --dockerfile is not available yet in this build', ExitCode.Failed)
+      const {readDockerfile, runDockerfileDoctor, DOCKERFILE_CHECKS} = await import('../lib/doctor/index.js')
+      const text = readDockerfile(this.flags.dockerfile)
+      report = runDockerfileDoctor(this.flags.dockerfile, text)
+      checks = DOCKERFILE_CHECKS
+    } else {
+      const {runClusterDoctor, CLUSTER_CHECKS, EXEC_CHECKS} = await import('../lib/doctor/index.js')
+      const client = await this.kubeClient()
+      const execProbe = this.flags.exec ? await this.execProber() : undefined
+      const run = await this.ui.step(`Inspecting project ${client.namespace}`, () =>
+        runClusterDoctor(client, {
+          namespace: client.namespace,
+          name,
+          signal: this.abortSignal(),
+          exec: execProbe,
+        }),
+      )
+      report = run.report
+      checks = this.flags.exec ? [...CLUSTER_CHECKS, ...EXEC_CHECKS] : CLUSTER_CHECKS
     }
-    throw new CliError('doctor is not available yet in this build', ExitCode.Failed, {
-      hint: `oc jupyter status ${this.args.name ?? 'notebook'}`,
-    })
+    const format = this.globals.output
+    this.ui.result(report, () =>
+      renderDoctor(report, format, {checks, file: this.flags.dockerfile, version: this.config.version}),
+    )
+    if (exitCodeFor(report, failOn) !== 0) this.exit(ExitCode.Failed)
+  }
+
+  /** The --exec prober: client-node's Exec over the same kubeconfig context. */
+  private async execProber(): Promise<(data: DoctorData) => Promise<ExecResult | undefined>> {
+    const ctx = await this.kubeContext()
+    const {probeNotebookPod} = await import('../lib/doctor/exec.js')
+    return data => probeNotebookPod(ctx.kc, data, {signal: this.abortSignal()})
   }
 }

@@ -1,0 +1,296 @@
+/**
+ * Pods that do not start. Under restricted-v2 a pod runs as the project's first UID with gid 0
+ * (FACTS.md §Assigned user IDs): an image that expects UID 1000 or group 100 cannot write its home,
+ * looks its user up in vain, or finds /opt/conda read-only — each with a recognisable log line.
+ */
+import {annotationsOf, arr, nameOf, num, rec, str} from '../obj.js'
+import type {Check, DoctorData, Finding, PodLogs} from '../types.js'
+import type {KubeObject} from '../../cluster/index.js'
+import {finding, inNs, instanceName, workloadRef} from './util.js'
+
+interface LogHit {
+  logs: PodLogs
+  line: string
+  previous: boolean
+}
+
+/** The last line matching `re` in the previous container's log (the crash), else the current one. */
+function findLine(d: DoctorData, re: RegExp, exclude?: RegExp): LogHit[] {
+  const hits: LogHit[] = []
+  for (const logs of d.podLogs) {
+    for (const [previous, text] of [
+      [true, logs.previous],
+      [false, logs.current],
+    ] as const) {
+      const line = [...text].reverse().find(l => re.test(l) && !exclude?.test(l))
+      if (line !== undefined) {
+        hits.push({logs, line: line.trim(), previous})
+        break
+      }
+    }
+  }
+  return hits
+}
+
+function podOf(d: DoctorData, name: string): KubeObject | undefined {
+  return d.pods.find(p => nameOf(p) === name)
+}
+
+/** `uid=N gid=0 groups=...` as admitted, for the evidence. */
+function identity(pod: KubeObject | undefined, container: string): string | undefined {
+  if (!pod) return undefined
+  const spec = rec(pod.spec)
+  const c = arr(spec.containers).find(x => x.name === container)
+  const psc = rec(spec.securityContext)
+  const uid = num(rec(c?.securityContext).runAsUser) ?? num(psc.runAsUser)
+  const supp = Array.isArray(psc.supplementalGroups) ? (psc.supplementalGroups as unknown[]).map(Number) : []
+  const all = [...new Set([num(psc.fsGroup), ...supp].filter((g): g is number => typeof g === 'number'))]
+  const scc = annotationsOf(pod)['openshift.io/scc']
+  return `pod ${nameOf(pod)}: SCC ${scc ?? '?'}, runAsUser ${uid ?? '(image USER)'}, gid 0, supplementary groups [${all.join(', ')}]`
+}
+
+function workloadFor(d: DoctorData, pod: string): string {
+  const w = d.workloads.find(x => pod.startsWith(`${nameOf(x)}-`))
+  return w ? workloadRef(w) : `deployment/${d.name ?? 'notebook'}`
+}
+
+const supplementalGroups100 = (d: DoctorData, pod: string) =>
+  `oc patch ${workloadFor(d, pod)} ${inNs(d)} --type=merge -p '{"spec":{"template":{"spec":{"securityContext":{"supplementalGroups":[100]}}}}}'`
+
+const rebuild = (d: DoctorData) => [
+  `oc jupyter build ${inNs(d)}   # the assigned-UID builder: home and conda are group 0 and group-writable`,
+  `oc jupyter deploy ${instanceName(d)} ${inNs(d)}`,
+]
+
+interface LogCheckSpec {
+  id: string
+  title: string
+  pattern: RegExp
+  exclude?: RegExp
+  patternText: string
+  explain: (hit: LogHit) => string
+  remediation: (d: DoctorData, hit: LogHit) => string[]
+  fix: string
+}
+
+function logCheck(spec: LogCheckSpec): Check<DoctorData> {
+  return {
+    id: spec.id,
+    area: 'pods',
+    title: spec.title,
+    severity: 'error',
+    reads: 'crash-looping containers: log tail, current and previous=true',
+    fires: `a log line matches ${spec.patternText}`,
+    fix: spec.fix,
+    run(d): Finding[] {
+      return findLine(d, spec.pattern, spec.exclude).map(hit => {
+        const pod = podOf(d, hit.logs.pod)
+        const id = identity(pod, hit.logs.container)
+        return finding(
+          spec.id,
+          'error',
+          `${hit.logs.pod} (${hit.logs.container}) crash-loops: ${spec.explain(hit)}`,
+          [`${hit.previous ? 'previous' : 'current'} log: ${hit.line}`, ...(id ? [id] : [])],
+          spec.remediation(d, hit),
+          {kind: 'Pod', name: hit.logs.pod},
+        )
+      })
+    },
+  }
+}
+
+const HOME =
+  /(PermissionError: \[Errno 13\] Permission denied|Permission denied).*['" ](\/home\/|\/opt\/app-root\/src)/
+
+export const homeNotWritable = logCheck({
+  id: 'pods.home-not-writable',
+  title: 'Notebook can write its home directory',
+  pattern: HOME,
+  patternText: '`Permission denied` on a path under /home (e.g. PermissionError on /home/jovyan/.jupyter)',
+  explain: () =>
+    "the image was built for a fixed UID (anyuid era): its home is owned by that UID and not writable by group 0, but restricted-v2 runs it as the project's UID with gid 0",
+  fix: 'Rebuild with the assigned-UID builder (`oc jupyter build`), or for docker-stacks images add supplemental group 100.',
+  remediation: (d, hit) => [
+    ...rebuild(d),
+    `# or, for a docker-stacks image (home group-owned by 100, users):`,
+    supplementalGroups100(d, hit.logs.pod),
+  ],
+})
+
+export const dockerStacksNotWritable = logCheck({
+  id: 'pods.docker-stacks-not-writable',
+  title: 'docker-stacks start-up can write /home/jovyan',
+  pattern: /no write access to \/home\/jovyan/i,
+  patternText: 'docker-stacks `no write access to /home/jovyan`',
+  explain: () =>
+    'the docker-stacks start script found /home/jovyan not writable: it is group-owned by 100 (users) and the pod runs with gid 0 and no group 100',
+  fix: 'Add supplementalGroups [100] to the pod, or rebuild with the assigned-UID builder.',
+  remediation: (d, hit) => [supplementalGroups100(d, hit.logs.pod), '# or:', ...rebuild(d)],
+})
+
+export const condaNotWritable = logCheck({
+  id: 'pods.conda-not-writable',
+  title: 'Conda environment is writable',
+  pattern: /(EnvironmentNotWritableError|Missing write permissions in)/,
+  patternText: '`EnvironmentNotWritableError` or `Missing write permissions in`',
+  explain: () =>
+    'conda cannot write /opt/conda: docker-stacks make it writable by group 100 (users), and the assigned UID runs with gid 0',
+  fix: 'Add supplementalGroups [100] to the pod, or rebuild so /opt/conda is group 0 and g=u.',
+  remediation: (d, hit) => [supplementalGroups100(d, hit.logs.pod), '# or:', ...rebuild(d)],
+})
+
+export const userLookupFailed = logCheck({
+  id: 'pods.user-lookup-failed',
+  title: 'The running UID has a passwd entry',
+  pattern: /(getpwuid\(\): uid not found|I have no name!|cannot find name for user ID)/,
+  patternText: '`getpwuid(): uid not found`, `I have no name!` or `cannot find name for user ID`',
+  explain: () =>
+    "the project's UID has no /etc/passwd entry: CRI-O adds one only when /etc/passwd is not group/world-writable, and then the image must add it itself",
+  fix: 'Use an image whose start script adds the passwd entry (the assigned-UID builder does), or keep /etc/passwd read-only so CRI-O injects it.',
+  remediation: d => rebuild(d),
+})
+
+export const permissionDenied = logCheck({
+  id: 'pods.permission-denied',
+  title: 'Notebook can write the paths it needs',
+  pattern: /Permission denied/,
+  exclude: new RegExp(
+    `${HOME.source}|EnvironmentNotWritableError|Missing write permissions in|no write access to /home/jovyan`,
+  ),
+  patternText: '`Permission denied` on a path outside the home directory',
+  explain: hit =>
+    `a path is not writable by the project's UID with gid 0 (${/['"](\/[^'"]+)['"]/.exec(hit.line)?.[1] ?? 'see the log line'})`,
+  fix: 'Make the path group 0 and group-writable in the image (`chgrp -R 0 DIR && chmod -R g=u DIR`), or mount a volume there.',
+  remediation: d => [
+    '# in the Dockerfile, in the RUN that creates DIR:  chgrp -R 0 DIR && chmod -R g=u DIR',
+    ...rebuild(d),
+  ],
+})
+
+const KNOWN = [
+  HOME,
+  /no write access to \/home\/jovyan/i,
+  /(EnvironmentNotWritableError|Missing write permissions in)/,
+  /(getpwuid\(\): uid not found|I have no name!|cannot find name for user ID)/,
+  /Permission denied/,
+]
+
+export const crashLoopUnknown: Check<DoctorData> = {
+  id: 'pods.crash-loop',
+  area: 'pods',
+  title: 'Containers are not crash-looping',
+  severity: 'warning',
+  reads: 'pod containerStatuses; log tails',
+  fires: 'a container is in CrashLoopBackOff and no known log pattern explains it',
+  fix: 'Read the previous container log for the cause.',
+  run(d) {
+    return d.pods.flatMap(p =>
+      arr(rec(p.status).containerStatuses).flatMap(cs => {
+        const waiting = rec(rec(cs.state).waiting)
+        if (waiting.reason !== 'CrashLoopBackOff') return []
+        const logs = d.podLogs.find(l => l.pod === nameOf(p) && l.container === cs.name)
+        if (logs && [...logs.previous, ...logs.current].some(l => KNOWN.some(re => re.test(l)))) return []
+        const tail = logs ? (logs.previous.length > 0 ? logs.previous : logs.current).slice(-5) : []
+        const exit = num(rec(rec(cs.lastState).terminated).exitCode)
+        return [
+          finding(
+            this.id,
+            this.severity,
+            `${nameOf(p)} (${str(cs.name)}) is in CrashLoopBackOff after ${num(cs.restartCount) ?? 0} restarts${exit === undefined ? '' : ` (last exit code ${exit})`}`,
+            [
+              ...(str(waiting.message) ? [str(waiting.message) as string] : []),
+              ...tail.map(l => `log: ${l}`),
+            ],
+            `oc logs ${nameOf(p)} -c ${str(cs.name)} --previous ${inNs(d)}`,
+            p,
+          ),
+        ]
+      }),
+    )
+  },
+}
+
+export const createContainerConfigError: Check<DoctorData> = {
+  id: 'pods.create-container-config-error',
+  area: 'pods',
+  title: 'Containers pass the kubelet runAsNonRoot check',
+  severity: 'error',
+  reads: 'pod containerStatuses waiting reason CreateContainerConfigError',
+  fires:
+    'the kubelet refuses to start a container: `container has runAsNonRoot and image will run as root` or `image has non-numeric user`',
+  fix: 'Give the image a numeric non-root USER (e.g. USER 1001), or let the SCC set runAsUser (remove the grant that admits it with RunAsAny).',
+  run(d) {
+    return d.pods.flatMap(p =>
+      arr(rec(p.status).containerStatuses).flatMap(cs => {
+        const waiting = rec(rec(cs.state).waiting)
+        if (waiting.reason !== 'CreateContainerConfigError') return []
+        const message = str(waiting.message) ?? ''
+        const root = /runAsNonRoot and image will run as root/.test(message)
+        const nonNumeric = /non-numeric user/.test(message)
+        const explain = root
+          ? 'the image runs as root and the pod requires runAsNonRoot'
+          : nonNumeric
+            ? 'the image USER is a name, so the kubelet cannot verify runAsNonRoot'
+            : 'the container configuration is invalid'
+        const fix =
+          root || nonNumeric
+            ? [
+                '# in the Dockerfile: USER 1001   (numeric, non-root; the SCC still assigns the project UID)',
+                `oc get pod ${nameOf(p)} ${inNs(d)} -o jsonpath='{.metadata.annotations.openshift\\.io/scc}'   # anyuid leaves runAsUser unset`,
+                ...rebuild(d),
+              ]
+            : [`oc describe pod ${nameOf(p)} ${inNs(d)}`]
+        return [
+          finding(
+            this.id,
+            this.severity,
+            `${nameOf(p)} (${str(cs.name)}) cannot start: ${explain}`,
+            [`CreateContainerConfigError: ${message}`],
+            fix,
+            p,
+          ),
+        ]
+      }),
+    )
+  },
+}
+
+export const unschedulable: Check<DoctorData> = {
+  id: 'pods.unschedulable',
+  area: 'pods',
+  title: 'Pods are scheduled',
+  severity: 'warning',
+  reads: 'Warning events FailedScheduling',
+  fires: 'the scheduler cannot place a pod that is still Pending (unbound volume, resources)',
+  fix: 'Resolve what the event names: bind the PVC, lower requests, or free capacity.',
+  run(d) {
+    return d.pods.flatMap(p => {
+      if (rec(p.status).phase !== 'Pending' || str(rec(p.spec).nodeName)) return []
+      const ev = d.events.filter(
+        e => e.reason === 'FailedScheduling' && rec(e.involvedObject).name === nameOf(p),
+      )
+      if (ev.length === 0) return []
+      return [
+        finding(
+          this.id,
+          this.severity,
+          `${nameOf(p)} cannot be scheduled`,
+          ev.slice(-3).map(e => `FailedScheduling: ${str(e.message)}`),
+          `oc describe pod ${nameOf(p)} ${inNs(d)}`,
+          p,
+        ),
+      ]
+    })
+  },
+}
+
+export const podChecks = [
+  createContainerConfigError,
+  homeNotWritable,
+  dockerStacksNotWritable,
+  condaNotWritable,
+  userLookupFailed,
+  permissionDenied,
+  crashLoopUnknown,
+  unschedulable,
+]

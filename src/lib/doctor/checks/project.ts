@@ -1,0 +1,273 @@
+/**
+ * The project's SCC annotations (FACTS.md §Assigned user IDs): without a UID range SCC admission
+ * rejects every pod; explicit IDs outside the blocks are rejected by MustRunAsRange / MustRunAs.
+ */
+import {
+  MCS_ANNOTATION,
+  SUPPLEMENTAL_GROUPS_ANNOTATION,
+  UID_RANGE_ANNOTATION,
+  parseUidBlock,
+  type UidBlock,
+} from '../../preflight.js'
+import {annotationsOf, arr, labelsOf, nameOf, num, podTemplate, rec, str} from '../obj.js'
+import type {Check, DoctorData, Finding} from '../types.js'
+import {finding, inNs, workloadRef} from './util.js'
+
+const ann = (d: DoctorData, key: string): string | undefined =>
+  d.project ? annotationsOf(d.project)[key] : undefined
+
+const newProjectFix = (d: DoctorData) => [
+  `oc get project ${d.namespace} -o jsonpath='{.metadata.annotations}'`,
+  `oc new-project ${d.namespace}-notebooks   # a project created by OpenShift gets the annotations`,
+]
+
+export const uidRangeMissing: Check<DoctorData> = {
+  id: 'project.uid-range-missing',
+  area: 'project',
+  title: 'Project has a UID range',
+  severity: 'error',
+  reads: `Project/Namespace annotation ${UID_RANGE_ANNOTATION}`,
+  fires:
+    'the annotation is absent (a namespace created with kubectl, or the cluster-policy-controller is not running)',
+  fix: 'Create the project with `oc new-project`, or ask an administrator to check the cluster-policy-controller.',
+  run(d) {
+    if (!d.project || ann(d, UID_RANGE_ANNOTATION) !== undefined) return []
+    return [
+      finding(
+        this.id,
+        this.severity,
+        `namespace ${d.namespace} has no ${UID_RANGE_ANNOTATION} annotation: SCC admission rejects every pod ("unable to find annotation ${UID_RANGE_ANNOTATION}")`,
+        [`annotations: ${Object.keys(annotationsOf(d.project)).join(', ') || '(none)'}`],
+        newProjectFix(d),
+        {kind: 'Namespace', name: d.namespace},
+      ),
+    ]
+  },
+}
+
+export const uidRangeMalformed: Check<DoctorData> = {
+  id: 'project.uid-range-malformed',
+  area: 'project',
+  title: 'UID range annotation is well-formed',
+  severity: 'error',
+  reads: `Project/Namespace annotation ${UID_RANGE_ANNOTATION}`,
+  fires: 'the value is not START/SIZE or START-END',
+  fix: 'Restore the value written by the cluster-policy-controller (e.g. 1000040000/10000).',
+  run(d) {
+    const v = ann(d, UID_RANGE_ANNOTATION)
+    if (v === undefined || parseUidBlock(v)) return []
+    return [
+      finding(
+        this.id,
+        this.severity,
+        `the ${UID_RANGE_ANNOTATION} annotation of ${d.namespace} is malformed: SCC admission cannot assign a UID`,
+        [`${UID_RANGE_ANNOTATION}: "${v}" (expected START/SIZE, e.g. 1000040000/10000)`],
+        newProjectFix(d),
+        {kind: 'Namespace', name: d.namespace},
+      ),
+    ]
+  },
+}
+
+const MCS = /^s\d+(-s\d+)?(:c\d+(\.c\d+)?(,c\d+(\.c\d+)?)*)?$/
+
+export const mcsMissing: Check<DoctorData> = {
+  id: 'project.mcs-missing',
+  area: 'project',
+  title: 'Project has an SELinux MCS level',
+  severity: 'error',
+  reads: `Project/Namespace annotation ${MCS_ANNOTATION}`,
+  fires:
+    'the annotation is absent or not an SELinux level (s0:c26,c5); restricted-v2 uses MustRunAs for SELinux and rejects the pod',
+  fix: 'Create the project with `oc new-project`, or ask an administrator to check the cluster-policy-controller.',
+  run(d) {
+    if (!d.project) return []
+    const v = ann(d, MCS_ANNOTATION)
+    if (v !== undefined && MCS.test(v.trim())) return []
+    return [
+      finding(
+        this.id,
+        this.severity,
+        v === undefined
+          ? `namespace ${d.namespace} has no ${MCS_ANNOTATION} annotation: restricted-v2 cannot assign an SELinux level`
+          : `the ${MCS_ANNOTATION} annotation of ${d.namespace} is not an SELinux level`,
+        [`${MCS_ANNOTATION}: ${v === undefined ? '(absent)' : `"${v}"`}`],
+        newProjectFix(d),
+        {kind: 'Namespace', name: d.namespace},
+      ),
+    ]
+  },
+}
+
+export const supplementalMalformed: Check<DoctorData> = {
+  id: 'project.supplemental-groups-malformed',
+  area: 'project',
+  title: 'Supplemental-groups annotation is well-formed',
+  severity: 'warning',
+  reads: `Project/Namespace annotation ${SUPPLEMENTAL_GROUPS_ANNOTATION}`,
+  fires: 'present but not START/SIZE or START-END (when absent, admission falls back to the UID range: fine)',
+  fix: 'Restore the value written by the cluster-policy-controller, or remove it to fall back to the UID range.',
+  run(d) {
+    const v = ann(d, SUPPLEMENTAL_GROUPS_ANNOTATION)
+    if (v === undefined || parseUidBlock(v)) return []
+    return [
+      finding(
+        this.id,
+        this.severity,
+        `the ${SUPPLEMENTAL_GROUPS_ANNOTATION} annotation of ${d.namespace} is malformed: fsGroup cannot be assigned`,
+        [`${SUPPLEMENTAL_GROUPS_ANNOTATION}: "${v}"`],
+        newProjectFix(d),
+        {kind: 'Namespace', name: d.namespace},
+      ),
+    ]
+  },
+}
+
+/** Every explicit runAsUser in a pod template: pod level and each container. */
+function runAsUsers(spec: Record<string, unknown>): Array<{where: string; uid: number}> {
+  const out: Array<{where: string; uid: number}> = []
+  const podUid = num(rec(spec.securityContext).runAsUser)
+  if (podUid !== undefined) out.push({where: 'spec.template.spec.securityContext.runAsUser', uid: podUid})
+  for (const [i, c] of [...arr(spec.initContainers), ...arr(spec.containers)].entries()) {
+    const uid = num(rec(c.securityContext).runAsUser)
+    if (uid !== undefined) out.push({where: `container ${str(c.name) ?? i} securityContext.runAsUser`, uid})
+  }
+  return out
+}
+
+const outside = (b: UidBlock, n: number) => n < b.start || n > b.end
+
+export const runAsUserOutsideRange: Check<DoctorData> = {
+  id: 'project.run-as-user-outside-range',
+  area: 'project',
+  title: "Workloads' runAsUser is in the project's range",
+  severity: 'error',
+  reads: `Deployment/DeploymentConfig pod templates; annotation ${UID_RANGE_ANNOTATION}`,
+  fires: 'a template sets runAsUser outside the UID block: restricted-v2 (MustRunAsRange) rejects the pod',
+  fix: 'Remove runAsUser from the template and let the SCC assign the project UID.',
+  run(d) {
+    const block = parseUidBlock(ann(d, UID_RANGE_ANNOTATION))
+    if (!block) return []
+    return d.workloads.flatMap(w => {
+      const bad = runAsUsers(podTemplate(w).spec).filter(u => outside(block, u.uid))
+      if (bad.length === 0) return []
+      return [
+        finding(
+          this.id,
+          this.severity,
+          `${workloadRef(w)} asks for runAsUser ${bad[0].uid}, outside the project's UID range ${block.start}-${block.end}`,
+          bad.map(u => `${u.where}: ${u.uid} (allowed: ${block.start}..${block.end})`),
+          [
+            `oc edit ${workloadRef(w)} ${inNs(d)}   # delete every runAsUser: the SCC assigns ${block.start}`,
+            `# or re-deploy with the CLI, which never sets runAsUser: oc jupyter deploy ${nameOf(w)} ${inNs(d)}`,
+          ],
+          w,
+        ),
+      ]
+    })
+  },
+}
+
+export const fsGroupOutsideRange: Check<DoctorData> = {
+  id: 'project.fsgroup-outside-range',
+  area: 'project',
+  title: "Workloads' fsGroup is in the project's supplemental groups",
+  severity: 'error',
+  reads: `pod templates; annotations ${SUPPLEMENTAL_GROUPS_ANNOTATION} (else ${UID_RANGE_ANNOTATION})`,
+  fires: 'a template sets fsGroup outside the block: restricted-v2 (fsGroup MustRunAs) rejects the pod',
+  fix: 'Remove fsGroup from the template; the SCC assigns the first group of the block.',
+  run(d) {
+    const block =
+      parseUidBlock(ann(d, SUPPLEMENTAL_GROUPS_ANNOTATION)) ?? parseUidBlock(ann(d, UID_RANGE_ANNOTATION))
+    if (!block) return []
+    return d.workloads.flatMap(w => {
+      const fsGroup = num(rec(podTemplate(w).spec.securityContext).fsGroup)
+      if (fsGroup === undefined || !outside(block, fsGroup)) return []
+      return [
+        finding(
+          this.id,
+          this.severity,
+          `${workloadRef(w)} asks for fsGroup ${fsGroup}, outside the project's groups ${block.start}-${block.end}`,
+          [`spec.template.spec.securityContext.fsGroup: ${fsGroup} (allowed: ${block.start}..${block.end})`],
+          `oc patch ${workloadRef(w)} ${inNs(d)} --type=json -p '[{"op":"remove","path":"/spec/template/spec/securityContext/fsGroup"}]'`,
+          w,
+        ),
+      ]
+    })
+  },
+}
+
+const PSA_SYNC = 'security.openshift.io/scc.podSecurityLabelSync'
+const RESTRICTED_SCCS = new Set(['restricted', 'restricted-v2', 'nonroot', 'nonroot-v2'])
+
+export const psaStricterThanPods: Check<DoctorData> = {
+  id: 'project.psa-stricter-than-pods',
+  area: 'project',
+  title: 'Pod Security labels fit the pods',
+  severity: 'warning',
+  reads: 'namespace labels pod-security.kubernetes.io/enforce|warn; pod annotation openshift.io/scc',
+  fires:
+    'the namespace enforces or warns `restricted` while a pod was admitted by a more permissive SCC (anyuid, privileged)',
+  fix: 'Make the pod run under restricted-v2 (remove the anyuid grant) rather than loosening the labels.',
+  run(d) {
+    if (!d.project) return []
+    const labels = labelsOf(d.project)
+    const level = labels['pod-security.kubernetes.io/enforce'] ?? labels['pod-security.kubernetes.io/warn']
+    if (level !== 'restricted') return []
+    return d.pods.flatMap(p => {
+      const scc = annotationsOf(p)['openshift.io/scc']
+      if (!scc || RESTRICTED_SCCS.has(scc)) return []
+      return [
+        finding(
+          this.id,
+          this.severity,
+          `pod ${nameOf(p)} runs under SCC ${scc}, but namespace ${d.namespace} applies Pod Security "restricted": it would violate PodSecurity`,
+          [
+            `pod-security.kubernetes.io/enforce: ${labels['pod-security.kubernetes.io/enforce'] ?? '(unset)'}`,
+            `pod-security.kubernetes.io/warn: ${labels['pod-security.kubernetes.io/warn'] ?? '(unset)'}`,
+            `pod ${nameOf(p)} annotation openshift.io/scc: ${scc}`,
+          ],
+          `oc jupyter deploy ${d.name ?? 'notebook'} ${inNs(d)}   # removes the anyuid grant, the pod then runs under restricted-v2`,
+          p,
+        ),
+      ]
+    })
+  },
+}
+
+export const psaSyncDisabled: Check<DoctorData> = {
+  id: 'project.psa-label-sync-disabled',
+  area: 'project',
+  title: 'Pod Security label sync is on',
+  severity: 'info',
+  reads: `namespace label ${PSA_SYNC}`,
+  fires:
+    'label sync is disabled: the Pod Security labels no longer follow the SCCs the service accounts may use',
+  fix: 'Remove the label unless an administrator set the Pod Security labels on purpose.',
+  run(d) {
+    if (!d.project || labelsOf(d.project)[PSA_SYNC] !== 'false') return []
+    return [
+      finding(
+        this.id,
+        this.severity,
+        `Pod Security label synchronisation is disabled in ${d.namespace}`,
+        [`${PSA_SYNC}: "false"`],
+        `oc label namespace ${d.namespace} ${PSA_SYNC}-   # needs namespace edit rights`,
+        {kind: 'Namespace', name: d.namespace},
+      ),
+    ]
+  },
+}
+
+export const projectChecks = [
+  uidRangeMissing,
+  uidRangeMalformed,
+  mcsMissing,
+  supplementalMalformed,
+  runAsUserOutsideRange,
+  fsGroupOutsideRange,
+  psaStricterThanPods,
+  psaSyncDisabled,
+]
+
+export type {Finding}
