@@ -3,7 +3,15 @@
  * namespace it joins the OpenShift 4 Developer Catalog (which lists builders only from there,
  * FACTS.md §Builder image stream annotations); elsewhere the console opens it by URL.
  */
-import {applyObject, isForbidden, resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
+import {
+  ApiError,
+  applyObject,
+  canI,
+  isForbidden,
+  resourcePath,
+  type KubeClient,
+  type KubeObject,
+} from './cluster/index.js'
 import {CliError, ExitCode} from './errors.js'
 import {renderBuilderImageStream} from './render/imagestream.js'
 
@@ -37,10 +45,11 @@ export async function applyBuilderStream(
     action = (await applyObject(client, stream, {dryRun: opts.dryRun, namespace})).action
   } catch (error) {
     if (isForbidden(error)) {
+      const why = await missingWrite(client, namespace, error)
       throw new CliError(
-        `you may not create or update image streams in namespace ${namespace}` +
+        why +
           (namespace === CATALOG_NAMESPACE
-            ? ': adding a builder to the Developer Catalog needs write access to the openshift namespace (cluster-admin)'
+            ? ': adding a builder to the Developer Catalog needs write access to image streams in the openshift namespace (cluster-admin)'
             : ''),
         ExitCode.Forbidden,
         {
@@ -66,6 +75,25 @@ export async function applyBuilderStream(
     ...(base ? {consoleUrl: `${base}${consolePath}`} : {}),
     consolePath,
   }
+}
+
+/**
+ * The permission that is missing, in the server's words (`forbidden: user "x" cannot patch
+ * imagestreams.image.openshift.io in namespace openshift`). When the refused request was the read
+ * before the apply, that names `get`; what the user lacks is the write, so ask the server about it.
+ */
+async function missingWrite(client: KubeClient, namespace: string, error: unknown): Promise<string> {
+  const said = error instanceof Error ? error.message : `forbidden in namespace ${namespace}`
+  if (!(error instanceof ApiError) || error.method.toUpperCase() !== 'GET') return said
+  const review = await canI(client, {
+    verb: 'patch',
+    resource: 'imagestreams',
+    group: 'image.openshift.io',
+    namespace,
+  }).catch(() => undefined)
+  if (!review || review.allowed) return said
+  const user = /user "([^"]+)"/.exec(said)?.[1]
+  return `forbidden: ${user ? `user "${user}"` : 'you'} cannot patch imagestreams.image.openshift.io in namespace ${namespace} (nor get them)`
 }
 
 /**
