@@ -47,13 +47,13 @@ function get(
   return list(fake, apiVersion, plural, namespace).find(o => o.metadata.name === name)
 }
 
-/** The writes the CLI sent into one namespace. */
-function writesIn(fake: FakeOpenShift, namespace: string) {
-  return fake.recorder.writes({path: new RegExp(`/namespaces/${namespace}/`)})
+/** The writes the CLI sent into one namespace (tests share a fake: never look at all of them). */
+function writesIn(fake: FakeOpenShift, namespace: string, since?: number) {
+  return fake.recorder.writes({path: new RegExp(`/namespaces/${namespace}/`), since})
 }
 
-const instantiates = (fake: FakeOpenShift, namespace: string) =>
-  writesIn(fake, namespace).filter(w => w.method === 'POST' && w.path.endsWith('/instantiate'))
+const instantiates = (fake: FakeOpenShift, namespace: string, since?: number) =>
+  writesIn(fake, namespace, since).filter(w => w.method === 'POST' && w.path.endsWith('/instantiate'))
 
 function latestImage(is: KObject | undefined, tag = 'latest'): string | undefined {
   const tags = (is?.status as {tags?: Array<{tag: string; items?: Array<{dockerImageReference?: string}>}>})
@@ -97,7 +97,7 @@ describe('build on a fresh project', () => {
       // the log was followed, once
       expect(
         fake.recorder
-          .filter({method: 'GET', path: /\/builds\/s2i-minimal-notebook-1\/log$/})
+          .filter({method: 'GET', path: /\/namespaces\/myproject\/builds\/s2i-minimal-notebook-1\/log$/})
           .map(l => l.query.follow),
       ).toEqual(['true'])
 
@@ -153,7 +153,7 @@ describe('build on a fresh project', () => {
         'Nothing changed and build s2i-minimal-notebook-1 is Complete; run with --rebuild to build again.',
       )
       expect(second.stdout).toContain('Build s2i-minimal-notebook-1: Complete')
-      expect(fake.recorder.writes({since: mark}).filter(w => w.path.endsWith('/instantiate'))).toHaveLength(0)
+      expect(instantiates(fake, ns, mark)).toHaveLength(0)
       expect(list(fake, BUILD_API, 'builds', ns)).toHaveLength(1)
 
       const beforeRebuild = fake.recorder.mark()
@@ -169,7 +169,7 @@ describe('build on a fresh project', () => {
         origin: 'instantiated',
         phase: 'Complete',
       })
-      const posts = fake.recorder.writes({since: beforeRebuild}).filter(w => w.method === 'POST')
+      const posts = writesIn(fake, ns, beforeRebuild).filter(w => w.method === 'POST')
       expect(posts.map(p => p.path)).toEqual([
         `/apis/build.openshift.io/v1/namespaces/${ns}/buildconfigs/s2i-minimal-notebook/instantiate`,
       ])
@@ -247,6 +247,19 @@ describe('build on a fresh project', () => {
     },
   )
 
+  test.concurrent('--from-source before the builder has an image: exit 1 before any write', async () => {
+    const ns = newProject(fake, 'no-builder')
+    const r = await runCli(['build', '-n', ns, '--from-source', 'https://github.com/me/notebooks'], {
+      kubeconfig: fake.kubeconfigPath,
+    })
+    expect(r.code, both(r)).toBe(1)
+    expect(r.stderr).toContain(
+      `the builder image stream tag s2i-minimal-notebook:latest has no image in project ${ns}: build the builder first`,
+    )
+    expect(r.stderr).toContain(`Try: oc jupyter build -n ${ns}`)
+    expect(writesIn(fake, ns)).toHaveLength(0)
+  })
+
   test.concurrent('--dry-run=server: every write carries dryRun=All, no build is started', async () => {
     const ns = newProject(fake, 'dry-run')
     const r = await runCli(['build', '-n', ns, '--dry-run=server'], {kubeconfig: fake.kubeconfigPath})
@@ -305,7 +318,7 @@ describe('build on a fresh project', () => {
         origin: 'image-change',
         phase: 'Complete',
       })
-      expect(fake.recorder.writes({since: mark}).filter(w => w.path.endsWith('/instantiate'))).toHaveLength(0)
+      expect(instantiates(fake, ns, mark)).toHaveLength(0)
       expect(list(fake, BUILD_API, 'builds', ns)).toHaveLength(2)
     },
   )

@@ -26,6 +26,7 @@ import {requireProject} from '../preflight.js'
 import {renderBuildObjects} from '../render/build.js'
 import type {Ui} from '../ui/ui.js'
 import type {BuildOptions} from '../values/build-options.js'
+import {DEFAULT_BUILD_NAME} from '../values/defaults.js'
 import {diagnoseBuildLog, remedyForReason} from './known-failures.js'
 import {hasImageChangeTrigger, imageTriggerSettled, importCaughtUp, tagImage} from './triggers.js'
 
@@ -91,6 +92,7 @@ export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promis
     {groupVersion: 'image.openshift.io/v1', plural: 'imagestreams'},
   ])
   await requireProject(client, namespace)
+  if (opts.strategy.type === 'Source') await requireBuilderImage(client, namespace, opts.strategy.builder)
 
   const objects = renderBuildObjects({...opts, namespace})
   const bcObject = objects.at(-1) as KubeObject
@@ -170,6 +172,23 @@ export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promis
   result.build = {name: buildName, origin, ...phaseOf(finished)}
   result.image = await outputImage(client, namespace, opts)
   return result
+}
+
+/**
+ * `--from-source` runs the builder image: without an image in its tag the Build would sit in New
+ * (InvalidImageReference) until --timeout. Say so before writing anything, as `oc new-build` does.
+ */
+async function requireBuilderImage(client: KubeClient, namespace: string, builder: string): Promise<void> {
+  const ist = await client.getIfExists<KubeObject>(resourcePath('ImageStreamTag', {namespace, name: builder}))
+  if (ist) return
+  const stream = builder.split(':')[0]
+  throw new CliError(
+    `the builder image stream tag ${builder} has no image in project ${namespace}: build the builder first`,
+    ExitCode.Failed,
+    {
+      hint: `oc jupyter build${stream === DEFAULT_BUILD_NAME ? '' : ` ${stream}`} -n ${namespace}   # or --builder STREAM:TAG`,
+    },
+  )
 }
 
 /** Exactly one build per invocation (SPEC: never two). */
