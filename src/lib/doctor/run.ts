@@ -24,7 +24,7 @@ export async function runClusterDoctor(
     checks.push(...EXEC_CHECKS)
   }
   const findings = runChecks(checks, data)
-  const target = `${data.name ? `notebook ${data.name} in ` : ''}project ${data.namespace}`
+  const target = `${data.name ? `${data.name} in ` : ''}project ${data.namespace}`
   return {report: buildReport(target, checks, findings, data.unread), data}
 }
 

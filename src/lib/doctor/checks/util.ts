@@ -35,7 +35,8 @@ export function finding(
     checkId,
     severity,
     message,
-    evidence,
+    // the same event can be recorded twice (count not aggregated): one line each
+    evidence: [...new Set(evidence)],
     remediation: Array.isArray(remediation) ? remediation.join('\n') : remediation,
     ...(obj ? {object: obj} : {}),
   }
