@@ -17,6 +17,8 @@ export default class Build extends BaseCommand<typeof Build> {
 
   static override description = `Creates or updates (server-side apply) the base image stream, the builder image stream NAME (annotated as an S2I builder, lookupPolicy.local) and BuildConfig NAME (Docker strategy from the base image stream tag, ConfigChange and ImageChange triggers), then follows the build and waits for it.
 
+Exactly one build per run: the one a trigger started (ConfigChange when the BuildConfig is created, ImageChange when a new base image was imported), else one started with buildconfigs/NAME/instantiate when the BuildConfig changed, the last build failed, or --rebuild is given. Failed, Error and Cancelled builds exit 1 with the reason and the end of the log; --timeout exits 5 and the build keeps running.
+
 The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder). Give another with --repo/--ref or as an argument, in the URL#ref form oc new-build takes.
 
 --from-source GIT_URL[#ref] builds a notebook image instead: an S2I Source build that runs the builder over a repository of notebooks and requirements.txt. The output image stream is named after the repository unless NAME is given.`
