@@ -13,7 +13,6 @@ export function renderBuildObjects(p: BuildParams): KObject[] {
     const {base} = p.strategy
     return [
       renderBaseImageStream({
-        instance: p.name,
         namespace: p.namespace,
         stream: base.stream,
         tag: base.tag,

@@ -9,7 +9,6 @@ const API = 'image.openshift.io/v1'
  * middle of the night; `referencePolicy: Source` keeps pulls going to the original registry.
  */
 export function renderBaseImageStream(p: {
-  instance: string
   namespace?: string
   stream: string
   tag: string
@@ -18,7 +17,9 @@ export function renderBaseImageStream(p: {
   return {
     apiVersion: API,
     kind: 'ImageStream',
-    metadata: objectMeta(p.stream, labelsFor(p.instance, 'builder'), {namespace: p.namespace}),
+    // Labelled as its own instance: several builders in one project share it, and labelling it after
+    // whichever built last would flip its labels (and report it "configured") on every other build.
+    metadata: objectMeta(p.stream, labelsFor(p.stream, 'builder'), {namespace: p.namespace}),
     spec: {
       lookupPolicy: {local: false},
       tags: [

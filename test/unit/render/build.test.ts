@@ -13,7 +13,7 @@ describe('renderBuildObjects (builder set)', () => {
       'image.openshift.io/v1 ImageStream/s2i-minimal-notebook',
       'build.openshift.io/v1 BuildConfig/s2i-minimal-notebook',
     ])
-    for (const o of [base, builder, bc]) {
+    for (const o of [builder, bc]) {
       expect(Object.keys(o.metadata.labels)).toEqual(LABEL_KEYS)
       expect(o.metadata.labels).toMatchObject({
         app: 's2i-minimal-notebook',
@@ -21,6 +21,13 @@ describe('renderBuildObjects (builder set)', () => {
         'app.kubernetes.io/component': 'builder',
       })
     }
+    // The base stream is shared by every builder in the project: it is its own instance.
+    expect(Object.keys(base.metadata.labels)).toEqual(LABEL_KEYS)
+    expect(base.metadata.labels).toMatchObject({
+      app: 'minimal-notebook',
+      'app.kubernetes.io/instance': 'minimal-notebook',
+      'app.kubernetes.io/component': 'builder',
+    })
   })
 
   it('base stream imports docker.io/jupyter/minimal-notebook:latest, unscheduled, Source reference policy', () => {
