@@ -521,6 +521,13 @@ export class KubeClient {
       let settled = false
       let timer: NodeJS.Timeout | undefined
       const signal = req.signal
+      // Checked before the request exists: a ClientRequest that is created but never ended has no
+      // 'error' listener once we return, and the agent's socket closing later crashes the process.
+      if (signal?.aborted) {
+        record(undefined, 'aborted')
+        reject(abortReason(signal))
+        return
+      }
       const mod = conn.secure ? https : http
       const r = mod.request(url, {method, headers, agent: conn.agent})
 
@@ -542,10 +549,6 @@ export class KubeClient {
         reject(mapped)
       }
       const onAbort = () => r.destroy(abortReason(signal))
-      if (signal?.aborted) {
-        fail(abortReason(signal))
-        return
-      }
       signal?.addEventListener('abort', onAbort, {once: true})
       if (timeoutMs > 0) {
         timer = setTimeout(() => {

@@ -2,7 +2,8 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import https from 'node:https'
+import {afterAll, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest'
 import {KubeClient, PATCH_CONTENT_TYPES, parseWarningHeader} from '../../../src/lib/cluster/client.js'
 import {ApiError, NetworkError} from '../../../src/lib/cluster/errors.js'
 import {loadKubeContext} from '../../../src/lib/cluster/kubeconfig.js'
@@ -303,6 +304,23 @@ describe('KubeClient retries and failures', () => {
       .get('/api/v1/pods', undefined, {signal: ctl.signal})
       .catch((e: unknown) => e)
     expect((err as Error).name).toBe('AbortError')
+  })
+
+  it('an already-aborted signal creates no request (a stray one crashed the CLI when its socket closed)', async () => {
+    const spy = vi.spyOn(https, 'request')
+    try {
+      const ctl = new AbortController()
+      ctl.abort()
+      srv.handle((_req, res) => json(res, 200, {items: []}))
+      const c = client()
+      await c.get('/version') // connected: the next call reaches the transport
+      spy.mockClear()
+      const err = await c.list('/api/v1/pods', undefined, {signal: ctl.signal}).catch((e: unknown) => e)
+      expect((err as Error).name).toBe('AbortError')
+      expect(spy).not.toHaveBeenCalled()
+    } finally {
+      spy.mockRestore()
+    }
   })
 })
 
