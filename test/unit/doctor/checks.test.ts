@@ -19,6 +19,7 @@ import {
   createContainerConfigError,
   dockerStacksNotWritable,
   homeNotWritable,
+  instanceNotFound,
   permissionDenied,
   unschedulable,
   userLookupFailed,
@@ -48,8 +49,12 @@ function one(check: Check<DoctorData>, data: DoctorData) {
   return fs[0]
 }
 
-const crashing = (previous: string[], current: string[] = []): Partial<DoctorData> => ({
-  pods: [pod({waiting: {reason: 'CrashLoopBackOff', message: 'back-off 40s'}})],
+const crashing = (
+  previous: string[],
+  current: string[] = [],
+  groups: number[] = [],
+): Partial<DoctorData> => ({
+  pods: [pod({waiting: {reason: 'CrashLoopBackOff', message: 'back-off 40s'}, groups})],
   podLogs: [{pod: 'notebook-abc-x1', container: 'notebook', previous, current}],
 })
 
@@ -339,6 +344,11 @@ describe('pod checks', () => {
         ],
       }),
     )
+  })
+
+  it('NAME given but nothing of it found', () => {
+    one(instanceNotFound, healthy({workloads: [], pods: []}))
+    expect(instanceNotFound.run(healthy({name: undefined, workloads: [], pods: []}))).toEqual([])
   })
 
   it('a Pending pod with FailedScheduling', () => {

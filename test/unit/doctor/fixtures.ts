@@ -71,7 +71,7 @@ export function pod(
     spec: {
       serviceAccountName: 'default',
       nodeName: opts.phase === 'Pending' ? undefined : 'worker-0',
-      securityContext: {fsGroup: 1000040000, supplementalGroups: [100]},
+      securityContext: {fsGroup: 1000040000, supplementalGroups: opts.groups ?? [100]},
       containers: [{name: 'notebook', image: 'nb:latest', securityContext: {runAsUser: 1000040000}}],
     },
     status: {

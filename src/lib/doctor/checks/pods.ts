@@ -54,6 +54,12 @@ function workloadFor(d: DoctorData, pod: string): string {
   return w ? workloadRef(w) : `deployment/${d.name ?? 'notebook'}`
 }
 
+/** Whether the pod already runs with group 100 (then adding it is no remedy). */
+function hasGroup100(d: DoctorData, pod: string): boolean {
+  const groups = rec(rec(podOf(d, pod)?.spec).securityContext).supplementalGroups
+  return Array.isArray(groups) && groups.includes(100)
+}
+
 const supplementalGroups100 = (d: DoctorData, pod: string) =>
   `oc patch ${workloadFor(d, pod)} ${inNs(d)} --type=merge -p '{"spec":{"template":{"spec":{"securityContext":{"supplementalGroups":[100]}}}}}'`
 
@@ -112,8 +118,13 @@ export const homeNotWritable = logCheck({
   fix: 'Rebuild with the assigned-UID builder (`oc jupyter build`), or for docker-stacks images add supplemental group 100.',
   remediation: (d, hit) => [
     ...rebuild(d),
-    `# or, for a docker-stacks image (home group-owned by 100, users):`,
-    supplementalGroups100(d, hit.logs.pod),
+    // docker-stacks homes are group 100 and g+w: group 100 helps there, unless the pod has it already.
+    ...(hasGroup100(d, hit.logs.pod)
+      ? []
+      : [
+          '# or, for a docker-stacks image (home group-owned by 100, users):',
+          supplementalGroups100(d, hit.logs.pod),
+        ]),
   ],
 })
 
@@ -284,7 +295,35 @@ export const unschedulable: Check<DoctorData> = {
   },
 }
 
+export const instanceNotFound: Check<DoctorData> = {
+  id: 'pods.instance-not-found',
+  area: 'pods',
+  title: 'The notebook exists',
+  severity: 'warning',
+  reads:
+    'Deployments, DeploymentConfigs and pods of NAME (labels app, app.kubernetes.io/instance, deployment)',
+  fires:
+    'NAME was given but no workload or pod of that name was found: the other checks saw only the project',
+  fix: 'Check the name and the project (`oc jupyter status`), or deploy it.',
+  run(d) {
+    if (d.name === undefined || d.workloads.length > 0 || d.pods.length > 0) return []
+    return [
+      finding(
+        this.id,
+        this.severity,
+        `no notebook ${d.name} in project ${d.namespace}: only the project was checked`,
+        [
+          `no Deployment, DeploymentConfig or pod labelled app=${d.name} or app.kubernetes.io/instance=${d.name}`,
+        ],
+        [`oc jupyter status ${d.name} ${inNs(d)}`, `oc jupyter deploy ${d.name} ${inNs(d)}`],
+        {kind: 'Deployment', name: d.name},
+      ),
+    ]
+  },
+}
+
 export const podChecks = [
+  instanceNotFound,
   createContainerConfigError,
   homeNotWritable,
   dockerStacksNotWritable,
