@@ -58,7 +58,7 @@ export function deployment(
 }
 
 export function pod(
-  opts: {scc?: string; waiting?: {reason: string; message?: string}; phase?: string} = {},
+  opts: {scc?: string; waiting?: {reason: string; message?: string}; phase?: string; groups?: number[]} = {},
 ): KubeObject {
   return {
     kind: 'Pod',
