@@ -74,10 +74,24 @@ function grantCheck(scc: 'anyuid' | 'privileged'): Check<DoctorData> {
       const evidence = grantEvidence(d, scc)
       if (evidence.length === 0) return []
       const sa = d.serviceAccount
-      const fix =
-        scc === 'anyuid'
-          ? [adminRemovalCommand(d.namespace, sa)]
-          : [`oc adm policy remove-scc-from-user ${scc} -z ${sa} -n ${d.namespace}`]
+      // One command per place (openshift/oc modify_scc.go): `-z SA -n NS` edits the RoleBinding; the
+      // ClusterRoleBinding is edited only when the SA is named as a user without -n; today's oc does not
+      // touch an SCC's own users list (OpenShift <= 4.4 grants), which needs an edit of the SCC.
+      const fix: string[] = []
+      const user = `system:serviceaccount:${d.namespace}:${sa}`
+      if (
+        evidence.some(e => e.startsWith('RoleBinding ')) ||
+        evidence.every(e => e.startsWith('SCC subject review'))
+      )
+        fix.push(
+          scc === 'anyuid'
+            ? adminRemovalCommand(d.namespace, sa)
+            : `oc adm policy remove-scc-from-user ${scc} -z ${sa} -n ${d.namespace}`,
+        )
+      if (evidence.some(e => e.startsWith('ClusterRoleBinding ')))
+        fix.push(`oc adm policy remove-scc-from-user ${scc} ${user}   # the ClusterRoleBinding (no -n)`)
+      if (evidence.some(e => e.startsWith('SecurityContextConstraints ') && e.includes(`user ${user}`)))
+        fix.push(`oc edit scc ${scc}   # remove ${user} from users (a grant made by OpenShift <= 4.4)`)
       for (const line of evidence) {
         const g = /group (system:[\w:.-]+)/.exec(line)
         if (g)
