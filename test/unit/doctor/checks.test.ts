@@ -233,6 +233,12 @@ describe('grant checks', () => {
     expect(f.remediation).toContain(
       'oc adm policy remove-scc-from-group anyuid system:serviceaccounts:myproject',
     )
+    expect(f.remediation).toContain(
+      'oc adm policy remove-scc-from-user anyuid system:serviceaccount:myproject:default',
+    )
+    expect(f.remediation).toContain('oc edit scc anyuid')
+    // -z SA -n NS edits only the RoleBinding, which does not exist here
+    expect(f.remediation).not.toContain('-z default -n myproject')
   })
 
   it('privileged through a RoleBinding; a binding for another SA does not count', () => {
