@@ -17,6 +17,7 @@ import {
   planAnyuidRemoval,
   serviceAccountUser,
   type AnyuidChange,
+  type GrantPlace,
 } from './anyuid.js'
 
 export interface AnyuidOutcome {
@@ -24,25 +25,37 @@ export interface AnyuidOutcome {
   removed: string[]
   /** grants we could not see or change: each with the reason */
   warnings: string[]
-  /** set when an administrator must act */
-  adminCommand?: string
+  /** the exact commands an administrator must run; empty when nothing is left to do */
+  adminCommands: string[]
+}
+
+interface Unreadable {
+  place: GrantPlace
+  what: string
 }
 
 async function readOptional(
   client: KubeClient,
   path: string,
+  place: GrantPlace,
   what: string,
-  warnings: string[],
+  unreadable: Unreadable[],
 ): Promise<KubeObject | undefined> {
   try {
     return await client.getIfExists<KubeObject>(path)
   } catch (error) {
     if (isForbidden(error)) {
-      warnings.push(`cannot read ${what} (forbidden), so a grant of anyuid there cannot be checked`)
+      unreadable.push({place, what})
       return undefined
     }
     throw error
   }
+}
+
+const VERB: Record<AnyuidChange['action'], string> = {
+  'remove-user': 'patch',
+  'remove-subject': 'patch',
+  'delete-binding': 'delete',
 }
 
 export async function removeAnyuid(
@@ -50,23 +63,26 @@ export async function removeAnyuid(
   opts: {namespace: string; serviceAccount: string; dryRun: boolean},
 ): Promise<AnyuidOutcome> {
   const {namespace, serviceAccount} = opts
-  const unreadable: string[] = []
+  const unreadable: Unreadable[] = []
   const [scc, roleBinding, clusterRoleBinding] = await Promise.all([
     readOptional(
       client,
       resourcePath('SecurityContextConstraints', {name: ANYUID_SCC}),
+      'scc-users',
       `SecurityContextConstraints ${ANYUID_SCC}`,
       unreadable,
     ),
     readOptional(
       client,
       resourcePath('RoleBinding', {namespace, name: ANYUID_BINDING}),
+      'rolebinding',
       `RoleBinding ${ANYUID_BINDING}`,
       unreadable,
     ),
     readOptional(
       client,
       resourcePath('ClusterRoleBinding', {name: ANYUID_BINDING}),
+      'clusterrolebinding',
       `ClusterRoleBinding ${ANYUID_BINDING}`,
       unreadable,
     ),
@@ -79,28 +95,41 @@ export async function removeAnyuid(
     roleBinding: roleBinding as PlanInput['roleBinding'],
     clusterRoleBinding: clusterRoleBinding as PlanInput['clusterRoleBinding'],
   })
-  const outcome: AnyuidOutcome = {removed: [], warnings: plan.notices.map(n => n.message)}
+  const outcome: AnyuidOutcome = {removed: [], warnings: plan.notices.map(n => n.message), adminCommands: []}
+  const addCommand = (command: string) => {
+    if (!outcome.adminCommands.includes(command)) outcome.adminCommands.push(command)
+  }
   for (const change of plan.changes) {
     try {
       await apply(client, change, opts.dryRun)
       outcome.removed.push(opts.dryRun ? `would have ${change.description}` : change.description)
     } catch (error) {
       if (!isForbidden(error)) throw error
+      const t = change.target
+      const where =
+        'namespace' in t && t.namespace ? `${t.kind} ${t.name} in ${t.namespace}` : `${t.kind} ${t.name}`
       outcome.warnings.push(
-        `not allowed to change ${change.target.kind} ${change.target.name}, so ${serviceAccount} keeps anyuid`,
+        `not allowed to ${VERB[change.action]} ${where}: service account ${serviceAccount} keeps anyuid`,
       )
-      outcome.adminCommand = adminRemovalCommand(namespace, serviceAccount)
+      addCommand(
+        adminRemovalCommand(
+          namespace,
+          serviceAccount,
+          change.place,
+          'patch' in change ? change.patch : undefined,
+        ),
+      )
     }
   }
-  // A project admin cannot read cluster-scoped grants (the SCC, the ClusterRoleBinding). Ask the
-  // server instead: the subject review answers which SCC would admit our pod for the service account.
+  // A project admin cannot read cluster-scoped grants (the ClusterRoleBinding, sometimes the SCC). Ask
+  // the server instead: the subject review answers whether the service account may use anyuid.
   if (unreadable.length > 0 && !opts.dryRun) {
     const allowedBy = await reviewScc(client, namespace, serviceAccount)
     if (allowedBy === ANYUID_SCC) {
       outcome.warnings.push(
-        `service account ${serviceAccount} can still use anyuid through a grant this user cannot see (${unreadable.join(', ')}); pods would run as the image's USER instead of the project's UID`,
+        `service account ${serviceAccount} can still use anyuid (SCC subject review), through a grant this user may not read: ${unreadable.map(u => u.what).join(', ')}`,
       )
-      outcome.adminCommand = adminRemovalCommand(namespace, serviceAccount)
+      for (const u of unreadable) addCommand(adminRemovalCommand(namespace, serviceAccount, u.place))
     }
   }
   return outcome

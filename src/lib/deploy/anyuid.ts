@@ -88,9 +88,32 @@ export function serviceAccountUser(namespace: string, sa: string): string {
   return `system:serviceaccount:${namespace}:${sa}`
 }
 
-/** The command an administrator runs when we are not allowed to remove a grant ourselves. */
-export function adminRemovalCommand(namespace: string, sa: string): string {
-  return `oc adm policy remove-scc-from-user ${ANYUID_SCC} -z ${sa} -n ${namespace}`
+export type GrantPlace = 'scc-users' | 'rolebinding' | 'clusterrolebinding'
+
+/**
+ * The exact command an administrator runs to remove a grant we were not allowed to remove. Since
+ * OpenShift 4.5, `oc adm policy remove-scc-from-user` edits the binding system:openshift:scc:anyuid:
+ * the RoleBinding in NS when `-n` is given explicitly, else the ClusterRoleBinding (openshift/oc
+ * pkg/cli/admin/policy/modify_scc.go) — so a cluster-wide grant is removed by naming the service account
+ * as a user, without `-n`. A grant in the SCC's own `users` list (OpenShift <= 4.4) is not touched by
+ * today's oc: it takes a JSON patch of the SCC (`patch` from the plan, test operation included).
+ */
+export function adminRemovalCommand(
+  namespace: string,
+  sa: string,
+  place: GrantPlace = 'rolebinding',
+  patch?: readonly JsonPatchOp[],
+): string {
+  switch (place) {
+    case 'clusterrolebinding':
+      return `oc adm policy remove-scc-from-user ${ANYUID_SCC} ${serviceAccountUser(namespace, sa)}`
+    case 'scc-users':
+      return patch
+        ? `oc patch scc ${ANYUID_SCC} --type=json -p '${JSON.stringify(patch)}'`
+        : `oc edit scc ${ANYUID_SCC}   # remove ${serviceAccountUser(namespace, sa)} from users`
+    default:
+      return `oc adm policy remove-scc-from-user ${ANYUID_SCC} -z ${sa} -n ${namespace}`
+  }
 }
 
 function subjectIsServiceAccount(

@@ -5,16 +5,12 @@
  *   is not running → wait for the Route to be admitted → URL.
  */
 import {
+  applyObject,
   applyObjects,
   createIfAbsent,
-  deploymentConfigRolloutStatus,
-  deploymentRolloutStatus,
-  podProblem,
   requireApis,
   resourcePath,
   routeAdmitted,
-  tailLog,
-  WaitFailedError,
   waitFor,
   type ApplyResult,
   type KubeClient,
@@ -23,13 +19,13 @@ import {
 } from '../cluster/index.js'
 import {CliError, ExitCode, UsageError} from '../errors.js'
 import {requireProject, requireUidRange, type UidBlock} from '../preflight.js'
-import {instanceSelector} from '../render/labels.js'
 import {renderNotebook} from '../render/notebook.js'
 import {passwordSecretName, randomPassword, type PasswordGenerator} from '../render/secret.js'
 import type {Ui} from '../ui/ui.js'
 import type {DeployOptions} from '../values/deploy-options.js'
 import {Quantity} from '../values/quantity.js'
 import {removeAnyuid, type AnyuidOutcome} from './anyuid-apply.js'
+import {waitRollout, watchWarningEvents, type EventFeed, type PodSummary} from './rollout.js'
 
 export interface DeployRunContext {
   client: KubeClient
@@ -53,12 +49,10 @@ export interface DeployRunResult {
   objects: Array<{kind: string; name: string; action: string}>
   anyuid: AnyuidOutcome | {skipped: true}
   url?: string
-  pod?: {name: string; uid?: number; scc?: string}
+  pod?: PodSummary
   passwordCommand: string
 }
 
-/** How many crash-loop restarts we watch before calling the rollout failed. */
-const CRASHLOOP_RESTARTS = 2
 const ACTION: Record<string, string> = {created: 'Created', configured: 'Configured', unchanged: 'Unchanged'}
 
 export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Promise<DeployRunResult> {
@@ -96,12 +90,40 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     })
     for (const r of outcome.removed) ui.info(`${ui.c.green('✔')} anyuid: ${r}`)
     for (const w of outcome.warnings) ui.warn(`anyuid: ${w}`)
-    if (outcome.adminCommand && outcome.warnings.length > 0)
-      ui.warn(`an administrator can run: ${outcome.adminCommand}`)
+    for (const command of outcome.adminCommands) ui.warn(`an administrator can run: ${command}`)
     anyuid = outcome
   }
 
   // --- apply ----------------------------------------------------------------------------------
+  // Warning events from before the first write on: the rollout wait explains with them.
+  const watching = new AbortController()
+  const onAbort = () => watching.abort()
+  ctx.signal?.addEventListener('abort', onAbort, {once: true})
+  try {
+    const events = ctx.serverDryRun ? undefined : watchWarningEvents(client, namespace, watching.signal)
+    await events?.ready
+    return await applyAndWait(ctx, opts, {uidRange, anyuid, claim, liveWorkload, secretExists, events})
+  } finally {
+    watching.abort()
+    ctx.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+async function applyAndWait(
+  ctx: DeployRunContext,
+  opts: DeployOptions,
+  live: {
+    uidRange: UidBlock
+    anyuid: DeployRunResult['anyuid']
+    claim: KubeObject | undefined
+    liveWorkload: KubeObject | undefined
+    secretExists: boolean
+    events: EventFeed | undefined
+  },
+): Promise<DeployRunResult> {
+  const {client, namespace, ui} = ctx
+  const dc = opts.workload === 'DeploymentConfig'
+  const {uidRange, anyuid, claim, liveWorkload, secretExists} = live
   const password =
     opts.password === 'stdin' ? await ctx.readPassword() : (ctx.generatePassword ?? randomPassword)()
   client.addSecrets(password)
@@ -119,21 +141,25 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
       : applyObjects(client, [objs.secret], {dryRun: ctx.serverDryRun, namespace, onResult: report}).then(
           r => r[0],
         )
-  const [secretResult, rest] = await Promise.all([
-    writeSecret,
-    applyObjects(client, [objs.claim, objs.service, objs.route, objs.workload], {
-      dryRun: ctx.serverDryRun,
-      namespace,
-      // Already read in preflight: no second GET for these two.
-      known: new Map([
-        [`PersistentVolumeClaim/${opts.name}-data`, claim],
-        [`${objs.workload.kind}/${opts.name}`, liveWorkload],
-      ]),
-      concurrency: 4,
-      onResult: report,
+  const applyOpts = {dryRun: ctx.serverDryRun, namespace, onResult: report}
+  // The workload follows the Secret its pods read the password from (else the first pod may fail with
+  // CreateContainerConfigError `secret not found`); everything else is independent and goes at once.
+  const [[secretResult, workloadResult], rest] = await Promise.all([
+    writeSecret.then(async secret => [
+      secret,
+      await applyObject(client, restartOnNewPassword(objs.workload, liveWorkload, secret.action), {
+        ...applyOpts,
+        // Already read in preflight: no second GET.
+        known: new Map([[`${objs.workload.kind}/${opts.name}`, liveWorkload]]),
+      }),
+    ]),
+    applyObjects(client, [objs.claim, objs.service, objs.route], {
+      ...applyOpts,
+      known: new Map([[`PersistentVolumeClaim/${opts.name}-data`, claim]]),
+      concurrency: 3,
     }),
   ])
-  const applied = [secretResult, ...rest]
+  const applied = [secretResult, ...rest, workloadResult]
   const result: DeployRunResult = {
     name: opts.name,
     namespace,
@@ -149,7 +175,12 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   // --- wait -----------------------------------------------------------------------------------
   const deadline = ctx.timeoutMs > 0 ? Date.now() + ctx.timeoutMs : 0
   const remaining = () => (deadline === 0 ? 0 : Math.max(1, deadline - Date.now()))
-  result.pod = await waitRollout(ctx, opts, remaining())
+  result.pod = await waitRollout(ctx, {
+    name: opts.name,
+    deploymentConfig: dc,
+    timeoutMs: remaining(),
+    events: live.events,
+  })
   const route = await waitFor(client, {
     path: resourcePath('Route', {namespace}),
     name: opts.name,
@@ -249,6 +280,32 @@ function keepTriggeredImage(workload: object, live: KubeObject | undefined): voi
   if (ours && liveImage && liveImage.includes('@sha256:')) ours.image = liveImage
 }
 
+/** `kubectl rollout restart`'s pod template annotation (`oc rollout restart` sets the same). */
+const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt'
+
+/**
+ * The password reaches the notebook as an environment variable from the Secret, so a changed password
+ * (--rotate-password, --password-from-stdin) needs new pods: stamp the template the way `kubectl
+ * rollout restart` does. Otherwise keep the stamp the live workload has (ours or kubectl's), so a re-run
+ * neither removes it nor rolls out again.
+ */
+function restartOnNewPassword<T extends object>(
+  workload: T,
+  live: KubeObject | undefined,
+  secretAction: ApplyResult['action'],
+): T {
+  type Tpl = {spec?: {template?: {metadata?: {annotations?: Record<string, string>}}}}
+  const liveValue = (live as Tpl | undefined)?.spec?.template?.metadata?.annotations?.[RESTARTED_AT]
+  const value = live && secretAction === 'configured' ? new Date().toISOString() : liveValue
+  const template = (workload as Tpl).spec?.template
+  if (!value || !template) return workload
+  template.metadata = {
+    ...template.metadata,
+    annotations: {...template.metadata?.annotations, [RESTARTED_AT]: value},
+  }
+  return workload
+}
+
 function routeHost(route: KubeObject): string | undefined {
   const ingress =
     (
@@ -257,136 +314,6 @@ function routeHost(route: KubeObject): string | undefined {
     )?.ingress ?? []
   const admitted = ingress.find(i => i.conditions?.some(c => c.type === 'Admitted' && c.status === 'True'))
   return admitted?.host ?? (route.spec as {host?: string} | undefined)?.host
-}
-
-interface PodSummary {
-  name: string
-  uid?: number
-  scc?: string
-}
-
-/**
- * Waits for the rollout with kubectl's rules, and meanwhile watches the instance's pods: their
- * waiting reasons and SCC admission failures are shown as they happen; a crash loop or a config
- * error that cannot heal by waiting fails the deploy early (exit 1) with the log line and a doctor hint.
- */
-async function waitRollout(
-  ctx: DeployRunContext,
-  opts: DeployOptions,
-  timeoutMs: number,
-): Promise<PodSummary | undefined> {
-  const {client, namespace, ui} = ctx
-  const dc = opts.workload === 'DeploymentConfig'
-  const ctl = new AbortController()
-  const onAbort = () => ctl.abort(ctx.signal?.reason)
-  ctx.signal?.addEventListener('abort', onAbort, {once: true})
-  let shownFailure = ''
-  let fatal: CliError | undefined
-
-  const podsPath = resourcePath('Pod', {namespace})
-  const selector = instanceSelector(opts.name)
-  const inspectPods = async () => {
-    const pods = (await client.list<KubeObject>(podsPath, {labelSelector: selector}, {signal: ctl.signal}))
-      .items
-    for (const pod of pods) {
-      if (pod.metadata?.deletionTimestamp) continue
-      const problem = podProblem(pod)
-      if (problem) ui.info(`  pod ${pod.metadata?.name}: ${problem}`)
-      const stuck = await podIsStuck(pod)
-      if (stuck) {
-        fatal = stuck
-        ctl.abort()
-        return
-      }
-    }
-  }
-  const podIsStuck = async (pod: KubeObject): Promise<CliError | undefined> => {
-    type CS = {name?: string; restartCount?: number; state?: {waiting?: {reason?: string; message?: string}}}
-    const statuses = ((pod.status as {containerStatuses?: CS[]} | undefined)?.containerStatuses ?? []) as CS[]
-    for (const cs of statuses) {
-      const reason = cs.state?.waiting?.reason
-      const crash = reason === 'CrashLoopBackOff' && (cs.restartCount ?? 0) >= CRASHLOOP_RESTARTS
-      if (!crash && reason !== 'CreateContainerConfigError') continue
-      const podName = pod.metadata?.name as string
-      const details = [
-        `pod ${podName}, container ${cs.name}: ${reason}${cs.state?.waiting?.message ? `: ${cs.state.waiting.message}` : ''}`,
-      ]
-      if (crash) {
-        const lines = await tailLog(
-          client,
-          resourcePath('Pod', {namespace, name: podName, subresource: 'log'}),
-          5,
-          {
-            query: {container: cs.name, previous: true},
-          },
-        ).catch(() => [] as string[])
-        if (lines.length > 0) details.push('last log lines:', ...lines.map(l => `  ${l}`))
-      }
-      return new CliError(`notebook ${opts.name} does not start: ${reason}`, ExitCode.Failed, {
-        details,
-        hint: `oc jupyter doctor ${opts.name} -n ${namespace}`,
-      })
-    }
-    return undefined
-  }
-
-  try {
-    const outcome = await waitFor(client, {
-      path: resourcePath(dc ? 'DeploymentConfig' : 'Deployment', {namespace}),
-      name: opts.name,
-      judge: obj => (dc ? deploymentConfigRolloutStatus(obj) : deploymentRolloutStatus(obj)),
-      timeoutMs,
-      signal: ctl.signal,
-      description: `${dc ? 'deployment config' : 'deployment'} "${opts.name}" rollout`,
-      hint: `oc jupyter status ${opts.name} -n ${namespace}`,
-      onUpdate: (r, obj) => {
-        ui.info(r.message)
-        // SCC admission failures surface as ReplicaFailure (FailedCreate), verbatim.
-        const failure = (
-          (obj?.status as {conditions?: Array<{type?: string; status?: string; message?: string}>})
-            ?.conditions ?? []
-        ).find(c => c.type === 'ReplicaFailure' && c.status === 'True')
-        if (failure?.message && failure.message !== shownFailure) {
-          shownFailure = failure.message
-          ui.warn(`FailedCreate: ${failure.message}`)
-          if (/unable to validate against any security context constraint/.test(failure.message)) {
-            fatal = new CliError(`pods of ${opts.name} are rejected by SCC admission`, ExitCode.Failed, {
-              details: [failure.message],
-              hint: `oc jupyter doctor ${opts.name} -n ${namespace}`,
-            })
-            ctl.abort()
-            return
-          }
-        }
-        if (r.state === 'waiting') void inspectPods().catch(() => undefined)
-      },
-    })
-    void outcome
-  } catch (error) {
-    if (fatal) throw fatal
-    if (error instanceof WaitFailedError) {
-      throw new CliError(error.message, ExitCode.Failed, {
-        hint: `oc jupyter doctor ${opts.name} -n ${namespace}`,
-      })
-    }
-    throw error
-  } finally {
-    ctx.signal?.removeEventListener('abort', onAbort)
-  }
-  // The pod that serves now: its UID and SCC, for the summary.
-  const pods = (await client.list<KubeObject>(podsPath, {labelSelector: selector})).items.filter(
-    p => !p.metadata?.deletionTimestamp,
-  )
-  const pod = pods.find(p => (p.status as {phase?: string} | undefined)?.phase === 'Running') ?? pods[0]
-  if (!pod) return undefined
-  const uid = pod.spec as
-    | {securityContext?: {runAsUser?: number}; containers?: Array<{securityContext?: {runAsUser?: number}}>}
-    | undefined
-  return {
-    name: pod.metadata?.name as string,
-    uid: uid?.containers?.[0]?.securityContext?.runAsUser ?? uid?.securityContext?.runAsUser,
-    scc: pod.metadata?.annotations?.['openshift.io/scc'],
-  }
 }
 
 /** The text result on stdout: where the notebook is and how to get in — never the password itself. */

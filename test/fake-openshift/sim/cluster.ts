@@ -78,6 +78,22 @@ function defaultClass(ctx: SimContext): KObject | undefined {
     .find(sc => sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
 }
 
+const reported = new WeakMap<SimContext, Set<string>>()
+
+/**
+ * Whether a claim's failure is reported for the first time. The PV controller retries every step; an
+ * event each time would be a write each step, and in auto mode every write schedules the next step — a
+ * busy loop that also runs rollout progress deadlines out in milliseconds.
+ */
+function firstReport(ctx: SimContext, pvc: KObject, reason: string, message: string): boolean {
+  const seen = reported.get(ctx) ?? new Set<string>()
+  reported.set(ctx, seen)
+  const key = `${pvc.metadata.uid}|${reason}|${message}`
+  if (seen.has(key)) return false
+  seen.add(key)
+  return true
+}
+
 /**
  * Binds Pending claims: through their StorageClass (the one named, else the default), provisioning a
  * volume of the requested size; `WaitForFirstConsumer` classes wait for a pod using the claim; without
@@ -97,7 +113,7 @@ export function pvcStep(ctx: SimContext): boolean {
     if (behaviour && behaviour.phase !== 'Bound') {
       after.status = {...obj(after.status), phase: behaviour.phase}
       if (ctx.save('v1', 'persistentvolumeclaims', pvc, after)) changed = true
-      if (behaviour.event)
+      if (behaviour.event && firstReport(ctx, pvc, behaviour.event.reason, behaviour.event.message))
         ctx.event(
           pvc,
           'Warning',
@@ -118,13 +134,9 @@ export function pvcStep(ctx: SimContext): boolean {
         className === undefined || className === ''
           ? 'no persistent volumes available for this claim and no storage class is set'
           : `storageclass.storage.k8s.io "${className}" not found`
-      ctx.event(
-        pvc,
-        'Warning',
-        className ? 'ProvisioningFailed' : 'FailedBinding',
-        message,
-        'persistentvolume-controller',
-      )
+      const reason = className ? 'ProvisioningFailed' : 'FailedBinding'
+      if (firstReport(ctx, pvc, reason, message))
+        ctx.event(pvc, 'Warning', reason, message, 'persistentvolume-controller')
       after.status = {...obj(after.status), phase: 'Pending'}
       if (ctx.save('v1', 'persistentvolumeclaims', pvc, after)) changed = true
       continue

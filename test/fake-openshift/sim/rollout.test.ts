@@ -288,6 +288,23 @@ describe('Deployment rollout', () => {
     expect(condition(d, 'Progressing')).toMatchObject({status: 'False', reason: 'ProgressDeadlineExceeded'})
     expect(condition(d, 'ReplicaFailure')?.reason).toBe('FailedCreate')
   })
+
+  it('records a repeated rejection once: a write per retry busy-looped auto mode into the deadline', () => {
+    const c = cluster()
+    c.store.seed([
+      deployment('nb', {containers: [{name: 'notebook', image: 'x', securityContext: {runAsUser: 1000}}]}),
+    ])
+    for (let i = 0; i < 10; i++) c.sims.step()
+    const [rs] = c.store.list(c.store.resourceType('apps/v1', 'replicasets')!, NS)
+    const failed = c.events(rs.metadata.name).filter(e => e.reason === 'FailedCreate')
+    expect(failed).toHaveLength(1)
+    expect(failed[0].count ?? 1).toBe(1)
+    const rv = failed[0].metadata.resourceVersion
+    c.sims.step()
+    expect(c.events(rs.metadata.name).find(e => e.reason === 'FailedCreate')?.metadata.resourceVersion).toBe(
+      rv,
+    )
+  })
 })
 
 describe('PersistentVolumeClaims', () => {
@@ -345,6 +362,9 @@ describe('PersistentVolumeClaims', () => {
       'pod has unbound immediate PersistentVolumeClaims',
     )
     expect(c.events('stuck').map(e => e.reason)).toContain('ProvisioningFailed')
+    // reported once, not rewritten on every retry (which kept auto mode stepping forever)
+    for (let i = 0; i < 5; i++) c.sims.step()
+    expect(c.events('stuck').find(e => e.reason === 'ProvisioningFailed')?.count ?? 1).toBe(1)
     const [b] = podsOf(c, 'b-')
     expect(container0(b).ready).toBe(true)
     expect(

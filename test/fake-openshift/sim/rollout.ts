@@ -74,7 +74,13 @@ function createPods(
       created++
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
-      ctx.event(owner, 'Warning', 'FailedCreate', `Error creating: ${err.message}`, component)
+      // The controller retries every step. Recording the same rejection again would write every step
+      // too, and in auto mode each write schedules the next step: a busy loop that runs the progress
+      // deadline out in milliseconds. Real controllers back off and the event recorder aggregates.
+      const reported = arr(obj(owner.status).conditions).some(
+        c => c.type === 'ReplicaFailure' && c.message === err.message,
+      )
+      if (!reported) ctx.event(owner, 'Warning', 'FailedCreate', `Error creating: ${err.message}`, component)
       return {created, failure: err.message}
     }
   }

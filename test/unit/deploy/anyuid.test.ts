@@ -150,4 +150,20 @@ describe('adminRemovalCommand', () => {
       'oc adm policy remove-scc-from-user anyuid -z default -n myproject',
     )
   })
+
+  it('names the service account as a user, without -n, for the ClusterRoleBinding (oc picks the binding by -n)', () => {
+    expect(adminRemovalCommand('myproject', 'default', 'clusterrolebinding')).toBe(
+      'oc adm policy remove-scc-from-user anyuid system:serviceaccount:myproject:default',
+    )
+  })
+
+  it('patches the SCC users list with the guarded JSON patch of the plan', () => {
+    const patch = [
+      {op: 'test' as const, path: '/users/1', value: 'system:serviceaccount:myproject:default'},
+      {op: 'remove' as const, path: '/users/1'},
+    ]
+    expect(adminRemovalCommand('myproject', 'default', 'scc-users', patch)).toBe(
+      `oc patch scc anyuid --type=json -p '[{"op":"test","path":"/users/1","value":"system:serviceaccount:myproject:default"},{"op":"remove","path":"/users/1"}]'`,
+    )
+  })
 })
