@@ -122,8 +122,9 @@ export async function removeAnyuid(
     }
   }
   // A project admin cannot read cluster-scoped grants (the ClusterRoleBinding, sometimes the SCC). Ask
-  // the server instead: the subject review answers whether the service account may use anyuid.
-  if (unreadable.length > 0 && !opts.dryRun) {
+  // the server instead: the subject review answers whether the service account may use anyuid. Not
+  // when a grant we saw could not be removed: that one already explains a "yes".
+  if (unreadable.length > 0 && outcome.adminCommands.length === 0 && !opts.dryRun) {
     const allowedBy = await reviewScc(client, namespace, serviceAccount)
     if (allowedBy === ANYUID_SCC) {
       outcome.warnings.push(

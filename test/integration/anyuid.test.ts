@@ -1,0 +1,147 @@
+/**
+ * anyuid removal through the real CLI: one scenario per place OpenShift records a grant of anyuid to
+ * the default service account (FACTS.md §SCC grants). A user allowed to change the grant removes it
+ * (and deletes a binding left empty); a user who is not gets a warning with the exact command for an
+ * administrator, and the deploy still succeeds. Grants are cluster-scoped state, so each test has its
+ * own fake.
+ */
+import path from 'node:path'
+
+import {describe, expect, test} from 'vitest'
+
+import {request} from '../fake-openshift/client.js'
+import type {FakeOpenShift} from '../fake-openshift/index.js'
+import {repoRoot, runCli, type CliResult} from './helpers/cli.js'
+import {both, fakes, firstUid, get, kubeconfig, pods, runAsUser, storedPassword} from './helpers/notebook.js'
+
+const start = fakes()
+const NS = 'myproject'
+const RBAC = 'rbac.authorization.k8s.io/v1'
+const BINDING = 'system:openshift:scc:anyuid'
+const SA_USER = `system:serviceaccount:${NS}:default`
+const scenario = (name: string) => path.join(repoRoot, 'test/scenarios', `${name}.yaml`)
+
+/** deploy as `user`; the notebook must run under restricted-v2 with the project's first UID either way. */
+async function deployAs(fake: FakeOpenShift, user: string): Promise<CliResult> {
+  const kc = user === fake.user ? fake.kubeconfigPath : kubeconfig(fake, {user, namespace: NS})
+  const r = await runCli(['deploy'], {kubeconfig: kc})
+  expect(r.code, both(r)).toBe(0)
+  const [pod] = pods(fake, NS)
+  expect(pod.metadata.annotations?.['openshift.io/scc']).toBe('restricted-v2')
+  expect(runAsUser(pod)).toBe(firstUid(fake, NS))
+  expect(r.stdout).toContain(`https://notebook-${NS}.apps.sandbox.example.com`)
+  expect(r.stdout + r.stderr).not.toContain(storedPassword(fake, NS))
+  return r
+}
+
+const anyuidUsers = (fake: FakeOpenShift) =>
+  (get(fake, 'security.openshift.io/v1', 'securitycontextconstraints', undefined, 'anyuid')?.users ??
+    []) as string[]
+
+/** Which SCC the review API says the service account could use for a pod that only anyuid admits. */
+async function reviewAllowedBy(fake: FakeOpenShift): Promise<string | null> {
+  const res = await request(
+    {url: fake.url, caPem: fake.caPem, token: fake.tokenFor('admin')},
+    `/apis/security.openshift.io/v1/namespaces/${NS}/podsecuritypolicysubjectreviews`,
+    {
+      method: 'POST',
+      body: {
+        apiVersion: 'security.openshift.io/v1',
+        kind: 'PodSecurityPolicySubjectReview',
+        spec: {
+          user: SA_USER,
+          groups: ['system:serviceaccounts', `system:serviceaccounts:${NS}`, 'system:authenticated'],
+          template: {
+            metadata: {},
+            spec: {containers: [{name: 'probe', image: 'probe', securityContext: {runAsUser: 1000}}]},
+          },
+        },
+      },
+    },
+  )
+  return (res.json.status?.allowedBy?.name as string | undefined) ?? null
+}
+
+describe('anyuid granted through RoleBinding system:openshift:scc:anyuid (oc adm policy ... -n NS)', () => {
+  test.concurrent('the project admin removes it: the emptied binding is deleted', async () => {
+    const fake = await start({scenario: scenario('deploy-anyuid-rolebinding')})
+    expect(await reviewAllowedBy(fake)).toBe('anyuid')
+    const r = await deployAs(fake, 'developer')
+    expect(r.stderr).toContain(
+      `✔ anyuid: deleted RoleBinding ${BINDING} in ${NS} (its only subject was service account default)`,
+    )
+    expect(get(fake, RBAC, 'rolebindings', NS, BINDING)).toBeUndefined()
+    expect(await reviewAllowedBy(fake)).toBeNull()
+    expect(r.stderr).not.toContain('administrator')
+  })
+
+  test.concurrent('a user with the edit role only: warning + the admin command, exit 0', async () => {
+    const fake = await start({scenario: scenario('deploy-anyuid-rolebinding')})
+    const r = await deployAs(fake, 'editor')
+    expect(r.stderr).toContain(
+      `! anyuid: service account default can still use anyuid (SCC subject review), through a grant this user may not read: RoleBinding ${BINDING}, ClusterRoleBinding ${BINDING}`,
+    )
+    expect(r.stderr).toContain(
+      `! an administrator can run: oc adm policy remove-scc-from-user anyuid -z default -n ${NS}\n`,
+    )
+    expect(get(fake, RBAC, 'rolebindings', NS, BINDING)).toBeDefined()
+  })
+})
+
+describe('anyuid granted through ClusterRoleBinding system:openshift:scc:anyuid (oc adm policy ... without -n)', () => {
+  test.concurrent('a cluster admin removes it: the emptied binding is deleted', async () => {
+    const fake = await start({scenario: scenario('deploy-anyuid-clusterrolebinding')})
+    const r = await deployAs(fake, 'admin')
+    expect(r.stderr).toContain(
+      `✔ anyuid: deleted ClusterRoleBinding ${BINDING} (its only subject was service account default)`,
+    )
+    expect(get(fake, RBAC, 'clusterrolebindings', undefined, BINDING)).toBeUndefined()
+    expect(await reviewAllowedBy(fake)).toBeNull()
+  })
+
+  test.concurrent(
+    'the project admin cannot read it: the subject review finds the grant; warning + admin command',
+    async () => {
+      const fake = await start({scenario: scenario('deploy-anyuid-clusterrolebinding')})
+      const r = await deployAs(fake, 'developer')
+      expect(r.stderr).toContain(
+        `! anyuid: service account default can still use anyuid (SCC subject review), through a grant this user may not read: ClusterRoleBinding ${BINDING}`,
+      )
+      // with -n, oc would look at the RoleBinding: the cluster-wide grant is removed by user name
+      expect(r.stderr).toContain(
+        `! an administrator can run: oc adm policy remove-scc-from-user anyuid ${SA_USER}\n`,
+      )
+      expect(get(fake, RBAC, 'clusterrolebindings', undefined, BINDING)).toBeDefined()
+    },
+  )
+})
+
+describe('anyuid granted in the SCC users list (OpenShift <= 4.4)', () => {
+  test.concurrent("a cluster admin removes only this service account's entry", async () => {
+    const fake = await start({scenario: scenario('deploy-anyuid-scc-users')})
+    expect(anyuidUsers(fake)).toContain(SA_USER)
+    const r = await deployAs(fake, 'admin')
+    expect(r.stderr).toContain(
+      `✔ anyuid: removed ${SA_USER} from the users of SecurityContextConstraints anyuid`,
+    )
+    expect(anyuidUsers(fake)).toEqual(['system:serviceaccount:legacy:app'])
+    expect(await reviewAllowedBy(fake)).toBeNull()
+  })
+
+  test.concurrent(
+    'the project admin may read the SCC but not patch it: warning + the exact patch',
+    async () => {
+      const fake = await start({scenario: scenario('deploy-anyuid-scc-users')})
+      const r = await deployAs(fake, 'developer')
+      expect(r.stderr).toContain(
+        '! anyuid: not allowed to patch SecurityContextConstraints anyuid: service account default keeps anyuid',
+      )
+      expect(r.stderr).toContain(
+        `! an administrator can run: oc patch scc anyuid --type=json -p '[{"op":"test","path":"/users/1","value":"${SA_USER}"},{"op":"remove","path":"/users/1"}]'\n`,
+      )
+      // one warning for the grant it saw; no second guess about the binding it cannot read
+      expect(r.stderr.match(/an administrator can run/g)).toHaveLength(1)
+      expect(anyuidUsers(fake)).toContain(SA_USER)
+    },
+  )
+})
