@@ -43,7 +43,7 @@ export default class Delete extends BaseCommand<typeof Delete> {
       })
     }
     const client = await this.kubeClient()
-    const {planDelete, executeDelete} = await import('../lib/delete.js')
+    const {planDelete, executeDelete, waitGone} = await import('../lib/delete.js')
     const ns = client.namespace
     const plan = await planDelete(client, ns, name, this.flags['delete-data'])
     const list = (items: typeof plan.remove) => items.map(f => `${f.kind}/${f.name}`).join(', ')
@@ -88,6 +88,21 @@ export default class Delete extends BaseCommand<typeof Delete> {
           `${this.ui.c.green('✔')} ${outcome === 'deleted' ? 'Deleted' : 'Already gone:'} ${f.kind}/${f.name}`,
         ),
     })
+    if (dryRun === 'none') {
+      await waitGone(
+        client,
+        ns,
+        deleted.filter(d => d.outcome === 'deleted'),
+        {
+          timeoutMs: this.globals.timeoutMs,
+          signal: this.abortSignal(),
+          onWaiting: o =>
+            this.ui.info(
+              `Waiting for ${o.kind}/${o.name} to be removed${o.kind === 'PersistentVolumeClaim' ? ' (until no pod uses it)' : ''}...`,
+            ),
+        },
+      )
+    }
     const result = {
       name,
       namespace: ns,

@@ -18,6 +18,8 @@ export interface StatusReport {
     available: number
     image?: string
     imageStreamTag?: string
+    /** why pods cannot be created (ReplicaFailure, e.g. SCC admission), verbatim */
+    failure?: string
   }
   pods: Array<{
     name: string
@@ -27,6 +29,8 @@ export interface StatusReport {
     scc?: string
     problem?: string
     restarts: number
+    /** the latest Warning events of a pod that is not ready: `Reason: message` */
+    events?: string[]
   }>
   storage?: {
     name: string
@@ -116,6 +120,8 @@ export async function gatherStatus(
       ...(str(c?.image) ? {image: str(c?.image)} : {}),
       ...(triggerTag(workload) ? {imageStreamTag: triggerTag(workload)} : {}),
     }
+    const failure = arr(s.conditions).find(x => x.type === 'ReplicaFailure' && x.status === 'True')
+    if (str(failure?.message)) report.workload.failure = str(failure?.message)
   }
   const pvc = byKind('PersistentVolumeClaim')
   if (pvc) {
@@ -155,8 +161,31 @@ export async function gatherStatus(
     lastBuild(client, namespace, report.workload?.imageStreamTag),
   ])
   report.pods = pods.items.filter(p => !p.metadata?.deletionTimestamp).map(summarizePod)
+  await Promise.all(
+    report.pods
+      .filter(p => !p.ready)
+      .map(async p => {
+        const events = await podWarnings(client, namespace, p.name)
+        if (events.length > 0) p.events = events
+      }),
+  )
   if (build) report.build = build
   return report
+}
+
+/** The last three Warning events of a pod, oldest first (what `oc describe pod` ends with). */
+async function podWarnings(client: KubeClient, namespace: string, pod: string): Promise<string[]> {
+  const list = await client
+    .list<KubeObject>(resourcePath('Event', {namespace}), {
+      fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod},type=Warning`,
+    })
+    .catch(() => ({items: [] as KubeObject[]}))
+  const when = (e: KubeObject) =>
+    str(e.lastTimestamp) ?? str(e.eventTime) ?? e.metadata?.creationTimestamp ?? ''
+  return list.items
+    .sort((a, b) => String(when(a)).localeCompare(String(when(b))))
+    .slice(-3)
+    .map(e => `${str(e.reason) ?? ''}: ${str(e.message) ?? ''}`)
 }
 
 /** The last build of the BuildConfig that produces the deployed image stream (same name by convention). */
@@ -187,6 +216,7 @@ async function lastBuild(
 export function formatStatus(r: StatusReport): string {
   const lines = [`Notebook ${r.name} in project ${r.namespace}`]
   const row = (k: string, v: string) => lines.push(`  ${(k + ':').padEnd(11)} ${v}`)
+  row('Objects', r.objects.map(o => `${o.kind}/${o.name}`).join(', '))
   if (r.route)
     row(
       'URL',
@@ -199,6 +229,7 @@ export function formatStatus(r: StatusReport): string {
       `${w.available}/${w.replicas} available${w.imageStreamTag ? `, image ${w.imageStreamTag}` : ''}`,
     )
     if (w.image) row('Image', w.image)
+    if (w.failure) row('Failure', w.failure)
   }
   if (r.pods.length === 0) row('Pod', 'none')
   for (const p of r.pods) {
@@ -209,6 +240,7 @@ export function formatStatus(r: StatusReport): string {
       'Pod',
       `${p.name} ${p.phase}${p.ready ? ' (ready)' : ''}${p.problem ? ` — ${p.problem}` : ''}${p.restarts ? `, ${p.restarts} restarts` : ''}${who ? `; ${who}` : ''}`,
     )
+    for (const e of p.events ?? []) lines.push(`  ${''.padEnd(11)}   event ${e}`)
   }
   if (r.storage) {
     const s = r.storage

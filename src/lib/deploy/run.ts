@@ -77,6 +77,14 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     client.getIfExists<KubeObject>(workloadPath),
     secretPresent(client, secretPath),
   ])
+  if (claim?.metadata?.deletionTimestamp) {
+    // Re-applying a claim that is about to vanish would leave the new pod unschedulable.
+    throw new CliError(
+      `PersistentVolumeClaim ${opts.name}-data is being deleted (a pod still uses it); deploy once it is gone`,
+      ExitCode.Failed,
+      {hint: `oc get pvc ${opts.name}-data -n ${namespace} -w`},
+    )
+  }
   checkClaimSize(claim, opts)
   await requireImage(ctx, opts)
 

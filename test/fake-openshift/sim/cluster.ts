@@ -102,7 +102,11 @@ function firstReport(ctx: SimContext, pvc: KObject, reason: string, message: str
 export function pvcStep(ctx: SimContext): boolean {
   let changed = false
   for (const pvc of ctx.list('v1', 'persistentvolumeclaims')) {
-    if (pvc.metadata.deletionTimestamp || obj(pvc.status).phase === 'Bound') continue
+    if (pvc.metadata.deletionTimestamp) {
+      if (releaseProtection(ctx, pvc)) changed = true
+      continue
+    }
+    if (obj(pvc.status).phase === 'Bound') continue
     const behaviour = ctx.opts.pvc.behaviours.find(
       b =>
         (!b.match.namespace || globMatch(b.match.namespace, nsOf(pvc))) &&
@@ -195,6 +199,28 @@ export function pvcStep(ctx: SimContext): boolean {
     if (ctx.save('v1', 'persistentvolumeclaims', pvc, after)) changed = true
   }
   return changed
+}
+
+const PVC_PROTECTION = 'kubernetes.io/pvc-protection'
+
+/**
+ * The PVC protection controller: a deleted claim keeps its `kubernetes.io/pvc-protection` finalizer
+ * (Terminating) while a pod still uses it, and loses it — so the store removes the claim — once none
+ * does.
+ */
+function releaseProtection(ctx: SimContext, pvc: KObject): boolean {
+  if (!(pvc.metadata.finalizers ?? []).includes(PVC_PROTECTION)) return false
+  const inUse = ctx
+    .list('v1', 'pods', nsOf(pvc))
+    .some(
+      p =>
+        !['Succeeded', 'Failed'].includes(str(obj(p.status).phase) ?? '') &&
+        arr(spec(p).volumes).some(v => obj(v.persistentVolumeClaim).claimName === pvc.metadata.name),
+    )
+  if (inUse) return false
+  const after = clone(pvc)
+  after.metadata.finalizers = (pvc.metadata.finalizers ?? []).filter(f => f !== PVC_PROTECTION)
+  return ctx.save('v1', 'persistentvolumeclaims', pvc, after)
 }
 
 /** The default, builder and deployer ServiceAccounts every namespace gets. */

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {startFakeOpenShift} from '../index.js'
 import {ApiError, type KObject} from '../types.js'
 import {cluster, container0, deployment, grantScc, notebookContainer, NS, podsOf} from './test-helpers.js'
 
@@ -313,6 +314,40 @@ describe('PersistentVolumeClaims', () => {
     kind: 'PersistentVolumeClaim',
     metadata: {name, namespace: NS},
     spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1G'}}, ...extra},
+  })
+
+  it('a deleted claim stays Terminating while a pod uses it and goes once none does (pvc-protection)', async () => {
+    // the real store: the testing store ignores finalizers
+    const fake = await startFakeOpenShift({simulators: 'manual'})
+    try {
+      const claims = fake.store.resourceType('v1', 'persistentvolumeclaims')!
+      const podsRt = fake.store.resourceType('v1', 'pods')!
+      fake.seed([
+        {...pvc('data'), metadata: {name: 'data', namespace: 'myproject'}},
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {name: 'user', namespace: 'myproject'},
+          spec: {
+            volumes: [{name: 'data', persistentVolumeClaim: {claimName: 'data'}}],
+            containers: [notebookContainer('quay.io/jupyter/minimal-notebook:x')],
+          },
+        },
+      ])
+      fake.sims.settle()
+      expect(fake.store.get(claims, 'myproject', 'data')?.metadata.finalizers).toEqual([
+        'kubernetes.io/pvc-protection',
+      ])
+      fake.store.delete(claims, 'myproject', 'data')
+      fake.sims.settle()
+      expect(fake.store.get(claims, 'myproject', 'data')?.metadata.deletionTimestamp).toBeDefined()
+      fake.store.delete(podsRt, 'myproject', 'user', {gracePeriodSeconds: 0} as never)
+      fake.sims.settle()
+      expect(fake.store.get(podsRt, 'myproject', 'user')).toBeUndefined()
+      expect(fake.store.get(claims, 'myproject', 'data')).toBeUndefined()
+    } finally {
+      await fake.stop()
+    }
   })
 
   it('binds through the default StorageClass with the requested capacity', () => {
