@@ -16,8 +16,8 @@ import {startFakeOpenShift} from '../test/fake-openshift/index.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-function run(args: string[], kubeconfig: string): Promise<{code: number; stdout: string}> {
-  process.stderr.write(`\n$ oc jupyter ${args.join(' ')}\n`)
+function run(args: string[], kubeconfig: string, echo = true): Promise<{code: number; stdout: string}> {
+  if (echo) process.stderr.write(`\n$ oc jupyter ${args.join(' ')}\n`)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), ...args], {
       env: {...process.env, KUBECONFIG: kubeconfig},
@@ -26,7 +26,7 @@ function run(args: string[], kubeconfig: string): Promise<{code: number; stdout:
     let stdout = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d
-      process.stdout.write(d)
+      if (echo) process.stdout.write(d)
     })
     child.on('error', reject)
     child.on('close', code => resolve({code: code ?? 1, stdout}))
@@ -47,14 +47,19 @@ async function main(): Promise<number> {
         return code
       }
     }
-    const {stdout} = await run(['status', '-o', 'json'], fake.kubeconfigPath)
+    // The URL as a script would read it (quietly: status was shown above).
+    const {stdout} = await run(['status', '-o', 'json'], fake.kubeconfigPath, false)
     const url = (JSON.parse(stdout) as {route?: {url?: string}}).route?.url
-    process.stderr.write(
-      `\nThe notebook is at ${url ?? '(no URL)'} — in the sandbox; on a real cluster, open it in a browser.\n`,
-    )
-    return url ? 0 : 1
+    if (!url) {
+      process.stderr.write('demo: the notebook has no URL\n')
+      return 1
+    }
+    process.stdout.write(`\nNotebook URL: ${url}\n`)
+    process.stderr.write('(in the sandbox; on a real cluster, open it in a browser)\n')
+    return 0
   } finally {
     await fake.stop()
+    process.stderr.write('sandbox stopped\n')
   }
 }
 
