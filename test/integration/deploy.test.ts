@@ -125,6 +125,15 @@ describe('deploy', () => {
       expect(larger.stderr).toContain('Configured PersistentVolumeClaim/notebook-data')
       expect(larger.stderr).toContain('Unchanged Deployment/notebook')
       expect(claimRequest(fake, ns)).toBe('2Gi')
+
+      // A DeploymentConfig beside the Deployment would be a second notebook on the same volume.
+      const mark2 = fake.recorder.mark()
+      const switched = await runCli(['deploy', '--deployment-config'], {kubeconfig: kc})
+      expect(switched.code, both(switched)).toBe(2)
+      expect(switched.stderr).toContain(
+        'Error: notebook notebook runs as a Deployment: --deployment-config would start a second one beside it',
+      )
+      expect(writesIn(fake, ns, mark2)).toEqual([])
     },
   )
 
@@ -155,6 +164,21 @@ describe('deploy', () => {
       expect(pod.metadata.annotations?.['openshift.io/scc']).toBe('restricted-v2')
       expect(runAsUser(pod)).toBe(firstUid(fake, ns))
       expect(r.stdout).toContain(`https://notebook-${ns}.${DOMAIN}`)
+
+      // Re-run (-o json): nothing changes — the trigger's lastTriggeredImage and image are kept, so
+      // no new version; stderr holds only the one deprecation warning.
+      const before = get(fake, 'apps.openshift.io/v1', 'deploymentconfigs', ns, 'notebook')
+      const again = await runCli(['deploy', '--deployment-config', '-o', 'json'], {kubeconfig: kc})
+      expect(again.code, both(again)).toBe(0)
+      const result = JSON.parse(again.stdout)
+      expect(result.objects.map((o: {action: string}) => o.action)).toEqual(Array(5).fill('unchanged'))
+      expect(result.url).toBe(`https://notebook-${ns}.${DOMAIN}`)
+      expect(again.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^! server: apps\.openshift\.io\/v1 DeploymentConfig is deprecated/),
+      ])
+      const after = get(fake, 'apps.openshift.io/v1', 'deploymentconfigs', ns, 'notebook')
+      expect(after?.metadata.generation).toBe(before?.metadata.generation)
+      expect((after?.status as {latestVersion: number}).latestVersion).toBe(1)
     },
   )
 

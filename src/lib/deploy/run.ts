@@ -72,11 +72,22 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   const claimPath = resourcePath('PersistentVolumeClaim', {namespace, name: `${opts.name}-data`})
   const workloadPath = resourcePath(dc ? 'DeploymentConfig' : 'Deployment', {namespace, name: opts.name})
   const secretPath = resourcePath('Secret', {namespace, name: passwordSecretName(opts.name)})
-  const [claim, liveWorkload, secretExists] = await Promise.all([
+  const [claim, liveWorkload, secretExists, otherWorkload] = await Promise.all([
     client.getIfExists<KubeObject>(claimPath),
     client.getIfExists<KubeObject>(workloadPath),
     secretPresent(client, secretPath),
+    // A Deployment of the same notebook would keep serving beside a new DeploymentConfig. (The other
+    // way round is not checked: reading DeploymentConfigs draws a deprecation warning on 4.14+.)
+    dc ? client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name: opts.name})) : undefined,
   ])
+  if (otherWorkload) {
+    throw new UsageError(
+      `notebook ${opts.name} runs as a Deployment: --deployment-config would start a second one beside it`,
+      {
+        hint: `oc jupyter delete ${opts.name} -n ${namespace} --yes   # keeps its data and password; then deploy again`,
+      },
+    )
+  }
   if (claim?.metadata?.deletionTimestamp) {
     // Re-applying a claim that is about to vanish would leave the new pod unschedulable.
     throw new CliError(
@@ -286,6 +297,16 @@ function keepTriggeredImage(workload: object, live: KubeObject | undefined): voi
   const liveImage = containers(live).find(c => c.name === 'notebook')?.image
   const ours = containers(workload).find(c => c.name === 'notebook')
   if (ours && liveImage && liveImage.includes('@sha256:')) ours.image = liveImage
+  // A DeploymentConfig's ImageChange trigger records the image it rolled out in lastTriggeredImage;
+  // spec.triggers is replaced as a whole by an apply, and a trigger without it fires again.
+  type T = {type?: string; imageChangeParams?: {from?: {name?: string}; lastTriggeredImage?: string}}
+  const triggers = (o: unknown) => (o as {spec?: {triggers?: T[]}})?.spec?.triggers ?? []
+  for (const t of triggers(workload)) {
+    const from = t.imageChangeParams?.from?.name
+    const last = triggers(live).find(l => l.type === t.type && l.imageChangeParams?.from?.name === from)
+      ?.imageChangeParams?.lastTriggeredImage
+    if (t.imageChangeParams && last) t.imageChangeParams.lastTriggeredImage = last
+  }
 }
 
 /** `kubectl rollout restart`'s pod template annotation (`oc rollout restart` sets the same). */
