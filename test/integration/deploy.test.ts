@@ -319,6 +319,21 @@ describe('deploy', () => {
   )
 })
 
+describe('deploy: preflight on a server without the OpenShift APIs', () => {
+  test.concurrent('routes not served → exit 1 naming the API, before any write', async () => {
+    const fake = await start({scenario: scenario('deploy-crashloop.yaml')})
+    // what a plain Kubernetes API server answers for an unknown group/version
+    fake.faults.status('GET', '/apis/route.openshift.io/v1', 404)
+    const r = await runCli(['deploy'], {kubeconfig: fake.kubeconfigPath})
+    expect(r.code, both(r)).toBe(1)
+    expect(r.stderr).toContain(
+      `Error: ${fake.url} does not serve routes.route.openshift.io/v1: OpenShift is required (is this a plain Kubernetes cluster?)`,
+    )
+    expect(r.stderr).toContain('Try: oc api-resources --api-group=route.openshift.io')
+    expect(fake.recorder.writes()).toEqual([])
+  })
+})
+
 describe('deploy: pods that do not run', () => {
   test.concurrent(
     'an anyuid-era image crash-loops under restricted-v2: exit 1 with the waiting reason, the log line and a doctor hint',
