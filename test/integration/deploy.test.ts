@@ -241,14 +241,19 @@ describe('deploy', () => {
       const rs = replicaSets(fake, ns).length
 
       const chosen = 'correct-horse-battery-staple'
-      const fromStdin = await runCli(['deploy', '--password-from-stdin'], {
+      const fromStdin = await runCli(['deploy', '--password-from-stdin', '--verbose'], {
         kubeconfig: kc,
         stdin: `${chosen}\n`,
       })
       expect(fromStdin.code, both(fromStdin)).toBe(0)
       expect(storedPassword(fake, ns)).toBe(chosen)
       expect(fromStdin.stderr).toContain('Configured Secret/notebook-password')
+      expect(fromStdin.stderr).toMatch(
+        /^PATCH \/api\/v1\/namespaces\/passwords\/secrets\/notebook-password\?/m,
+      )
+      // neither the password nor the bearer token, even with --verbose
       expect(fromStdin.stdout + fromStdin.stderr).not.toContain(chosen)
+      expect(fromStdin.stdout + fromStdin.stderr).not.toContain(fake.token)
       // env from the Secret is read at container start: the running pod is replaced (new ReplicaSet)
       expect(replicaSets(fake, ns)).toHaveLength(rs + 1)
 

@@ -72,10 +72,10 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   const claimPath = resourcePath('PersistentVolumeClaim', {namespace, name: `${opts.name}-data`})
   const workloadPath = resourcePath(dc ? 'DeploymentConfig' : 'Deployment', {namespace, name: opts.name})
   const secretPath = resourcePath('Secret', {namespace, name: passwordSecretName(opts.name)})
-  const [claim, liveWorkload, secretExists, otherWorkload] = await Promise.all([
+  const [claim, liveWorkload, liveSecret, otherWorkload] = await Promise.all([
     client.getIfExists<KubeObject>(claimPath),
     client.getIfExists<KubeObject>(workloadPath),
-    secretPresent(client, secretPath),
+    readSecret(client, secretPath),
     // A Deployment of the same notebook would keep serving beside a new DeploymentConfig. (The other
     // way round is not checked: reading DeploymentConfigs draws a deprecation warning on 4.14+.)
     dc ? client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name: opts.name})) : undefined,
@@ -121,7 +121,7 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   try {
     const events = ctx.serverDryRun ? undefined : watchWarningEvents(client, namespace, watching.signal)
     await events?.ready
-    return await applyAndWait(ctx, opts, {uidRange, anyuid, claim, liveWorkload, secretExists, events})
+    return await applyAndWait(ctx, opts, {uidRange, anyuid, claim, liveWorkload, liveSecret, events})
   } finally {
     watching.abort()
     ctx.signal?.removeEventListener('abort', onAbort)
@@ -136,13 +136,13 @@ async function applyAndWait(
     anyuid: DeployRunResult['anyuid']
     claim: KubeObject | undefined
     liveWorkload: KubeObject | undefined
-    secretExists: boolean
+    liveSecret: KubeObject | undefined
     events: EventFeed | undefined
   },
 ): Promise<DeployRunResult> {
   const {client, namespace, ui} = ctx
   const dc = opts.workload === 'DeploymentConfig'
-  const {uidRange, anyuid, claim, liveWorkload, secretExists} = live
+  const {uidRange, anyuid, claim, liveWorkload, liveSecret} = live
   const password =
     opts.password === 'stdin' ? await ctx.readPassword() : (ctx.generatePassword ?? randomPassword)()
   client.addSecrets(password)
@@ -154,12 +154,15 @@ async function applyAndWait(
     )
   const writeSecret =
     opts.password === 'keep'
-      ? secretExists
+      ? liveSecret
         ? Promise.resolve(unchangedSecret(opts.name, namespace, ctx.serverDryRun, report))
         : createIfAbsent(client, objs.secret, {dryRun: ctx.serverDryRun, namespace, onResult: report})
-      : applyObjects(client, [objs.secret], {dryRun: ctx.serverDryRun, namespace, onResult: report}).then(
-          r => r[0],
-        )
+      : applyObject(client, objs.secret, {
+          dryRun: ctx.serverDryRun,
+          namespace,
+          onResult: report,
+          known: new Map([[`Secret/${objs.secret.metadata.name}`, liveSecret]]),
+        })
   const applyOpts = {dryRun: ctx.serverDryRun, namespace, onResult: report}
   // The workload follows the Secret its pods read the password from (else the first pod may fail with
   // CreateContainerConfigError `secret not found`); everything else is independent and goes at once.
@@ -214,8 +217,8 @@ async function applyAndWait(
   return result
 }
 
-/** Whether the password Secret exists. Its value is registered for redaction, never shown. */
-async function secretPresent(client: KubeClient, path: string): Promise<boolean> {
+/** The password Secret, if it exists. Its value is registered for redaction, never shown. */
+async function readSecret(client: KubeClient, path: string): Promise<KubeObject | undefined> {
   const found = await client.getIfExists<KubeObject>(path, undefined)
   if (found)
     client.addSecrets(
@@ -223,7 +226,7 @@ async function secretPresent(client: KubeClient, path: string): Promise<boolean>
         Buffer.from(v, 'base64').toString('utf8'),
       ),
     )
-  return found !== undefined
+  return found
 }
 
 function unchangedSecret(
