@@ -44,8 +44,8 @@ const conditions = (o: KubeObject | undefined): Condition[] =>
 export interface EventFeed {
   /** resolves when the feed's starting point is set (its LIST is done): write after this */
   ready: Promise<void>
-  /** replays the events seen so far, then calls back for each new one */
-  subscribe(fn: (event: KubeObject) => void): void
+  /** replays the events seen so far, then calls back for each new one; returns the unsubscribe */
+  subscribe(fn: (event: KubeObject) => void): () => void
 }
 
 /**
@@ -74,6 +74,10 @@ export function watchWarningEvents(client: KubeClient, namespace: string, signal
     subscribe(fn) {
       listeners.push(fn)
       for (const e of seen) fn(e)
+      return () => {
+        const i = listeners.indexOf(fn)
+        if (i >= 0) listeners.splice(i, 1)
+      }
     },
   }
 }
@@ -220,7 +224,7 @@ export async function waitRollout(
     onGiveUp: e => ui.debug(`pod watch ended: ${String(e)}`),
   })
   const feed = opts.events ?? watchWarningEvents(client, namespace, ctl.signal)
-  feed.subscribe(event => {
+  const unsubscribe = feed.subscribe(event => {
     if (!eventConcerns(event, name, new Set(pods.keys()))) return
     const line = formatEvent(event)
     if (shownEvents.has(line)) return
@@ -262,6 +266,7 @@ export async function waitRollout(
     throw error
   } finally {
     ctl.abort()
+    unsubscribe()
     ctx.signal?.removeEventListener('abort', onAbort)
     await podObserver
   }
