@@ -20,9 +20,11 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
   static override summary =
     'Deploy a password-protected Jupyter notebook with a persistent volume, under the assigned UID.'
 
-  static override description = `Applies Secret NAME-password (a random password, created only when absent), PVC NAME-data, Service NAME, an edge-TLS Route NAME and Deployment NAME (Recreate, restricted-v2 security context, no runAsUser/fsGroup: the project assigns the UID). Unless --keep-anyuid, removes grants of the anyuid SCC to the service account. Then waits for the rollout and the Route, and prints the URL.
+  static override description = `Applies Secret NAME-password (a random password, created only when absent), PVC NAME-data, Service NAME, an edge-TLS Route NAME and Deployment NAME (Recreate, restricted-v2 security context, no runAsUser/fsGroup: the project assigns the UID). Unless --keep-anyuid, removes grants of the anyuid SCC to the service account (where not allowed: a warning with the command for an administrator). Then waits for the rollout and the Route, and prints the URL. A re-run with the same flags changes nothing; a volume is never shrunk.
 
-The password is never printed: read it with oc jupyter password NAME.
+While waiting it shows why the pod is not ready (waiting reasons, Warning events). A crash loop, a container config error or an SCC rejection (FailedCreate) ends the deploy with exit 1, the evidence and an oc jupyter doctor hint; --timeout ends the wait with exit 5.
+
+The password is never printed: read it with oc jupyter password NAME. A new password (--password-from-stdin, --rotate-password) restarts the pod.
 
 With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o json prints a v1 List of the objects (with a fresh random password in the Secret).`
 
