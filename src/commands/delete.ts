@@ -8,7 +8,7 @@ import {parseInstanceName} from '../lib/values/name.js'
 export default class Delete extends BaseCommand<typeof Delete> {
   static override summary = 'Delete a notebook, keeping its volume and password unless --delete-data.'
 
-  static override description = `Lists the objects it will remove (found by label), asks for confirmation in a terminal (--yes is required without one), and deletes them. The PVC NAME-data and the Secret NAME-password are kept unless --delete-data, so no data is lost by default and a later deploy picks them up again.`
+  static override description = `Lists the objects it will remove (found by label), asks for confirmation in a terminal (--yes is required without one), deletes them and waits until they are gone, like kubectl delete (a claim goes only after the pod using it; --timeout bounds the wait, exit 5). Deleting what is already gone succeeds. The PVC NAME-data and the Secret NAME-password are kept unless --delete-data, so no data is lost by default and a later deploy picks them up again.`
 
   static override examples = [
     {description: 'Delete the default notebook, keeping its data.', command: 'oc jupyter delete'},
