@@ -161,6 +161,7 @@ describe('status, password, delete', () => {
       expect(noStatus.stderr).toContain(`Error: no notebook "notebook" in project ${ns}`)
       expect(noStatus.stderr).toContain(`Try: oc jupyter deploy notebook -n ${ns}`)
     },
+    120_000,
   )
 
   test.concurrent(
@@ -185,6 +186,7 @@ describe('status, password, delete', () => {
       expect(json.pods[0].restarts).toBeGreaterThanOrEqual(2)
       expect(json.pods[0].events.at(-1)).toMatch(/^BackOff: /)
     },
+    120_000,
   )
 
   test.concurrent('delete --dry-run=server sends dryRun=All deletes and keeps everything', async () => {
@@ -254,5 +256,6 @@ describe('delete in a terminal', () => {
       expect(yes.out).toContain('Deleted 3 objects of notebook notebook.')
       expect(instanceObjects(fake, ns)).toEqual(KEPT)
     },
+    120_000,
   )
 })

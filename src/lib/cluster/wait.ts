@@ -20,6 +20,11 @@ export interface WaitOptions {
   judge: Judge
   /** Overall limit (--timeout); 0 = wait forever. */
   timeoutMs: number
+  /**
+   * The limit to name in a timeout message when this wait only got what was left of a larger one
+   * (the user's --timeout shared by several waits); default timeoutMs.
+   */
+  reportedTimeoutMs?: number
   /** Called when the state or message changes (not for every identical event). */
   onUpdate?: (result: JudgeResult, object: KubeObject | undefined) => void
   /** For messages: `deployment "notebook" rollout`; default `<resource> "<name>"`. */
@@ -114,7 +119,7 @@ export async function waitFor(client: KubeClient, opts: WaitOptions): Promise<Wa
     if (ctl.signal.aborted && ctl.signal.reason === timeoutSentinel) {
       const status = last ? `: ${last.message}` : ''
       throw new WaitTimeoutError(
-        `timed out after ${formatDuration(opts.timeoutMs)} waiting for ${description}${status}`,
+        `timed out after ${formatDuration(opts.reportedTimeoutMs ?? opts.timeoutMs)} waiting for ${description}${status}`,
         last,
         lastObject,
         hint,

@@ -93,6 +93,8 @@ export async function waitRollout(
     name: string
     deploymentConfig: boolean
     timeoutMs: number
+    /** the user's --timeout, named in the message when timeoutMs is what was left of it */
+    reportedTimeoutMs?: number
     /** Warning events watched since before the writes (see watchWarningEvents) */
     events?: EventFeed
   },
@@ -243,6 +245,7 @@ export async function waitRollout(
         return rolloutJudge(obj)
       },
       timeoutMs: opts.timeoutMs,
+      reportedTimeoutMs: opts.reportedTimeoutMs,
       signal: ctl.signal,
       description: `${dc ? 'deployment config' : 'deployment'} "${name}" rollout`,
       hint: `oc jupyter status ${name} -n ${namespace}`,

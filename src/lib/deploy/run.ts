@@ -201,6 +201,7 @@ async function applyAndWait(
     name: opts.name,
     deploymentConfig: dc,
     timeoutMs: remaining(),
+    reportedTimeoutMs: ctx.timeoutMs,
     events: live.events,
   })
   const route = await waitFor(client, {
@@ -208,6 +209,7 @@ async function applyAndWait(
     name: opts.name,
     judge: routeAdmitted,
     timeoutMs: remaining(),
+    reportedTimeoutMs: ctx.timeoutMs,
     signal: ctx.signal,
     description: `route "${opts.name}"`,
     onUpdate: r => ui.info(r.message),
