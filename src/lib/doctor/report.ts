@@ -147,11 +147,6 @@ export function renderText(report: DoctorReport): string {
   return out.join('\n')
 }
 
-/** The JSON/YAML contract: {summary, findings, checks}. */
-export function reportJson(report: DoctorReport): DoctorReport {
-  return report
-}
-
 const xml = (s: string): string =>
   s
     .replaceAll('&', '&amp;')
