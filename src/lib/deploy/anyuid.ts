@@ -104,15 +104,26 @@ export function adminRemovalCommand(
   place: GrantPlace = 'rolebinding',
   patch?: readonly JsonPatchOp[],
 ): string {
+  return sccRemovalCommand(ANYUID_SCC, namespace, sa, place, patch)
+}
+
+/** `adminRemovalCommand` for any SCC (doctor reports privileged grants the same way). */
+export function sccRemovalCommand(
+  scc: string,
+  namespace: string,
+  sa: string,
+  place: GrantPlace = 'rolebinding',
+  patch?: readonly JsonPatchOp[],
+): string {
   switch (place) {
     case 'clusterrolebinding':
-      return `oc adm policy remove-scc-from-user ${ANYUID_SCC} ${serviceAccountUser(namespace, sa)}`
+      return `oc adm policy remove-scc-from-user ${scc} ${serviceAccountUser(namespace, sa)}`
     case 'scc-users':
       return patch
-        ? `oc patch scc ${ANYUID_SCC} --type=json -p '${JSON.stringify(patch)}'`
-        : `oc edit scc ${ANYUID_SCC}   # remove ${serviceAccountUser(namespace, sa)} from users`
+        ? `oc patch scc ${scc} --type=json -p '${JSON.stringify(patch)}'`
+        : `oc edit scc ${scc}   # remove ${serviceAccountUser(namespace, sa)} from users`
     default:
-      return `oc adm policy remove-scc-from-user ${ANYUID_SCC} -z ${sa} -n ${namespace}`
+      return `oc adm policy remove-scc-from-user ${scc} -z ${sa} -n ${namespace}`
   }
 }
 

@@ -4,7 +4,7 @@
  * definitive answer — the SCC subject review. anyuid has priority 10, so a usable anyuid beats
  * restricted-v2 and the pod runs as the image's USER instead of the project's UID.
  */
-import {adminRemovalCommand, planAnyuidRemoval} from '../../deploy/anyuid.js'
+import {planAnyuidRemoval, sccRemovalCommand, serviceAccountUser} from '../../deploy/anyuid.js'
 import type {KubeObject} from '../../cluster/index.js'
 import {sccBinding} from '../gather.js'
 import {annotationsOf, nameOf, rec, str} from '../obj.js'
@@ -78,20 +78,18 @@ function grantCheck(scc: 'anyuid' | 'privileged'): Check<DoctorData> {
       // ClusterRoleBinding is edited only when the SA is named as a user without -n; today's oc does not
       // touch an SCC's own users list (OpenShift <= 4.4 grants), which needs an edit of the SCC.
       const fix: string[] = []
-      const user = `system:serviceaccount:${d.namespace}:${sa}`
+      const user = serviceAccountUser(d.namespace, sa)
       if (
         evidence.some(e => e.startsWith('RoleBinding ')) ||
         evidence.every(e => e.startsWith('SCC subject review'))
       )
-        fix.push(
-          scc === 'anyuid'
-            ? adminRemovalCommand(d.namespace, sa)
-            : `oc adm policy remove-scc-from-user ${scc} -z ${sa} -n ${d.namespace}`,
-        )
+        fix.push(sccRemovalCommand(scc, d.namespace, sa))
       if (evidence.some(e => e.startsWith('ClusterRoleBinding ')))
-        fix.push(`oc adm policy remove-scc-from-user ${scc} ${user}   # the ClusterRoleBinding (no -n)`)
+        fix.push(
+          `${sccRemovalCommand(scc, d.namespace, sa, 'clusterrolebinding')}   # the ClusterRoleBinding (no -n)`,
+        )
       if (evidence.some(e => e.startsWith('SecurityContextConstraints ') && e.includes(`user ${user}`)))
-        fix.push(`oc edit scc ${scc}   # remove ${user} from users (a grant made by OpenShift <= 4.4)`)
+        fix.push(`${sccRemovalCommand(scc, d.namespace, sa, 'scc-users')} (a grant made by OpenShift <= 4.4)`)
       for (const line of evidence) {
         const g = /group (system:[\w:.-]+)/.exec(line)
         if (g)
@@ -141,7 +139,7 @@ export const podScc: Check<DoctorData> = {
           `pod ${nameOf(p)} was admitted by SCC ${scc}, not restricted-v2: it runs as the image's USER`,
           [`openshift.io/scc: ${scc}`],
           [
-            `oc adm policy remove-scc-from-user ${scc} -z ${str(rec(p.spec).serviceAccountName) ?? d.serviceAccount} -n ${d.namespace}`,
+            sccRemovalCommand(scc, d.namespace, str(rec(p.spec).serviceAccountName) ?? d.serviceAccount),
             `oc delete pod ${nameOf(p)} ${inNs(d)}   # re-admitted under restricted-v2`,
           ],
           p,
