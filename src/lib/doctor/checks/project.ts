@@ -10,7 +10,7 @@ import {
   type UidBlock,
 } from '../../preflight.js'
 import {annotationsOf, arr, labelsOf, nameOf, num, podTemplate, rec, str} from '../obj.js'
-import type {Check, DoctorData, Finding} from '../types.js'
+import type {Check, DoctorData, Finding, Severity} from '../types.js'
 import {finding, inNs, workloadRef} from './util.js'
 
 const ann = (d: DoctorData, key: string): string | undefined =>
@@ -45,29 +45,54 @@ export const uidRangeMissing: Check<DoctorData> = {
   },
 }
 
-export const uidRangeMalformed: Check<DoctorData> = {
+/** A START/SIZE block annotation that is present but unparsable (a missing one is judged apart). */
+function blockMalformed(o: {
+  id: string
+  title: string
+  severity: Severity
+  key: string
+  fires: string
+  fix: string
+  /** what admission cannot do, after "is malformed: " */
+  consequence: string
+  /** appended to the evidence line */
+  expected?: string
+}): Check<DoctorData> {
+  return {
+    id: o.id,
+    area: 'project',
+    title: o.title,
+    severity: o.severity,
+    reads: `Project/Namespace annotation ${o.key}`,
+    fires: o.fires,
+    fix: o.fix,
+    run(d) {
+      const v = ann(d, o.key)
+      if (v === undefined || parseUidBlock(v)) return []
+      return [
+        finding(
+          this.id,
+          this.severity,
+          `the ${o.key} annotation of ${d.namespace} is malformed: ${o.consequence}`,
+          [`${o.key}: "${v}"${o.expected ?? ''}`],
+          newProjectFix(d),
+          {kind: 'Namespace', name: d.namespace},
+        ),
+      ]
+    },
+  }
+}
+
+export const uidRangeMalformed = blockMalformed({
   id: 'project.uid-range-malformed',
-  area: 'project',
   title: 'UID range annotation is well-formed',
   severity: 'error',
-  reads: `Project/Namespace annotation ${UID_RANGE_ANNOTATION}`,
+  key: UID_RANGE_ANNOTATION,
   fires: 'the value is not START/SIZE or START-END',
   fix: 'Restore the value written by the cluster-policy-controller (e.g. 1000040000/10000).',
-  run(d) {
-    const v = ann(d, UID_RANGE_ANNOTATION)
-    if (v === undefined || parseUidBlock(v)) return []
-    return [
-      finding(
-        this.id,
-        this.severity,
-        `the ${UID_RANGE_ANNOTATION} annotation of ${d.namespace} is malformed: SCC admission cannot assign a UID`,
-        [`${UID_RANGE_ANNOTATION}: "${v}" (expected START/SIZE, e.g. 1000040000/10000)`],
-        newProjectFix(d),
-        {kind: 'Namespace', name: d.namespace},
-      ),
-    ]
-  },
-}
+  consequence: 'SCC admission cannot assign a UID',
+  expected: ' (expected START/SIZE, e.g. 1000040000/10000)',
+})
 
 const MCS = /^s\d+(-s\d+)?(:c\d+(\.c\d+)?(,c\d+(\.c\d+)?)*)?$/
 
@@ -99,29 +124,15 @@ export const mcsMissing: Check<DoctorData> = {
   },
 }
 
-export const supplementalMalformed: Check<DoctorData> = {
+export const supplementalMalformed = blockMalformed({
   id: 'project.supplemental-groups-malformed',
-  area: 'project',
   title: 'Supplemental-groups annotation is well-formed',
   severity: 'warning',
-  reads: `Project/Namespace annotation ${SUPPLEMENTAL_GROUPS_ANNOTATION}`,
+  key: SUPPLEMENTAL_GROUPS_ANNOTATION,
   fires: 'present but not START/SIZE or START-END (when absent, admission falls back to the UID range: fine)',
   fix: 'Restore the value written by the cluster-policy-controller, or remove it to fall back to the UID range.',
-  run(d) {
-    const v = ann(d, SUPPLEMENTAL_GROUPS_ANNOTATION)
-    if (v === undefined || parseUidBlock(v)) return []
-    return [
-      finding(
-        this.id,
-        this.severity,
-        `the ${SUPPLEMENTAL_GROUPS_ANNOTATION} annotation of ${d.namespace} is malformed: fsGroup cannot be assigned`,
-        [`${SUPPLEMENTAL_GROUPS_ANNOTATION}: "${v}"`],
-        newProjectFix(d),
-        {kind: 'Namespace', name: d.namespace},
-      ),
-    ]
-  },
-}
+  consequence: 'fsGroup cannot be assigned',
+})
 
 /** Every explicit runAsUser in a pod template: pod level and each container. */
 function runAsUsers(spec: Record<string, unknown>): Array<{where: string; uid: number}> {
