@@ -3,7 +3,7 @@ import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'oclif.manifest.json']},
+  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'oclif.manifest.json', 'tmp/**', '.sandbox/**']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
