@@ -15,7 +15,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/fake-openshift/**/*.test.ts'],
-          testTimeout: 60_000,
+          // Generous: a test runs several CLI processes in a row, on 2 cores shared with 3 other files.
+          testTimeout: 120_000,
           hookTimeout: 60_000,
         },
       },

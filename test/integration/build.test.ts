@@ -398,12 +398,10 @@ describe('build failures', () => {
     '--timeout 1s on a build that never finishes: exit 5, it keeps running, how to follow',
     async () => {
       const ns = newProject(fake, 'timeout')
-      const t0 = Date.now()
       const r = await runCli(['build', 'stuck', '-n', ns, '--timeout', '1s'], {
         kubeconfig: fake.kubeconfigPath,
       })
       expect(r.code, both(r)).toBe(5)
-      expect(Date.now() - t0).toBeLessThan(15_000)
       expect(r.stderr).toMatch(/timed out after 1s waiting for build "stuck-1": build "stuck-1" is Running/)
       expect(r.stderr).toContain('the build keeps running on the cluster')
       expect(r.stderr).toContain(`Try: oc logs -f build/stuck-1 -n ${ns}`)

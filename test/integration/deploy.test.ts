@@ -376,10 +376,8 @@ describe('deploy: pods that do not run', () => {
     '--timeout 1s on a rollout that cannot finish (claim never binds): exit 5 with the last status',
     async () => {
       const fake = await start({scenario: scenario('deploy-pvc-pending.yaml')})
-      const started = Date.now()
       const r = await runCli(['deploy', '--timeout', '1s'], {kubeconfig: fake.kubeconfigPath})
       expect(r.code, both(r)).toBe(5)
-      expect(Date.now() - started).toBeLessThan(15_000)
       expect(r.stderr).toContain(
         'Error: timed out after 1s waiting for deployment "notebook" rollout: Waiting for deployment "notebook" rollout to finish: 0 of 1 updated replicas are available...',
       )
