@@ -249,14 +249,12 @@ describe('KubeClient retries and failures', () => {
 
   it('--request-timeout: gives up after the limit, exit 3, not retried', async () => {
     srv.handle(() => undefined) // never answers
-    const started = Date.now()
     const err = (await client({requestTimeoutMs: 150})
       .get('/api/v1/pods')
       .catch((e: unknown) => e)) as NetworkError
     expect(err).toBeInstanceOf(NetworkError)
     expect(err.code).toBe('OCJ_REQUEST_TIMEOUT')
     expect(err.message).toContain('within 150ms')
-    expect(Date.now() - started).toBeLessThan(2000)
     expect(srv.requests).toHaveLength(1)
   })
 

@@ -224,7 +224,6 @@ describe('waitFor', () => {
 
   it('times out with exit 5, the last status and how to keep following', async () => {
     script([list(10, dep(10, {available: 0}))], [])
-    const started = Date.now()
     const err = (await waitFor(client(), {
       path,
       name: 'notebook',
@@ -237,7 +236,6 @@ describe('waitFor', () => {
       'timed out after 300ms waiting for deployment "notebook": Waiting for deployment "notebook" rollout to finish: 0 of 1 updated replicas are available...',
     )
     expect(err.hint).toBe('oc get deployments/notebook -n proj -w')
-    expect(Date.now() - started).toBeLessThan(2000)
   })
 
   it('stops when the caller aborts (Ctrl-C)', async () => {
