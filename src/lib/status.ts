@@ -6,6 +6,7 @@ import {resourcePath, type KubeClient, type KubeObject} from './cluster/index.js
 import {CliError, ExitCode} from './errors.js'
 import {findInstance} from './instance.js'
 import {instanceSelector} from './render/labels.js'
+import {arr, count, rec, str, type Rec} from './cluster/obj.js'
 
 export interface StatusReport {
   name: string
@@ -46,12 +47,6 @@ export interface StatusReport {
   passwordCommand: string
 }
 
-type Rec = Record<string, unknown>
-const rec = (v: unknown): Rec => (v && typeof v === 'object' ? (v as Rec) : {})
-const arr = (v: unknown): Rec[] => (Array.isArray(v) ? v.map(rec) : [])
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-const num = (v: unknown): number => (typeof v === 'number' ? v : 0)
-
 function triggerTag(workload: KubeObject): string | undefined {
   const raw = workload.metadata?.annotations?.['image.openshift.io/triggers']
   if (raw) {
@@ -85,7 +80,7 @@ export function summarizePod(pod: KubeObject): StatusReport['pods'][number] {
       ? {scc: pod.metadata.annotations['openshift.io/scc']}
       : {}),
     ...(reason ? {problem: `${reason}${str(waiting.message) ? `: ${str(waiting.message)}` : ''}`} : {}),
-    restarts: num(nb?.restartCount),
+    restarts: count(nb?.restartCount),
   }
 }
 
@@ -114,9 +109,9 @@ export async function gatherStatus(
     const c = arr(rec(rec(rec(workload.spec).template).spec).containers).find(x => x.name === 'notebook')
     report.workload = {
       kind: workload.kind ?? 'Deployment',
-      replicas: num(rec(workload.spec).replicas),
-      ready: num(s.readyReplicas),
-      available: num(s.availableReplicas),
+      replicas: count(rec(workload.spec).replicas),
+      ready: count(s.readyReplicas),
+      available: count(s.availableReplicas),
       ...(str(c?.image) ? {image: str(c?.image)} : {}),
       ...(triggerTag(workload) ? {imageStreamTag: triggerTag(workload)} : {}),
     }
@@ -199,7 +194,7 @@ async function lastBuild(
   const bc = await client
     .getIfExists<KubeObject>(resourcePath('BuildConfig', {namespace, name: stream}))
     .catch(() => undefined)
-  const version = num(rec(bc?.status).lastVersion)
+  const version = count(rec(bc?.status).lastVersion)
   if (!bc || version === 0) return undefined
   const b = await client
     .getIfExists<KubeObject>(resourcePath('Build', {namespace, name: `${stream}-${version}`}))

@@ -6,21 +6,7 @@
  * not start a second one.
  */
 import type {Judge, JudgeResult, KubeObject} from '../cluster/index.js'
-
-type Rec = Record<string, unknown>
-
-function rec(v: unknown): Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {}
-}
-function recs(v: unknown): Rec[] {
-  return Array.isArray(v) ? v.map(rec) : []
-}
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined
-}
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0
-}
+import {arr, count, rec, str, type Rec} from '../cluster/obj.js'
 
 /** The ImageStreamTag an ImageChange trigger watches: its own `from`, else the strategy's. */
 function triggerFrom(bc: KubeObject, trigger: Rec): string | undefined {
@@ -33,16 +19,16 @@ function triggerFrom(bc: KubeObject, trigger: Rec): string | undefined {
 
 /** An active (not paused) ImageChange trigger on `stream:tag` of the BuildConfig's namespace. */
 export function hasImageChangeTrigger(bc: KubeObject, streamTag: string): boolean {
-  return recs(rec(bc.spec).triggers).some(
+  return arr(rec(bc.spec).triggers).some(
     t => t.type === 'ImageChange' && rec(t.imageChange).paused !== true && triggerFrom(bc, t) === streamTag,
   )
 }
 
 /** The image the trigger on `streamTag` last started a build for. */
 export function lastTriggeredImage(bc: KubeObject, streamTag: string): string | undefined {
-  const fromStatus = recs(rec(bc.status).imageChangeTriggers).find(t => rec(t.from).name === streamTag)
+  const fromStatus = arr(rec(bc.status).imageChangeTriggers).find(t => rec(t.from).name === streamTag)
   if (fromStatus && str(fromStatus.lastTriggeredImageID)) return str(fromStatus.lastTriggeredImageID)
-  const fromSpec = recs(rec(bc.spec).triggers).find(
+  const fromSpec = arr(rec(bc.spec).triggers).find(
     t => t.type === 'ImageChange' && triggerFrom(bc, t) === streamTag,
   )
   return str(rec(fromSpec?.imageChange).lastTriggeredImageID)
@@ -50,8 +36,8 @@ export function lastTriggeredImage(bc: KubeObject, streamTag: string): string | 
 
 /** The pull spec at the head of `tag` in an ImageStream's status. */
 export function tagImage(is: KubeObject, tag: string): string | undefined {
-  const entry = recs(rec(is.status).tags).find(t => t.tag === tag)
-  return str(recs(entry?.items)[0]?.dockerImageReference)
+  const entry = arr(rec(is.status).tags).find(t => t.tag === tag)
+  return str(arr(entry?.items)[0]?.dockerImageReference)
 }
 
 const result = (state: JudgeResult['state'], message: string): JudgeResult => ({state, message})
@@ -63,15 +49,15 @@ const result = (state: JudgeResult['state'], message: string): JudgeResult => ({
 export function importCaughtUp(tag: string, generation: number): Judge {
   return is => {
     const name = `${is.metadata?.name ?? ''}:${tag}`
-    const entry = recs(rec(is.status).tags).find(t => t.tag === tag)
-    const head = recs(entry?.items)[0]
-    if (head && num(head.generation) >= generation)
+    const entry = arr(rec(is.status).tags).find(t => t.tag === tag)
+    const head = arr(entry?.items)[0]
+    if (head && count(head.generation) >= generation)
       return result(
         'done',
         `image stream tag ${name} imported ${str(head.dockerImageReference) ?? ''}`.trim(),
       )
-    const failedImport = recs(entry?.conditions).find(
-      c => c.type === 'ImportSuccess' && c.status === 'False' && num(c.generation) >= generation,
+    const failedImport = arr(entry?.conditions).find(
+      c => c.type === 'ImportSuccess' && c.status === 'False' && count(c.generation) >= generation,
     )
     if (failedImport)
       return result(
@@ -88,7 +74,7 @@ export function importCaughtUp(tag: string, generation: number): Judge {
  */
 export function imageTriggerSettled(streamTag: string, image: string, versionBefore: number): Judge {
   return bc => {
-    const version = num(rec(bc.status).lastVersion)
+    const version = count(rec(bc.status).lastVersion)
     if (version > versionBefore)
       return result('done', `the ImageChange trigger started build ${bc.metadata?.name ?? ''}-${version}`)
     if (lastTriggeredImage(bc, streamTag) === image)

@@ -3,6 +3,7 @@
  * with the message a person should see. No I/O; fed by wait.ts.
  */
 import type {KubeObject} from './types.js'
+import {count, rec, str} from './obj.js'
 
 export type JudgeState = 'done' | 'waiting' | 'failed'
 
@@ -27,15 +28,6 @@ const failed = (message: string): JudgeResult => ({state: 'failed', message})
 /** Go's %q for the names we print (DNS names need no escaping beyond JSON's). */
 const q = (s: string | undefined): string => JSON.stringify(s ?? '')
 
-function rec(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
-}
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0
-}
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined
-}
 function conditions(v: unknown): Condition[] {
   return Array.isArray(v) ? v.map(c => rec(c) as Condition) : []
 }
@@ -58,25 +50,25 @@ export function deploymentRolloutStatus(obj: KubeObject, revision?: number): Jud
       return failed(`desired revision (${revision}) is different from the running revision (${current})`)
     }
   }
-  if (num(obj.metadata?.generation) <= num(status.observedGeneration)) {
+  if (count(obj.metadata?.generation) <= count(status.observedGeneration)) {
     const progressing = condition(status, 'Progressing')
     if (progressing?.reason === 'ProgressDeadlineExceeded') {
       return failed(`deployment ${q(name)} exceeded its progress deadline`)
     }
-    const updated = num(status.updatedReplicas)
+    const updated = count(status.updatedReplicas)
     // kubectl skips this check when spec.replicas is unset (the server always defaults it).
     if (typeof spec.replicas === 'number' && updated < spec.replicas) {
       return waiting(
         `Waiting for deployment ${q(name)} rollout to finish: ${updated} out of ${spec.replicas} new replicas have been updated...`,
       )
     }
-    const replicas = num(status.replicas)
+    const replicas = count(status.replicas)
     if (replicas > updated) {
       return waiting(
         `Waiting for deployment ${q(name)} rollout to finish: ${replicas - updated} old replicas are pending termination...`,
       )
     }
-    const available = num(status.availableReplicas)
+    const available = count(status.availableReplicas)
     if (available < updated) {
       return waiting(
         `Waiting for deployment ${q(name)} rollout to finish: ${available} of ${updated} updated replicas are available...`,
@@ -97,7 +89,7 @@ export function deploymentConfigRolloutStatus(obj: KubeObject, revision?: number
   const name = obj.metadata?.name
   const spec = rec(obj.spec)
   const status = rec(obj.status)
-  const latest = num(status.latestVersion)
+  const latest = count(status.latestVersion)
   const triggers = Array.isArray(spec.triggers) ? spec.triggers.map(rec) : []
   if (latest === 0) {
     if (triggers.some(t => t.type === 'ImageChange')) {
@@ -111,7 +103,7 @@ export function deploymentConfigRolloutStatus(obj: KubeObject, revision?: number
     return failed(`desired revision (${revision}) is different from the running revision (${latest})`)
   }
   const progressing = condition(status, 'Progressing')
-  if (num(obj.metadata?.generation) <= num(status.observedGeneration)) {
+  if (count(obj.metadata?.generation) <= count(status.observedGeneration)) {
     switch (progressing?.reason) {
       case 'NewReplicationControllerAvailable':
         return done(progressing.message ?? `deployment config ${q(name)} successfully rolled out`)
@@ -123,10 +115,10 @@ export function deploymentConfigRolloutStatus(obj: KubeObject, revision?: number
           `Deployment config ${q(name)} is paused. Resume to continue watching the status of the rollout.`,
         )
     }
-    const want = num(spec.replicas)
-    const updated = num(status.updatedReplicas)
-    const replicas = num(status.replicas)
-    const available = num(status.availableReplicas)
+    const want = count(spec.replicas)
+    const updated = count(status.updatedReplicas)
+    const replicas = count(status.replicas)
+    const available = count(status.availableReplicas)
     if (updated < want) {
       return waiting(
         `Waiting for rollout to finish: ${updated} out of ${want} new replicas have been updated...`,
@@ -241,7 +233,7 @@ export function podProblem(pod: KubeObject): string | undefined {
     const reason = str(w.reason)
     if (reason && reason !== 'ContainerCreating' && reason !== 'PodInitializing') {
       const msg = str(w.message)
-      const restarts = num(cs.restartCount)
+      const restarts = count(cs.restartCount)
       return `container ${q(str(cs.name))} ${reason}${restarts ? ` (${restarts} restarts)` : ''}${msg ? `: ${msg}` : ''}`
     }
   }

@@ -1,13 +1,11 @@
 /** Tolerant readers for the loosely typed objects the API returns (checks must never throw on odd input). */
 import type {KubeObject} from '../cluster/index.js'
 
-export type Rec = Record<string, unknown>
-export const rec = (v: unknown): Rec => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : {})
-export const arr = (v: unknown): Rec[] => (Array.isArray(v) ? v.map(rec) : [])
-export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+import {rec, type Rec} from '../cluster/obj.js'
+
+export {arr, rec, str, strs, type Rec} from '../cluster/obj.js'
+/** A number when present (doctor distinguishes "unset" from 0, e.g. runAsUser). */
 export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined)
-export const strs = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 
 export const nameOf = (o: KubeObject): string => o.metadata?.name ?? '?'
 export const labelsOf = (o: KubeObject): Record<string, string> => o.metadata?.labels ?? {}
