@@ -8,6 +8,8 @@
  * so a concurrent edit makes the patch fail instead of clobbering someone else's change).
  */
 
+import type {JsonPatchOperation} from '../cluster/apply.js'
+
 export const ANYUID_SCC = 'anyuid'
 export const ANYUID_BINDING = 'system:openshift:scc:anyuid'
 
@@ -35,24 +37,19 @@ interface SccLike {
   groups?: string[] | null
 }
 
-export type JsonPatchOp =
-  | {op: 'test'; path: string; value: unknown}
-  | {op: 'remove'; path: string}
-  | {op: 'replace'; path: string; value: unknown}
-
 export type AnyuidChange =
   | {
       place: 'scc-users'
       action: 'remove-user'
       target: {kind: 'SecurityContextConstraints'; name: string}
-      patch: JsonPatchOp[]
+      patch: JsonPatchOperation[]
       description: string
     }
   | {
       place: 'rolebinding' | 'clusterrolebinding'
       action: 'remove-subject'
       target: {kind: 'RoleBinding' | 'ClusterRoleBinding'; name: string; namespace?: string}
-      patch: JsonPatchOp[]
+      patch: JsonPatchOperation[]
       description: string
     }
   | {
@@ -102,7 +99,7 @@ export function adminRemovalCommand(
   namespace: string,
   sa: string,
   place: GrantPlace = 'rolebinding',
-  patch?: readonly JsonPatchOp[],
+  patch?: readonly JsonPatchOperation[],
 ): string {
   return sccRemovalCommand(ANYUID_SCC, namespace, sa, place, patch)
 }
@@ -113,7 +110,7 @@ export function sccRemovalCommand(
   namespace: string,
   sa: string,
   place: GrantPlace = 'rolebinding',
-  patch?: readonly JsonPatchOp[],
+  patch?: readonly JsonPatchOperation[],
 ): string {
   switch (place) {
     case 'clusterrolebinding':
@@ -210,7 +207,7 @@ export function planAnyuidRemoval(input: AnyuidInput): AnyuidPlan {
         place: 'scc-users',
         action: 'remove-user',
         target: {kind: 'SecurityContextConstraints', name: input.scc.metadata.name ?? ANYUID_SCC},
-        patch: indexes.flatMap((i): JsonPatchOp[] => [
+        patch: indexes.flatMap((i): JsonPatchOperation[] => [
           {op: 'test', path: `/users/${i}`, value: user},
           {op: 'remove', path: `/users/${i}`},
         ]),
