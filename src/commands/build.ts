@@ -99,7 +99,7 @@ The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder)
     const opts = parseBuildOptions(this.args, this.flags, this.globals.namespace)
     if (this.globals.dryRun === 'client') return this.printRendered(renderBuildObjects(opts), 'build')
     const client = await this.kubeClient()
-    const {runBuild, formatBuildResult} = await import('../lib/build/run.js')
+    const {runBuild, formatBuildResult} = await import('../lib/image-build/run.js')
     const result = await runBuild(
       {
         client,

@@ -145,7 +145,7 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
           build === undefined
             ? undefined
             : async () => {
-                const {runBuild} = await import('../lib/build/run.js')
+                const {runBuild} = await import('../lib/image-build/run.js')
                 return runBuild(
                   {
                     client,

@@ -3,7 +3,7 @@
  * stream annotations): the last build of each BuildConfig, and whether a builder stream's tag is
  * annotated `tags: builder` and has an image (the console lists only such tags).
  */
-import {diagnoseBuildLog, remedyForReason} from '../../build/known-failures.js'
+import {diagnoseBuildLog, remedyForReason} from '../../image-build/known-failures.js'
 import type {KubeObject} from '../../cluster/index.js'
 import {LABEL_COMPONENT} from '../../render/labels.js'
 import {annotationsOf, arr, labelsOf, nameOf, rec, str} from '../obj.js'

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {diagnoseBuildLog, remedyForReason} from '../../../src/lib/build/known-failures.js'
+import {diagnoseBuildLog, remedyForReason} from '../../../src/lib/image-build/known-failures.js'
 
 const ctx = {name: 's2i-minimal-notebook', namespace: 'myproject'}
 

@@ -6,7 +6,7 @@ import {
   importCaughtUp,
   lastTriggeredImage,
   tagImage,
-} from '../../../src/lib/build/triggers.js'
+} from '../../../src/lib/image-build/triggers.js'
 import type {KubeObject} from '../../../src/lib/cluster/index.js'
 
 const OLD = 'docker.io/jupyter/minimal-notebook@sha256:aaaa'
