@@ -19,7 +19,7 @@ export default class Build extends BaseCommand<typeof Build> {
 
 Exactly one build per run: the one a trigger started (ConfigChange when the BuildConfig is created, ImageChange when a new base image was imported), else one started with buildconfigs/NAME/instantiate when the BuildConfig changed, the last build failed, or --rebuild is given. Failed, Error and Cancelled builds exit 1 with the reason and the end of the log; --timeout exits 5 and the build keeps running.
 
-The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder). Give another with --repo/--ref or as an argument, in the URL#ref form oc new-build takes.
+The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder): its s2i/ scripts are built with oc-jupyter's own Dockerfile (the BuildConfig's source.dockerfile), because the branch's Dockerfile installs libav-tools, which Ubuntu no longer has, and its run script cannot hash a password on Notebook 7. Ours keeps what the branch means (S2I labels, the s2i scripts, numeric USER 1000, the run script as CMD) on ${DEFAULT_BASE_IMAGE}, with ffmpeg instead of libav-tools and a group-0 writable home. --upstream-dockerfile builds the branch's own Dockerfile unchanged (the recipe exactly; it fails today). Give another repository with --repo/--ref or as an argument, in the URL#ref form oc new-build takes: its own Dockerfile is built.
 
 --from-source GIT_URL[#ref] builds a notebook image instead: an S2I Source build that runs the builder over a repository of notebooks and requirements.txt. The output image stream is named after the repository unless NAME is given.`
 
@@ -37,8 +37,12 @@ The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder)
       command: 'oc jupyter build https://github.com/me/s2i-minimal-notebook.git#main',
     },
     {
-      description: 'Use a current base image from quay.io.',
-      command: 'oc jupyter build --base-image quay.io/jupyter/minimal-notebook:latest',
+      description: 'Use another docker-stacks base image.',
+      command: 'oc jupyter build --base-image quay.io/jupyter/scipy-notebook:2025-12-31',
+    },
+    {
+      description: "Build the recipe's branch with its own Dockerfile, unchanged.",
+      command: 'oc jupyter build --upstream-dockerfile',
     },
     {
       description: 'Build a notebook image with your notebooks and requirements.txt.',
@@ -87,6 +91,9 @@ The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder)
     follow: Flags.boolean({
       description: 'Stream the build log (default: when stderr is a terminal).',
       allowNo: true,
+    }),
+    'upstream-dockerfile': Flags.boolean({
+      description: `Build the repository's own Dockerfile instead of oc-jupyter's (only for ${DEFAULT_REPO}; the recipe exactly).`,
     }),
     wait: Flags.boolean({
       description: 'Wait for the build to finish (--no-wait returns once it started).',

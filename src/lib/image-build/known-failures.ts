@@ -1,83 +1,106 @@
 /**
- * Build failures we recognise from the log, each with the reason in plain words and the flags that
- * get a working build. The upstream builder branch (getwarped/s2i-minimal-notebook#s2i-assigned-uid)
- * is frozen: it installs `libav-tools`, which current Ubuntu no longer has, on top of the Docker Hub
- * `jupyter/*` images that stopped updating in Oct 2023 (FACTS.md §The upstream builder).
+ * Build failures we recognise from the log, each with the reason in plain words and a complete
+ * command that gets a working build. The remedies are the failed build's own command line with the
+ * one thing changed that fixes it (command.ts), so they keep the user's other choices.
+ *
+ * The upstream builder (getwarped/s2i-minimal-notebook) is frozen: its Dockerfiles install
+ * `libav-tools`, which Ubuntu dropped in 18.04 (FACTS.md §The upstream builder). oc-jupyter's own
+ * Dockerfile for that repository (render/dockerfile.ts) installs ffmpeg instead.
  */
+import {DEFAULT_BASE_IMAGE, DEFAULT_REPO} from '../values/defaults.js'
+import {sameRepository} from '../values/git.js'
+import {Quantity} from '../values/quantity.js'
+import {buildCommand, type BuildCommandArgs} from './command.js'
 
 export interface KnownFailure {
   id: string
   /** the log line that matched, verbatim */
   evidence: string
   explanation: string
-  /** alternatives, each a complete command */
+  /** complete commands, the first the one to run */
   remedies: string[]
 }
 
 interface Pattern {
   id: string
   match: RegExp
-  explanation: string
-  remedies: (ctx: RemedyContext) => string[]
+  explain: (ctx: BuildCommandArgs) => string
+  remedies: (ctx: BuildCommandArgs) => string[]
 }
 
-export interface RemedyContext {
-  /** the build's name as the user typed it (for the suggested commands) */
-  name: string
-  namespace: string
-}
+const isDefaultRepo = (ctx: BuildCommandArgs) =>
+  ctx.fromSource === undefined && (ctx.repo === undefined || sameRepository(ctx.repo, DEFAULT_REPO))
 
-const cmd = (ctx: RemedyContext, flags: string): string =>
-  `oc jupyter build${ctx.name === 's2i-minimal-notebook' ? '' : ` ${ctx.name}`} ${flags} -n ${ctx.namespace}`
+/** The recipe's repository with oc-jupyter's Dockerfile, keeping name, base image and memory. */
+const repairedBuilder = (ctx: BuildCommandArgs): string =>
+  buildCommand({
+    name: ctx.name,
+    namespace: ctx.namespace,
+    ...(isDefaultRepo(ctx) && ctx.ref !== undefined ? {ref: ctx.ref} : {}),
+    ...(isDefaultRepo(ctx) && ctx.contextDir !== undefined ? {contextDir: ctx.contextDir} : {}),
+    ...(ctx.baseImage === undefined ? {} : {baseImage: ctx.baseImage}),
+    ...(ctx.buildMemory === undefined ? {} : {buildMemory: ctx.buildMemory}),
+  })
+
+/** Twice the memory the build had (1Gi → 2Gi), for an OOM-killed build. */
+function moreMemory(ctx: BuildCommandArgs): string {
+  const current = Quantity.tryParse(ctx.buildMemory ?? '1Gi')
+  const bytes = current ? current.value * 2n : 2n * 1024n ** 3n
+  const gi = 1024n ** 3n
+  const mi = 1024n ** 2n
+  return bytes % gi === 0n ? `${bytes / gi}Gi` : `${(bytes + mi - 1n) / mi}Mi`
+}
 
 const PATTERNS: Pattern[] = [
   {
     id: 'upstream-libav-tools',
     match: /(Package 'libav-tools' has no installation candidate|Unable to locate package libav-tools)/,
-    explanation:
-      "the upstream s2i-assigned-uid branch installs 'libav-tools', which no longer exists in current Ubuntu, " +
-      'and its base jupyter/minimal-notebook on Docker Hub stopped updating in Oct 2023',
-    remedies: ctx => [
-      cmd(ctx, '--ref master'),
-      cmd(ctx, '--repo https://github.com/YOUR-ORG/s2i-minimal-notebook --ref YOUR-BRANCH'),
-      cmd(
-        ctx,
-        '--base-image quay.io/jupyter/minimal-notebook:latest --repo https://github.com/YOUR-ORG/s2i-minimal-notebook',
-      ),
-    ],
+    explain: ctx =>
+      isDefaultRepo(ctx)
+        ? "the branch's own Dockerfile installs 'libav-tools', which Ubuntu dropped in 18.04 (ffmpeg replaced it); " +
+          "oc-jupyter's Dockerfile for this repository installs ffmpeg"
+        : "the repository's Dockerfile installs 'libav-tools', which Ubuntu dropped in 18.04: replace it with ffmpeg " +
+          "there, or build the recipe's branch with oc-jupyter's Dockerfile",
+    remedies: ctx => [repairedBuilder(ctx)],
   },
   {
     id: 'registry-rate-limit',
     match: /(toomanyrequests|You have reached your pull rate limit)/i,
-    explanation: 'Docker Hub refused to serve the base image (anonymous pull rate limit)',
-    remedies: ctx => [cmd(ctx, '--base-image quay.io/jupyter/minimal-notebook:latest')],
+    explain: () => 'the registry refused to serve the base image (pull rate limit)',
+    remedies: ctx =>
+      ctx.baseImage !== undefined && ctx.baseImage !== DEFAULT_BASE_IMAGE
+        ? [buildCommand({...ctx, baseImage: DEFAULT_BASE_IMAGE})]
+        : [buildCommand({...ctx, rebuild: true})],
   },
   {
     id: 'base-image-missing',
     match: /(manifest unknown|manifest for \S+ not found|repository does not exist or may require)/i,
-    explanation: 'the base image could not be pulled: it does not exist or needs credentials',
-    remedies: ctx => [cmd(ctx, '--base-image quay.io/jupyter/minimal-notebook:latest')],
+    explain: () => 'the base image could not be pulled: it does not exist or needs credentials',
+    remedies: ctx => [buildCommand({...ctx, baseImage: DEFAULT_BASE_IMAGE})],
   },
   {
     id: 'out-of-memory',
     match: /(OOMKilled|OutOfMemoryKilled|Killed\s*$|out of memory)/i,
-    explanation: 'the build ran out of memory',
-    remedies: ctx => [cmd(ctx, '--build-memory 2Gi --rebuild')],
+    explain: () => 'the build ran out of memory',
+    remedies: ctx => [buildCommand({...ctx, buildMemory: moreMemory(ctx), rebuild: true})],
   },
   {
     id: 'git-ref-missing',
     match: /(couldn't find remote ref|Remote branch \S+ not found|did not match any file\(s\) known to git)/i,
-    explanation: 'the Git ref does not exist in the repository',
-    remedies: ctx => [cmd(ctx, '--ref master')],
+    explain: ctx => `the Git ref ${ctx.ref ?? ''} does not exist in the repository`.replace('  ', ' '),
+    remedies: ctx =>
+      isDefaultRepo(ctx)
+        ? [buildCommand({...ctx, ref: undefined})]
+        : [`git ls-remote --heads --tags ${ctx.fromSource ?? ctx.repo}`],
   },
 ]
 
 /** The first known failure found in the log (search from the end: the last error is the cause). */
-export function diagnoseBuildLog(lines: readonly string[], ctx: RemedyContext): KnownFailure | undefined {
+export function diagnoseBuildLog(lines: readonly string[], ctx: BuildCommandArgs): KnownFailure | undefined {
   for (let i = lines.length - 1; i >= 0; i--) {
     for (const p of PATTERNS) {
       if (p.match.test(lines[i])) {
-        return {id: p.id, evidence: lines[i].trim(), explanation: p.explanation, remedies: p.remedies(ctx)}
+        return {id: p.id, evidence: lines[i].trim(), explanation: p.explain(ctx), remedies: p.remedies(ctx)}
       }
     }
   }
@@ -85,14 +108,14 @@ export function diagnoseBuildLog(lines: readonly string[], ctx: RemedyContext): 
 }
 
 /** Reasons from the Build status that map to a remedy even without a log (FACTS.md build reasons). */
-export function remedyForReason(reason: string | undefined, ctx: RemedyContext): string | undefined {
+export function remedyForReason(reason: string | undefined, ctx: BuildCommandArgs): string | undefined {
   switch (reason) {
     case 'OutOfMemoryKilled':
-      return cmd(ctx, '--build-memory 2Gi --rebuild')
+      return buildCommand({...ctx, buildMemory: moreMemory(ctx), rebuild: true})
     case 'FetchSourceFailed':
-      return `check the repository URL and ref: ${cmd(ctx, '--repo URL --ref BRANCH')}`
+      return `git ls-remote ${ctx.fromSource ?? ctx.repo ?? DEFAULT_REPO}   # the repository and ref must be readable`
     case 'PullBuilderImageFailed':
-      return cmd(ctx, '--base-image quay.io/jupyter/minimal-notebook:latest')
+      return buildCommand({...ctx, baseImage: DEFAULT_BASE_IMAGE})
     default:
       return undefined
   }

@@ -26,7 +26,8 @@ import {requireProject} from '../preflight.js'
 import {renderBuildObjects} from '../render/build.js'
 import type {Ui} from '../ui/ui.js'
 import type {BuildOptions} from '../values/build-options.js'
-import {DEFAULT_BUILD_NAME} from '../values/defaults.js'
+import {DEFAULT_BUILD_NAME, DEFAULT_IMAGE} from '../values/defaults.js'
+import {commandArgsFromOptions} from './command.js'
 import {diagnoseBuildLog, remedyForReason} from './known-failures.js'
 import {hasImageChangeTrigger, imageTriggerSettled, importCaughtUp, tagImage} from './triggers.js'
 
@@ -408,7 +409,7 @@ async function buildFailure(
   } catch {
     // A build that failed before its pod started has no log; the status says why.
   }
-  const remedyCtx = {name: opts.name, namespace}
+  const remedyCtx = commandArgsFromOptions(opts, namespace)
   const known = diagnoseBuildLog(tail, remedyCtx)
   const details = [
     `phase: ${phase}${reason ? `, reason: ${reason}` : ''}${message ? `, message: ${message}` : ''}`,
@@ -420,7 +421,7 @@ async function buildFailure(
     details.push(
       `cause: ${known.explanation}`,
       `  (${known.evidence})`,
-      'a working source:',
+      'what builds:',
       ...known.remedies.map(r => `  ${r}`),
     )
     hint = known.remedies[0]
@@ -456,7 +457,10 @@ export function formatBuildResult(r: BuildRunResult): string {
   }
   if (r.build) lines.push(`Build ${r.build.name}: ${r.build.phase}`)
   if (r.image) lines.push(`Image: ${r.image}`, `Image stream tag: ${r.imageStreamTag}`)
-  if (r.build?.phase === 'Complete') lines.push(`Next: oc jupyter deploy -n ${r.namespace}`)
+  if (r.build?.phase === 'Complete')
+    lines.push(
+      `Next: oc jupyter deploy${r.imageStreamTag === DEFAULT_IMAGE ? '' : ` --image ${r.imageStreamTag}`} -n ${r.namespace}`,
+    )
   else if (r.build) lines.push(`Follow it: oc logs -f build/${r.build.name} -n ${r.namespace}`)
   return lines.join('\n')
 }

@@ -7,7 +7,7 @@ export const BUILDS_HISTORY_LIMIT = 5
 
 /**
  * BuildConfig NAME (FACTS.md §What the recipe's oc commands create): Git source with the ref kept
- * apart from the URI, Docker strategy whose FROM is the base image stream tag — or, for
+ * apart from the URI (plus, for the recipe's repository, our Dockerfile as `source.dockerfile`), Docker strategy whose FROM is the base image stream tag — or, for
  * `--from-source`, S2I Source strategy over the builder — output NAME:TAG, ConfigChange and
  * ImageChange triggers (no webhooks: their secrets are not ours to mint), a memory limit for the
  * build pod and bounded history.
@@ -18,6 +18,8 @@ export function renderBuildConfig(p: BuildParams): KObject {
   if (p.git.ref !== undefined) git.ref = p.git.ref
   const source: Record<string, unknown> = {type: 'Git', git}
   if (p.contextDir !== undefined) source.contextDir = p.contextDir
+  if (p.strategy.type === 'Docker' && p.strategy.dockerfile !== undefined)
+    source.dockerfile = p.strategy.dockerfile
   const strategy =
     p.strategy.type === 'Docker'
       ? {

@@ -13,6 +13,17 @@ export const DATA_VOLUME_NAME = 'data'
  */
 export const SUPPLEMENTAL_GROUP_USERS = 100
 
+/**
+ * The variable that carries the Secret's password into the notebook. Every Jupyter server reads
+ * JUPYTER_TOKEN as its token — Notebook 6 (`NotebookApp._token_default`), jupyter_server 1
+ * (`ServerApp._token_default`) and 2 (`IdentityProvider._token_default`), so Notebook 7 and JupyterLab
+ * 4 too — and the login form accepts the token in its password field (`process_login_form`:
+ * `self.token == typed_password`). Unlike JUPYTER_NOTEBOOK_PASSWORD it is not touched by the upstream
+ * s2i run script, whose `import notebook.auth` crashes on Notebook 7 (FACTS.md §The upstream builder).
+ * The startup log shows `?token=...`, not the value, because the token was not generated.
+ */
+export const PASSWORD_ENV = 'JUPYTER_TOKEN'
+
 /** The `image.openshift.io/triggers` field path for the notebook container. */
 export const TRIGGER_FIELD_PATH = `spec.template.spec.containers[?(@.name=="${CONTAINER_NAME}")].image`
 
@@ -37,7 +48,7 @@ export function renderPodTemplate(p: NotebookParams): Record<string, unknown> {
     env: [
       {name: 'PERSISTENT_VOLUME_ROOTDIR', value: p.mountPath},
       {
-        name: 'JUPYTER_NOTEBOOK_PASSWORD',
+        name: PASSWORD_ENV,
         valueFrom: {secretKeyRef: {name: passwordSecretName(p.name), key: PASSWORD_KEY}},
       },
       ...p.env.map(e => ({name: e.name, value: e.value})),

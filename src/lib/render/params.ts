@@ -29,9 +29,14 @@ export interface DockerStrategyParams {
     /** the base image stream (`minimal-notebook`) and tag */
     stream: string
     tag: string
-    /** what that tag imports: `docker.io/jupyter/minimal-notebook:latest` */
+    /** what that tag imports: `quay.io/jupyter/minimal-notebook:2025-12-31` */
     image: string
   }
+  /**
+   * An inline Dockerfile (`source.dockerfile`) that replaces the repository's; the checkout stays the
+   * build context. Absent: the repository's own Dockerfile is built.
+   */
+  dockerfile?: string
 }
 
 /** S2I Source strategy: the builder image runs over a repo of notebooks and requirements.txt. */

@@ -9,7 +9,7 @@ import {
   DEFAULT_REF,
   DEFAULT_REPO,
 } from './defaults.js'
-import {parseGitRef, parseGitUrl, repoName, type GitSource} from './git.js'
+import {parseGitRef, parseGitUrl, repoName, sameRepository, type GitSource} from './git.js'
 import {
   baseStreamTagFor,
   formatImageRef,
@@ -17,6 +17,7 @@ import {
   parseImageRef,
   parseImageStreamTag,
 } from './image.js'
+import {renderBuilderDockerfile} from '../render/dockerfile.js'
 import {invalid} from './invalid.js'
 import {parseStreamName} from './name.js'
 import {parseContextDir} from './path.js'
@@ -34,6 +35,7 @@ export interface BuildFlags {
   rebuild?: boolean
   follow?: boolean
   wait?: boolean
+  'upstream-dockerfile'?: boolean
 }
 
 export interface BuildArgs {
@@ -84,6 +86,7 @@ export function parseBuildOptions(args: BuildArgs, flags: BuildFlags, namespace?
     for (const [given, flag] of [
       [flags.repo ?? positionalRepo, '--repo (or a repository argument)'],
       [flags['base-image'], '--base-image'],
+      [flags['upstream-dockerfile'] ? true : undefined, '--upstream-dockerfile'],
     ] as const) {
       if (given !== undefined) {
         throw new UsageError(
@@ -128,8 +131,17 @@ export function parseBuildOptions(args: BuildArgs, flags: BuildFlags, namespace?
           '--repo',
         )
   const outName = parseStreamName(name ?? DEFAULT_BUILD_NAME)
+  // The recipe's repository gets our Dockerfile (its own no longer builds: FACTS.md §The upstream
+  // builder) unless --upstream-dockerfile asks for the recipe exactly; any other repository's own is built.
+  const defaultRepo = sameRepository(git.uri, DEFAULT_REPO)
+  if (flags['upstream-dockerfile'] && !defaultRepo) {
+    throw new UsageError(
+      `--upstream-dockerfile only applies to ${DEFAULT_REPO}: another repository's own Dockerfile is always built`,
+    )
+  }
   const baseRef = parseImageRef(flags['base-image'] ?? DEFAULT_BASE_IMAGE, '--base-image')
   const base = baseStreamTagFor(baseRef)
+  const baseImage = formatImageRef(baseRef)
   if (base.stream === outName) {
     throw new UsageError(
       `NAME "${outName}" is also the name of the base image stream (from --base-image); choose another NAME`,
@@ -142,7 +154,13 @@ export function parseBuildOptions(args: BuildArgs, flags: BuildFlags, namespace?
     ...(contextDir === undefined ? {} : {contextDir}),
     buildMemory,
     outputTag: DEFAULT_OUTPUT_TAG,
-    strategy: {type: 'Docker', base: {stream: base.stream, tag: base.tag, image: formatImageRef(baseRef)}},
+    strategy: {
+      type: 'Docker',
+      base: {stream: base.stream, tag: base.tag, image: baseImage},
+      ...(defaultRepo && !flags['upstream-dockerfile']
+        ? {dockerfile: renderBuilderDockerfile(baseImage)}
+        : {}),
+    },
     ...run,
   }
 }

@@ -2,7 +2,13 @@
 export const DEFAULT_BUILD_NAME = 's2i-minimal-notebook'
 export const DEFAULT_REPO = 'https://github.com/getwarped/s2i-minimal-notebook'
 export const DEFAULT_REF = 's2i-assigned-uid'
-export const DEFAULT_BASE_IMAGE = 'docker.io/jupyter/minimal-notebook:latest'
+/**
+ * The maintained docker-stacks image at a date tag that exists: docker-stacks' own repository pins
+ * `quay.io/jupyter/minimal-notebook:2025-12-31@sha256:5bb65b1758fca6915271353932d8fcd577a17cc73299a557197747555e6f142a`
+ * in examples/make-deploy/Dockerfile (commit b9e9c06c, "Pin container images to digest hashes", #2450).
+ * Ubuntu 24.04, Python 3.13, Notebook 7 / jupyter_server 2. Docker Hub's `jupyter/*` froze in Oct 2023.
+ */
+export const DEFAULT_BASE_IMAGE = 'quay.io/jupyter/minimal-notebook:2025-12-31'
 export const DEFAULT_BUILD_MEMORY = '1Gi'
 export const DEFAULT_OUTPUT_TAG = 'latest'
 

@@ -9,14 +9,20 @@ export interface EnvVar {
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/
 
 /**
- * Variables the CLI sets itself. Overriding them with --env would silently break the notebook (a
- * second PERSISTENT_VOLUME_ROOTDIR pointing away from the volume, a password in plain text in the
- * Deployment), so they are refused with the flag to use instead.
+ * Variables the CLI sets itself, or that would break the notebook. Overriding them with --env would
+ * silently break it (a second PERSISTENT_VOLUME_ROOTDIR pointing away from the volume, a password in
+ * plain text in the Deployment), so they are refused with the flag to use instead.
  */
 export const RESERVED_ENV: Record<string, string> = {
   PERSISTENT_VOLUME_ROOTDIR: 'set by --mount-path',
+  JUPYTER_TOKEN:
+    'the password, read from the NAME-password Secret; use --password-from-stdin or --rotate-password',
+  JUPYTER_TOKEN_FILE:
+    'the password comes from the NAME-password Secret as JUPYTER_TOKEN; use --password-from-stdin or --rotate-password',
+  // The upstream run script hashes it with `import notebook.auth` under `set -e`: Notebook 7 has no
+  // such module and the pod crash-loops (FACTS.md §The upstream builder).
   JUPYTER_NOTEBOOK_PASSWORD:
-    'read from the NAME-password Secret; use --password-from-stdin or --rotate-password',
+    'it crashes the s2i run script on Notebook 7 (no notebook.auth); the password comes from the NAME-password Secret as JUPYTER_TOKEN: use --password-from-stdin or --rotate-password',
 }
 
 export function parseEnvPair(text: string, label = '--env'): EnvVar {

@@ -75,3 +75,17 @@ export function repoName(uri: string): string | undefined {
   const last = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf(':')) + 1)
   return toDnsLabel(last.replace(/\.git$/, ''))
 }
+
+/**
+ * Whether two Git URLs name the same repository, as a person would read them: scheme `https`/`http`
+ * alike, host case-insensitive, a trailing `.git` or `/` ignored.
+ */
+export function sameRepository(a: string, b: string): boolean {
+  const norm = (u: string) => {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/]+)(\/.*)?$/i.exec(u.replace(/^http:/i, 'https:'))
+    const host = m ? m[1].toLowerCase() : ''
+    const path = (m ? (m[2] ?? '') : u).replace(/\/+$/, '').replace(/\.git$/, '')
+    return `${host}${path}`
+  }
+  return norm(a) === norm(b)
+}

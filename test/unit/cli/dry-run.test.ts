@@ -56,7 +56,7 @@ describe('oc jupyter deploy --dry-run=client (no kubeconfig anywhere)', () => {
     expect(c.ports[0].containerPort).toBe(8888)
     expect(c.env).toContainEqual({name: 'PERSISTENT_VOLUME_ROOTDIR', value: '/home/jovyan/volume'})
     expect(c.env).toContainEqual({
-      name: 'JUPYTER_NOTEBOOK_PASSWORD',
+      name: 'JUPYTER_TOKEN',
       valueFrom: {secretKeyRef: {name: secret.metadata.name, key: 'password'}},
     })
     expect(pod.volumes).toContainEqual({name: 'data', persistentVolumeClaim: {claimName: pvc.metadata.name}})
@@ -203,8 +203,9 @@ describe('oc jupyter build --dry-run=client', () => {
     })
     expect(list.items[0].spec.tags[0].from).toEqual({
       kind: 'DockerImage',
-      name: 'docker.io/jupyter/minimal-notebook:latest',
+      name: 'quay.io/jupyter/minimal-notebook:2025-12-31',
     })
+    expect(bc(list).spec.source.dockerfile).toMatch(/^FROM quay\.io\/jupyter\/minimal-notebook:2025-12-31$/m)
     expect(list.items[1].spec.tags[0].annotations.tags).toBe('builder,python,jupyter')
   })
 

@@ -479,7 +479,8 @@ describe('image, storage, route, build checks', () => {
       'phase: Failed, reason: DockerBuildFailed',
       "log: E: Package 'libav-tools' has no installation candidate",
     ])
-    expect(f.remediation).toContain('--ref master')
+    // No BuildConfig in the data: the remedy is the repaired default build
+    expect(f.remediation).toBe('oc jupyter build -n myproject')
     expect(buildFailed.run(healthy({builds: [{build: {...build, status: {phase: 'Complete'}}}]}))).toEqual([])
   })
 

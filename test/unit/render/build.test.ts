@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {renderBuildObjects} from '../../../src/lib/render/build.js'
+import {renderBuilderDockerfile} from '../../../src/lib/render/dockerfile.js'
 import {renderBuilderImageStream} from '../../../src/lib/render/imagestream.js'
 import {LABEL_KEYS, at, buildOpts} from './fixtures.js'
 
@@ -30,12 +31,12 @@ describe('renderBuildObjects (builder set)', () => {
     })
   })
 
-  it('base stream imports docker.io/jupyter/minimal-notebook:latest, unscheduled, Source reference policy', () => {
+  it('base stream imports the pinned quay.io/jupyter/minimal-notebook, unscheduled, Source reference policy', () => {
     expect(at(base, 'spec.tags')).toEqual([
       {
-        name: 'latest',
-        annotations: {'openshift.io/imported-from': 'docker.io/jupyter/minimal-notebook:latest'},
-        from: {kind: 'DockerImage', name: 'docker.io/jupyter/minimal-notebook:latest'},
+        name: '2025-12-31',
+        annotations: {'openshift.io/imported-from': 'quay.io/jupyter/minimal-notebook:2025-12-31'},
+        from: {kind: 'DockerImage', name: 'quay.io/jupyter/minimal-notebook:2025-12-31'},
         importPolicy: {scheduled: false},
         referencePolicy: {type: 'Source'},
       },
@@ -65,14 +66,15 @@ describe('renderBuildObjects (builder set)', () => {
     expect(tag.annotations.sampleRepo).toMatch(/^https:\/\//)
   })
 
-  it('BuildConfig: Git uri and ref apart, Docker strategy from the base tag, output, triggers, limits', () => {
+  it('BuildConfig: the branch as Git source with our Dockerfile, Docker strategy from the base tag, output, triggers, limits', () => {
     expect(at(bc, 'spec.source')).toEqual({
       type: 'Git',
       git: {uri: 'https://github.com/getwarped/s2i-minimal-notebook', ref: 's2i-assigned-uid'},
+      dockerfile: renderBuilderDockerfile('quay.io/jupyter/minimal-notebook:2025-12-31'),
     })
     expect(at(bc, 'spec.strategy')).toEqual({
       type: 'Docker',
-      dockerStrategy: {from: {kind: 'ImageStreamTag', name: 'minimal-notebook:latest'}},
+      dockerStrategy: {from: {kind: 'ImageStreamTag', name: 'minimal-notebook:2025-12-31'}},
     })
     expect(at(bc, 'spec.output')).toEqual({to: {kind: 'ImageStreamTag', name: 's2i-minimal-notebook:latest'}})
     expect(at(bc, 'spec.triggers')).toEqual([{type: 'ConfigChange'}, {type: 'ImageChange', imageChange: {}}])
@@ -111,6 +113,63 @@ describe('renderBuildObjects (builder set)', () => {
   it('a repository without a ref has no git.ref', () => {
     const bc3 = renderBuildObjects(buildOpts({}, {repo: 'https://example.com/r.git'}))[2]
     expect(at(bc3, 'spec.source.git')).toEqual({uri: 'https://example.com/r.git'})
+  })
+
+  it("another repository's own Dockerfile is built: no source.dockerfile", () => {
+    const bc4 = renderBuildObjects(buildOpts({}, {repo: 'https://example.com/r.git'}))[2]
+    expect(at(bc4, 'spec.source.dockerfile')).toBeUndefined()
+  })
+
+  it('the default repository under another spelling or ref still gets our Dockerfile', () => {
+    for (const flags of [{repo: 'https://github.com/getwarped/s2i-minimal-notebook.git'}, {ref: 'master'}]) {
+      const bc5 = renderBuildObjects(buildOpts({}, flags))[2]
+      expect(at(bc5, 'spec.source.dockerfile')).toContain('FROM quay.io/jupyter/minimal-notebook:2025-12-31')
+    }
+  })
+
+  it('--upstream-dockerfile builds the branch unchanged: no source.dockerfile, same git source', () => {
+    const [, , bc6] = renderBuildObjects(buildOpts({}, {'upstream-dockerfile': true}))
+    expect(at(bc6, 'spec.source')).toEqual({
+      type: 'Git',
+      git: {uri: 'https://github.com/getwarped/s2i-minimal-notebook', ref: 's2i-assigned-uid'},
+    })
+  })
+
+  it('--base-image changes both the base stream and the FROM of our Dockerfile', () => {
+    const [b7, , c7] = renderBuildObjects(
+      buildOpts({}, {'base-image': 'quay.io/jupyter/scipy-notebook:2025-12-31'}),
+    )
+    expect(at(b7, 'spec.tags.0.from.name')).toBe('quay.io/jupyter/scipy-notebook:2025-12-31')
+    expect(at(c7, 'spec.strategy.dockerStrategy.from.name')).toBe('scipy-notebook:2025-12-31')
+    expect(at(c7, 'spec.source.dockerfile')).toMatch(/^FROM quay\.io\/jupyter\/scipy-notebook:2025-12-31$/m)
+  })
+})
+
+describe('renderBuilderDockerfile', () => {
+  const text = renderBuilderDockerfile('quay.io/jupyter/minimal-notebook:2025-12-31')
+  const instructions = text
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .filter(l => l.trim() && !l.startsWith('#'))
+
+  it('keeps what the branch means: S2I labels, COPY s2i, numeric USER 1000, the run script as CMD', () => {
+    expect(instructions[0]).toBe('FROM quay.io/jupyter/minimal-notebook:2025-12-31')
+    expect(instructions).toContain('COPY s2i /opt/app-root/s2i')
+    expect(instructions.at(-2)).toBe('USER 1000')
+    expect(instructions.at(-1)).toBe('CMD ["/opt/app-root/s2i/bin/run"]')
+    const label = instructions.find(l => l.startsWith('LABEL')) ?? ''
+    expect(label).toContain('io.openshift.s2i.scripts-url="image:///opt/app-root/s2i/bin"')
+    expect(label).toContain('io.openshift.tags="builder,python,jupyter"')
+    expect(label).toContain('io.openshift.expose-services="8888:http"')
+  })
+
+  it('installs ffmpeg, not libav-tools, and fixes the home for group 0 in the same RUN', () => {
+    const runs = instructions.filter(l => l.startsWith('RUN'))
+    expect(runs).toHaveLength(1)
+    expect(runs[0]).toContain('apt-get install --yes --no-install-recommends ffmpeg rsync')
+    expect(runs[0]).toContain('chgrp -R 0 "/home/${NB_USER}" && chmod -R g=u "/home/${NB_USER}"')
+    expect(text).not.toMatch(/^RUN.*libav-tools/m)
+    expect(text).not.toMatch(/chmod g\+w \/etc\/passwd/)
   })
 })
 

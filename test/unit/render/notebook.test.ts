@@ -109,7 +109,7 @@ describe('renderNotebookObjects', () => {
       expect(c.env).toEqual([
         {name: 'PERSISTENT_VOLUME_ROOTDIR', value: '/home/jovyan/volume'},
         {
-          name: 'JUPYTER_NOTEBOOK_PASSWORD',
+          name: 'JUPYTER_TOKEN',
           valueFrom: {secretKeyRef: {name: 'notebook-password', key: 'password'}},
         },
       ])
@@ -120,7 +120,7 @@ describe('renderNotebookObjects', () => {
       expect(at(e, 'spec.template.spec.containers.0.env')).toEqual([
         {name: 'PERSISTENT_VOLUME_ROOTDIR', value: '/data'},
         {
-          name: 'JUPYTER_NOTEBOOK_PASSWORD',
+          name: 'JUPYTER_TOKEN',
           valueFrom: {secretKeyRef: {name: 'notebook-password', key: 'password'}},
         },
         {name: 'JUPYTER_ENABLE_LAB', value: 'true'},

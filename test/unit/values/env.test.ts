@@ -28,7 +28,11 @@ describe('parseEnvPair', () => {
   })
   it('refuses the variables the CLI sets itself, saying which flag to use', () => {
     expectUsage(() => parseEnvPair('PERSISTENT_VOLUME_ROOTDIR=/x'), 'reserved', '--mount-path')
-    expectUsage(() => parseEnvPair('JUPYTER_NOTEBOOK_PASSWORD=x'), 'reserved', '--password-from-stdin')
+    expectUsage(() => parseEnvPair('JUPYTER_TOKEN=x'), 'reserved', '--password-from-stdin')
+    expectUsage(() => parseEnvPair('JUPYTER_TOKEN_FILE=/x'), 'reserved', '--password-from-stdin')
+  })
+  it('refuses JUPYTER_NOTEBOOK_PASSWORD: the upstream run script crashes on it with Notebook 7', () => {
+    expectUsage(() => parseEnvPair('JUPYTER_NOTEBOOK_PASSWORD=x'), 'notebook.auth', 'JUPYTER_TOKEN')
   })
 })
 

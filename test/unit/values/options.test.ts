@@ -1,19 +1,25 @@
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../../src/lib/errors.js'
+import {renderBuilderDockerfile} from '../../../src/lib/render/dockerfile.js'
 import {looksLikeGitUrl, parseBuildOptions} from '../../../src/lib/values/build-options.js'
 import {parseDeployOptions} from '../../../src/lib/values/deploy-options.js'
 import {parseImageStreamOptions} from '../../../src/lib/values/imagestream-options.js'
 import {expectUsage} from './helpers.js'
 
 describe('parseBuildOptions', () => {
-  it('defaults to the recipe: getwarped/s2i-minimal-notebook#s2i-assigned-uid on minimal-notebook', () => {
+  it("defaults to the recipe's branch with our Dockerfile on the pinned quay.io minimal-notebook", () => {
     const o = parseBuildOptions({}, {})
     expect(o.name).toBe('s2i-minimal-notebook')
     expect(o.git).toEqual({uri: 'https://github.com/getwarped/s2i-minimal-notebook', ref: 's2i-assigned-uid'})
     expect(o.strategy).toEqual({
       type: 'Docker',
-      base: {stream: 'minimal-notebook', tag: 'latest', image: 'docker.io/jupyter/minimal-notebook:latest'},
+      base: {
+        stream: 'minimal-notebook',
+        tag: '2025-12-31',
+        image: 'quay.io/jupyter/minimal-notebook:2025-12-31',
+      },
+      dockerfile: renderBuilderDockerfile('quay.io/jupyter/minimal-notebook:2025-12-31'),
     })
     expect(o.buildMemory).toBe('1Gi')
     expect(o.outputTag).toBe('latest')
@@ -78,8 +84,29 @@ describe('parseBuildOptions', () => {
         tag: '2024-10-01',
         image: 'quay.io/jupyter/minimal-notebook:2024-10-01',
       },
+      dockerfile: renderBuilderDockerfile('quay.io/jupyter/minimal-notebook:2024-10-01'),
     })
     expectUsage(() => parseBuildOptions({name: 'minimal-notebook'}, {}), 'base image stream')
+  })
+
+  it('--upstream-dockerfile: the branch as it is; refused with another repository or --from-source', () => {
+    const o = parseBuildOptions({}, {'upstream-dockerfile': true})
+    expect(o.strategy).toEqual({
+      type: 'Docker',
+      base: {
+        stream: 'minimal-notebook',
+        tag: '2025-12-31',
+        image: 'quay.io/jupyter/minimal-notebook:2025-12-31',
+      },
+    })
+    expectUsage(
+      () => parseBuildOptions({}, {'upstream-dockerfile': true, repo: 'https://example.com/r.git'}),
+      '--upstream-dockerfile only applies',
+    )
+    expectUsage(
+      () => parseBuildOptions({}, {'upstream-dockerfile': true, 'from-source': 'https://example.com/n.git'}),
+      '--from-source cannot be combined with --upstream-dockerfile',
+    )
   })
 
   describe('--from-source', () => {

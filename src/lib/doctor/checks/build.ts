@@ -3,6 +3,7 @@
  * stream annotations): the last build of each BuildConfig, and whether a builder stream's tag is
  * annotated `tags: builder` and has an image (the console lists only such tags).
  */
+import {commandArgsFromBuildConfig} from '../../image-build/command.js'
 import {diagnoseBuildLog, remedyForReason} from '../../image-build/known-failures.js'
 import type {KubeObject} from '../../cluster/index.js'
 import {LABEL_COMPONENT} from '../../render/labels.js'
@@ -29,7 +30,11 @@ export const buildFailed: Check<DoctorData> = {
         labelsOf(build)['openshift.io/build-config.name'] ??
         annotationsOf(build)['openshift.io/build-config.name'] ??
         nameOf(build)
-      const ctx = {name: bc, namespace: d.namespace}
+      // The command that re-applies this build's configuration, for remedies that keep the rest of it.
+      const config = d.buildConfigs.find(c => nameOf(c) === bc) ?? {...build, metadata: {name: bc}}
+      const from = str(rec(rec(rec(rec(config.spec).strategy).dockerStrategy).from).name) ?? ''
+      const baseStream = d.imageStreams.find(s => nameOf(s) === from.split(':')[0])
+      const ctx = commandArgsFromBuildConfig(config, d.namespace, baseStream)
       const reason = str(status.reason)
       const known = diagnoseBuildLog(log ?? [], ctx)
       const evidence = [
