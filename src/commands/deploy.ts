@@ -32,6 +32,10 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
     {description: 'Deploy notebook from the builder image stream tag.', command: 'oc jupyter deploy'},
     {description: 'Build the builder image first, then deploy.', command: 'oc jupyter deploy --build'},
     {
+      description: 'Run a docker-stacks image straight from its registry (no build).',
+      command: 'oc jupyter deploy lab --image quay.io/jupyter/scipy-notebook:2025-12-31',
+    },
+    {
       description: 'Show the objects without a cluster.',
       command: 'oc jupyter deploy --dry-run=client -o yaml',
     },
@@ -53,9 +57,10 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
 
   static override flags = {
     image: Flags.string({
-      description: 'Image stream tag in this project to run.',
+      description:
+        'Image stream tag in this project to run, or an image in a registry (REGISTRY/PATH:TAG), which is imported into image stream PATH-last-part:TAG and run from there.',
       default: DEFAULT_IMAGE,
-      helpValue: 'STREAM:TAG',
+      helpValue: 'STREAM:TAG|IMAGE',
     }),
     'volume-size': Flags.string({
       description: 'Size of the persistent volume (1Gi, 1G, 500Mi); never shrunk.',

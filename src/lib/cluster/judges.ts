@@ -3,7 +3,7 @@
  * with the message a person should see. No I/O; fed by wait.ts.
  */
 import type {KubeObject} from './types.js'
-import {count, rec, str} from './obj.js'
+import {arr, count, rec, str} from './obj.js'
 
 export type JudgeState = 'done' | 'waiting' | 'failed'
 
@@ -214,6 +214,26 @@ export function imageStreamTagHasImage(tag = 'latest'): Judge {
       return failed(`import of image stream tag ${q(isTag)} failed${why ? `: ${why}` : ''}`)
     }
     return waiting(`Waiting for image stream tag ${q(isTag)} to have an image...`)
+  }
+}
+
+/**
+ * The import after a spec change has happened: the tag's newest image (or its failed-import
+ * condition) carries at least the image stream's generation of that change.
+ */
+export function importCaughtUp(tag: string, generation: number): Judge {
+  return is => {
+    const name = `${is.metadata?.name ?? ''}:${tag}`
+    const entry = arr(rec(is.status).tags).find(t => t.tag === tag)
+    const head = arr(entry?.items)[0]
+    if (head && count(head.generation) >= generation)
+      return done(`image stream tag ${name} imported ${str(head.dockerImageReference) ?? ''}`.trim())
+    const failedImport = arr(entry?.conditions).find(
+      c => c.type === 'ImportSuccess' && c.status === 'False' && count(c.generation) >= generation,
+    )
+    if (failedImport)
+      return failed(`import of ${name} failed: ${str(failedImport.message) ?? str(failedImport.reason)}`)
+    return waiting(`waiting for the import of ${name}`)
   }
 }
 

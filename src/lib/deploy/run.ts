@@ -8,6 +8,7 @@ import {
   applyObject,
   applyObjects,
   createIfAbsent,
+  importCaughtUp,
   requireApis,
   resourcePath,
   routeAdmitted,
@@ -20,6 +21,7 @@ import {
 import {CliError, ExitCode, UsageError} from '../errors.js'
 import {requireProject, requireUidRange, type UidBlock} from '../preflight.js'
 import {renderNotebook} from '../render/notebook.js'
+import type {KObject} from '../render/types.js'
 import {passwordSecretName, randomPassword, type PasswordGenerator} from '../render/secret.js'
 import type {Ui} from '../ui/ui.js'
 import type {DeployOptions} from '../values/deploy-options.js'
@@ -164,6 +166,13 @@ async function applyAndWait(
           known: new Map([[`Secret/${objs.secret.metadata.name}`, liveSecret]]),
         })
   const applyOpts = {dryRun: ctx.serverDryRun, namespace, onResult: report}
+  const deadline = ctx.timeoutMs > 0 ? Date.now() + ctx.timeoutMs : 0
+  const remaining = () => (deadline === 0 ? 0 : Math.max(1, deadline - Date.now()))
+  // An image from a registry is imported first: the workload names its image stream tag.
+  const imported =
+    objs.imageStream && opts.importImage
+      ? await importImage(ctx, objs.imageStream, opts.importImage.tag, report, remaining)
+      : undefined
   // The workload follows the Secret its pods read the password from (else the first pod may fail with
   // CreateContainerConfigError `secret not found`); everything else is independent and goes at once.
   const [[secretResult, workloadResult], rest] = await Promise.all([
@@ -181,7 +190,7 @@ async function applyAndWait(
       concurrency: 3,
     }),
   ])
-  const applied = [secretResult, ...rest, workloadResult]
+  const applied = [...(imported ? [imported] : []), secretResult, ...rest, workloadResult]
   const result: DeployRunResult = {
     name: opts.name,
     namespace,
@@ -195,8 +204,6 @@ async function applyAndWait(
   if (applied.every(a => a.action === 'unchanged')) ui.info('Nothing changed.')
 
   // --- wait -----------------------------------------------------------------------------------
-  const deadline = ctx.timeoutMs > 0 ? Date.now() + ctx.timeoutMs : 0
-  const remaining = () => (deadline === 0 ? 0 : Math.max(1, deadline - Date.now()))
   result.pod = await waitRollout(ctx, {
     name: opts.name,
     deploymentConfig: dc,
@@ -266,6 +273,7 @@ function checkClaimSize(claim: KubeObject | undefined, opts: DeployOptions): voi
 
 /** The image stream tag to deploy must have an image, unless --build makes one first. */
 async function requireImage(ctx: DeployRunContext, opts: DeployOptions): Promise<void> {
+  if (opts.importImage) return requireImportable(ctx, opts.importImage)
   const [stream, tag] = opts.image.split(':')
   const has = async () => {
     const is = await ctx.client.getIfExists<KubeObject>(
@@ -287,6 +295,64 @@ async function requireImage(ctx: DeployRunContext, opts: DeployOptions): Promise
       hint: `oc jupyter build -n ${ctx.namespace}   # or: oc jupyter deploy ${opts.name} --build -n ${ctx.namespace}`,
     },
   )
+}
+
+/**
+ * `--image REGISTRY/...` imports into image stream STREAM:TAG. Refused (before any write) when that tag
+ * is already something else: imported from another image, or pushed by a build — re-pointing it would
+ * change what other workloads and BuildConfigs of the project run.
+ */
+async function requireImportable(
+  ctx: DeployRunContext,
+  imp: NonNullable<DeployOptions['importImage']>,
+): Promise<void> {
+  const is = await ctx.client.getIfExists<KubeObject>(
+    resourcePath('ImageStream', {namespace: ctx.namespace, name: imp.stream}),
+  )
+  if (!is) return
+  type Tag = {name?: string; tag?: string; from?: {kind?: string; name?: string}}
+  const specTag = ((is.spec as {tags?: Tag[]} | undefined)?.tags ?? []).find(t => t.name === imp.tag)
+  const statusTag = ((is.status as {tags?: Tag[]} | undefined)?.tags ?? []).find(t => t.tag === imp.tag)
+  const from = specTag?.from?.kind === 'DockerImage' ? specTag.from.name : undefined
+  if (specTag ? from === imp.image : !statusTag) return
+  const what = from
+    ? `imports ${from}`
+    : specTag
+      ? `follows ${specTag.from?.name ?? 'another tag'}`
+      : 'holds a built image'
+  throw new UsageError(
+    `image stream tag ${imp.stream}:${imp.tag} already ${what}; --image ${imp.image} would replace it`,
+    {hint: `oc jupyter deploy --image ${imp.stream}:${imp.tag} -n ${ctx.namespace}   # to run what it holds`},
+  )
+}
+
+/** Applies the image stream of `--image REGISTRY/...` and waits until its tag has the imported image. */
+async function importImage(
+  ctx: DeployRunContext,
+  stream: KObject,
+  tag: string,
+  report: (r: ApplyResult) => void,
+  deadline: () => number,
+): Promise<ApplyResult> {
+  const applied = await applyObject(ctx.client, stream, {
+    dryRun: ctx.serverDryRun,
+    namespace: ctx.namespace,
+    onResult: report,
+  })
+  if (ctx.serverDryRun) return applied
+  const name = stream.metadata.name as string
+  await waitFor(ctx.client, {
+    path: resourcePath('ImageStream', {namespace: ctx.namespace}),
+    name,
+    judge: importCaughtUp(tag, applied.object?.metadata?.generation ?? 1),
+    timeoutMs: deadline(),
+    reportedTimeoutMs: ctx.timeoutMs,
+    signal: ctx.signal,
+    description: `import of image stream tag "${name}:${tag}"`,
+    hint: `oc describe imagestream ${name} -n ${ctx.namespace}`,
+    onUpdate: r => ctx.ui.info(r.message),
+  })
+  return applied
 }
 
 /**

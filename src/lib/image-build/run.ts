@@ -8,6 +8,7 @@ import type {Writable} from 'node:stream'
 import {
   applyObjects,
   buildPhase,
+  importCaughtUp,
   instantiateBuild,
   requireApis,
   resourcePath,
@@ -29,7 +30,7 @@ import type {BuildOptions} from '../values/build-options.js'
 import {DEFAULT_BUILD_NAME, DEFAULT_IMAGE} from '../values/defaults.js'
 import {commandArgsFromOptions} from './command.js'
 import {diagnoseBuildLog, remedyForReason} from './known-failures.js'
-import {hasImageChangeTrigger, imageTriggerSettled, importCaughtUp, tagImage} from './triggers.js'
+import {hasImageChangeTrigger, imageTriggerSettled, tagImage} from './triggers.js'
 
 export interface BuildRunContext {
   client: KubeClient

@@ -43,32 +43,6 @@ export function tagImage(is: KubeObject, tag: string): string | undefined {
 const result = (state: JudgeResult['state'], message: string): JudgeResult => ({state, message})
 
 /**
- * The import after a spec change has happened: the tag's newest image (or its failed-import
- * condition) carries at least the image stream's generation of that change.
- */
-export function importCaughtUp(tag: string, generation: number): Judge {
-  return is => {
-    const name = `${is.metadata?.name ?? ''}:${tag}`
-    const entry = arr(rec(is.status).tags).find(t => t.tag === tag)
-    const head = arr(entry?.items)[0]
-    if (head && count(head.generation) >= generation)
-      return result(
-        'done',
-        `image stream tag ${name} imported ${str(head.dockerImageReference) ?? ''}`.trim(),
-      )
-    const failedImport = arr(entry?.conditions).find(
-      c => c.type === 'ImportSuccess' && c.status === 'False' && count(c.generation) >= generation,
-    )
-    if (failedImport)
-      return result(
-        'failed',
-        `import of ${name} failed: ${str(failedImport.message) ?? str(failedImport.reason)}`,
-      )
-    return result('waiting', `waiting for the import of ${name}`)
-  }
-}
-
-/**
  * The trigger has reacted to `image`: it started a build (lastVersion passed `versionBefore`) or
  * recorded the image as already built from.
  */

@@ -5,7 +5,8 @@ const API = 'image.openshift.io/v1'
 
 /**
  * The image stream that imports the base image (what `oc new-build` creates for the Dockerfile's
- * FROM). Not scheduled for re-import: a new base image arrives when someone asks for it, not in the
+ * FROM), or an image `deploy --image` runs straight from a registry (what `oc import-image
+ * --confirm` would create, plus `lookupPolicy.local`). Not scheduled for re-import: a new base image arrives when someone asks for it, not in the
  * middle of the night; `referencePolicy: Source` keeps pulls going to the original registry.
  */
 export function renderBaseImageStream(p: {
@@ -13,15 +14,19 @@ export function renderBaseImageStream(p: {
   stream: string
   tag: string
   image: string
+  /** a stream a Deployment runs (`deploy --image REGISTRY/...`): resolvable as `STREAM:TAG` */
+  component?: Component
 }): KObject {
+  const component = p.component ?? 'builder'
   return {
     apiVersion: API,
     kind: 'ImageStream',
-    // Labelled as its own instance: several builders in one project share it, and labelling it after
-    // whichever built last would flip its labels (and report it "configured") on every other build.
-    metadata: objectMeta(p.stream, labelsFor(p.stream, 'builder'), {namespace: p.namespace}),
+    // Labelled as its own instance: several builders (or notebooks) in one project share it, and
+    // labelling it after whichever used it last would flip its labels (and report it "configured")
+    // on every other run — and `delete NAME` of one notebook would take it from the others.
+    metadata: objectMeta(p.stream, labelsFor(p.stream, component), {namespace: p.namespace}),
     spec: {
-      lookupPolicy: {local: false},
+      lookupPolicy: {local: component !== 'builder'},
       tags: [
         {
           name: p.tag,

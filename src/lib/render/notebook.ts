@@ -1,6 +1,7 @@
 import {renderBuildObjects} from './build.js'
 import {renderDeployment} from './deployment.js'
 import {renderDeploymentConfig} from './deploymentconfig.js'
+import {renderBaseImageStream} from './imagestream.js'
 import type {BuildParams, NotebookParams} from './params.js'
 import {renderDataClaim} from './pvc.js'
 import {renderRoute} from './route.js'
@@ -9,6 +10,8 @@ import {renderService} from './service.js'
 import type {KObject} from './types.js'
 
 export interface NotebookObjects {
+  /** `--image REGISTRY/...`: the stream that imports it */
+  imageStream?: KObject
   secret: KObject
   claim: KObject
   service: KObject
@@ -26,6 +29,15 @@ export function renderNotebook(
   opts: {secretEncoding?: 'data' | 'stringData'} = {},
 ): NotebookObjects {
   return {
+    ...(p.importImage === undefined
+      ? {}
+      : {
+          imageStream: renderBaseImageStream({
+            namespace: p.namespace,
+            ...p.importImage,
+            component: 'notebook-image',
+          }),
+        }),
     secret: renderPasswordSecret({
       name: p.name,
       namespace: p.namespace,
@@ -39,14 +51,17 @@ export function renderNotebook(
   }
 }
 
-/** In apply order: Secret and PVC before the workload that mounts them, Service before its Route. */
+/**
+ * In apply order: an imported image stream first (the workload runs it), Secret and PVC before the
+ * workload that mounts them, Service before its Route.
+ */
 export function renderNotebookObjects(
   p: NotebookParams,
   password: string,
   opts: {secretEncoding?: 'data' | 'stringData'} = {},
 ): KObject[] {
   const o = renderNotebook(p, password, opts)
-  return [o.secret, o.claim, o.service, o.route, o.workload]
+  return [...(o.imageStream ? [o.imageStream] : []), o.secret, o.claim, o.service, o.route, o.workload]
 }
 
 /** `deploy --dry-run=client`: the builder set first when `--build` asks for it, then the notebook. */

@@ -56,6 +56,11 @@ export interface NotebookParams {
   namespace?: string
   /** image stream tag `STREAM:TAG` in this project */
   image: string
+  /**
+   * `--image REGISTRY/PATH:TAG`: the image stream STREAM that imports it (its tag TAG is `image`), so
+   * the pod runs it through `lookupPolicy.local` and the trigger like a built image.
+   */
+  importImage?: {stream: string; tag: string; image: string}
   volumeSize: string
   accessMode: AccessMode
   storageClass?: string

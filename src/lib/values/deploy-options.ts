@@ -13,7 +13,13 @@ import {
   DEFAULT_VOLUME_SIZE,
 } from './defaults.js'
 import {parseEnvPairs} from './env.js'
-import {formatStreamTag, parseImageStreamTag} from './image.js'
+import {
+  baseStreamTagFor,
+  formatImageRef,
+  formatStreamTag,
+  parseImageRef,
+  parseImageStreamTag,
+} from './image.js'
 import {parseHostname, parseInstanceName, parseName} from './name.js'
 import {parseMountPath} from './path.js'
 import {parseCpu, parseSize, type Quantity} from './quantity.js'
@@ -73,7 +79,12 @@ export function parseDeployOptions(
     )
   }
   const name = parseInstanceName(args.name ?? DEFAULT_NOTEBOOK_NAME)
-  const image = formatStreamTag(parseImageStreamTag(flags.image ?? DEFAULT_IMAGE, '--image'))
+  const {image, importImage} = parseDeployImage(flags.image ?? DEFAULT_IMAGE)
+  if (importImage && flags.build) {
+    throw new UsageError(
+      `--build builds an image stream of this project; --image ${flags.image} is imported from its registry`,
+    )
+  }
   const volumeQuantity = parseSize(flags['volume-size'] ?? DEFAULT_VOLUME_SIZE, '--volume-size')
   const accessMode = parseChoice(flags['access-mode'] ?? DEFAULT_ACCESS_MODE, '--access-mode', ACCESS_MODES, {
     RWO: 'ReadWriteOnce',
@@ -84,6 +95,7 @@ export function parseDeployOptions(
     name,
     ...(namespace === undefined ? {} : {namespace}),
     image,
+    ...(importImage === undefined ? {} : {importImage}),
     volumeSize: volumeQuantity.text,
     volumeQuantity,
     accessMode,
@@ -113,4 +125,19 @@ export function parseDeployOptions(
   if (flags.hostname !== undefined) opts.hostname = parseHostname(flags.hostname)
   if (flags.build) opts.build = defaultBuildFor(image, namespace)
   return opts
+}
+
+/**
+ * `--image`: an image stream tag of this project (`STREAM:TAG`), or an image in a registry
+ * (`quay.io/jupyter/scipy-notebook:2025-12-31` — anything with a `/`), which deploy imports into the
+ * image stream named after its last path part (`scipy-notebook:2025-12-31`) and runs from there.
+ */
+export function parseDeployImage(text: string): {image: string; importImage?: NotebookParams['importImage']} {
+  if (!text.includes('/')) return {image: formatStreamTag(parseImageStreamTag(text, '--image'))}
+  const ref = parseImageRef(text, '--image')
+  const ist = baseStreamTagFor(ref)
+  return {
+    image: formatStreamTag(ist),
+    importImage: {stream: ist.stream, tag: ist.tag, image: formatImageRef(ref)},
+  }
 }

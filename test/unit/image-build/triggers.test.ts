@@ -3,11 +3,10 @@ import {describe, expect, it} from 'vitest'
 import {
   hasImageChangeTrigger,
   imageTriggerSettled,
-  importCaughtUp,
   lastTriggeredImage,
   tagImage,
 } from '../../../src/lib/image-build/triggers.js'
-import type {KubeObject} from '../../../src/lib/cluster/index.js'
+import {importCaughtUp, type KubeObject} from '../../../src/lib/cluster/index.js'
 
 const OLD = 'docker.io/jupyter/minimal-notebook@sha256:aaaa'
 const NEW = 'quay.io/jupyter/minimal-notebook@sha256:bbbb'
