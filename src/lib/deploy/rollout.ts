@@ -16,7 +16,10 @@ import {
   type KubeClient,
   type KubeObject,
 } from '../cluster/index.js'
+import {arr, rec} from '../cluster/obj.js'
 import {CliError, ExitCode} from '../errors.js'
+import {diagnoseCrash} from '../notebook/known-crashes.js'
+import {PASSWORD_ENV} from '../render/deployment.js'
 import {instanceSelector} from '../render/labels.js'
 import type {Ui} from '../ui/ui.js'
 import {eventConcerns, formatEvent, stuckContainer, type StuckContainer} from './diagnose.js'
@@ -199,6 +202,25 @@ export async function waitRollout(
         {query: {container: stuck.container, previous: true}},
       ).catch(() => [] as string[])
       if (lines.length > 0) details.push('last log lines:', ...lines.map(l => `  ${l}`))
+      const container = arr(rec(rec(pod.spec)).containers).find(c => c.name === stuck.container)
+      const known = diagnoseCrash(lines, {
+        workload: `${dc ? 'dc' : 'deployment'}/${name}`,
+        namespace,
+        name,
+        hasTokenEnv: arr(container?.env).some(e => e.name === PASSWORD_ENV),
+      })
+      if (known) {
+        details.push(
+          `cause: ${known.explanation}`,
+          `  (${known.evidence})`,
+          'fix:',
+          ...known.remedies.map(r => `  ${r}`),
+        )
+        return new CliError(`notebook ${name} does not start: ${stuck.reason}`, ExitCode.Failed, {
+          details,
+          hint: known.remedies.join(' && '),
+        })
+      }
     }
     return new CliError(`notebook ${name} does not start: ${stuck.reason}`, ExitCode.Failed, {
       details,

@@ -15,7 +15,7 @@ import {
   type KubeObject,
 } from '../cluster/index.js'
 import {requireProject} from '../preflight.js'
-import {LABEL_INSTANCE} from '../render/labels.js'
+import {LABEL_INSTANCE, LABEL_PART_OF, PART_OF} from '../render/labels.js'
 import {annotationsOf, arr, labelsOf, nameOf, podTemplate, rec, str} from './obj.js'
 import type {BuildInfo, DoctorData, PodLogs, ReviewAnswer, Unread} from './types.js'
 
@@ -350,17 +350,24 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
   }
 
   async function podLogs(list: KubeObject[]): Promise<PodLogs[]> {
-    const targets: Array<{pod: string; container: string}> = []
+    // Crashed containers first (their previous log says why); then running notebook containers,
+    // whose log shows runtime failures (pip/conda Permission denied, a generated login token).
+    const crashedTargets: Array<{pod: string; container: string; previous: boolean}> = []
+    const runningTargets: Array<{pod: string; container: string; previous: boolean}> = []
     for (const p of list) {
+      const notebook = name !== undefined || labelsOf(p)[LABEL_PART_OF] === PART_OF
       for (const cs of arr(rec(p.status).containerStatuses)) {
         const waiting = str(rec(rec(cs.state).waiting).reason)
         const crashed =
           waiting === 'CrashLoopBackOff' || (waiting === undefined && (cs.restartCount as number) > 0)
-        if (crashed || waiting === 'RunContainerError')
-          targets.push({pod: nameOf(p), container: str(cs.name) ?? ''})
+        const target = {pod: nameOf(p), container: str(cs.name) ?? ''}
+        if (crashed || waiting === 'RunContainerError') crashedTargets.push({...target, previous: true})
+        else if (notebook && rec(rec(cs.state).running).startedAt !== undefined)
+          runningTargets.push({...target, previous: false})
       }
-      if (targets.length >= MAX_LOGGED_PODS) break
+      if (crashedTargets.length >= MAX_LOGGED_PODS) break
     }
+    const targets = [...crashedTargets, ...runningTargets]
     return Promise.all(
       targets.slice(0, MAX_LOGGED_PODS).map(async t => {
         const path = `${resourcePath('Pod', {namespace, name: t.pod})}/log`
@@ -374,9 +381,12 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
               }),
             [] as string[],
           )
-        const [current, previous] = await Promise.all([read(false), read(true)])
+        const [current, previous] = await Promise.all([
+          read(false),
+          t.previous ? read(true) : Promise.resolve([] as string[]),
+        ])
         // A missing previous container log is normal (400 from the kubelet): not worth a line.
-        return {...t, current, previous}
+        return {pod: t.pod, container: t.container, current, previous}
       }),
     )
   }

@@ -18,8 +18,10 @@ import {
   crashLoopUnknown,
   createContainerConfigError,
   dockerStacksNotWritable,
+  generatedToken,
   homeNotWritable,
   instanceNotFound,
+  notebookAuthMissing,
   permissionDenied,
   unschedulable,
   userLookupFailed,
@@ -71,6 +73,72 @@ describe('doctor catalogue', () => {
 
   it('a healthy project yields no finding from any check', () => {
     expect(runChecks([...CLUSTER_CHECKS, ...EXEC_CHECKS], healthy())).toEqual([])
+  })
+})
+
+describe('password and login (FACTS.md §The upstream builder)', () => {
+  const withEnv = (env: Array<{name: string; value?: string}>): DoctorData => {
+    const d = deployment()
+    ;(d.spec as any).template.spec.containers[0].env = env
+    const p = pod()
+    ;(p.spec as any).containers[0].env = env
+    return healthy({workloads: [d], pods: [p]})
+  }
+
+  it('notebook.auth: the crash line, why, and `oc set env NAME-` (plus deploy when JUPYTER_TOKEN is missing)', () => {
+    const log = [
+      'Traceback (most recent call last):',
+      '  File "<string>", line 1, in <module>',
+      "ModuleNotFoundError: No module named 'notebook.auth'",
+    ]
+    const f = one(notebookAuthMissing, healthy(crashing(log)))
+    expect(f.message).toContain('crash-loops')
+    expect(f.message).toContain('Notebook 7')
+    expect(f.evidence[0]).toBe("previous log: ModuleNotFoundError: No module named 'notebook.auth'")
+    expect(f.remediation.split('\n')).toEqual([
+      'oc set env deployment/notebook JUPYTER_NOTEBOOK_PASSWORD- -n myproject',
+      'oc jupyter deploy notebook -n myproject',
+    ])
+    const withToken = {
+      ...withEnv([{name: 'JUPYTER_TOKEN'}]),
+      ...crashing(log),
+    }
+    withToken.workloads = withEnv([{name: 'JUPYTER_TOKEN'}]).workloads
+    expect(one(notebookAuthMissing, withToken).remediation).toBe(
+      'oc set env deployment/notebook JUPYTER_NOTEBOOK_PASSWORD- -n myproject',
+    )
+    // the generic crash-loop check leaves it to the specific one
+    expect(crashLoopUnknown.run(healthy(crashing(log)))).toEqual([])
+  })
+
+  it('a generated token in a running notebook log: never quoted, fixed by deploying with JUPYTER_TOKEN', () => {
+    const token = 'a'.repeat(8) + '0123456789abcdef'.repeat(2) + 'b'.repeat(8)
+    const line = `[I 2026-01-01 ServerApp]     http://127.0.0.1:8888/lab?token=${token}`
+    const running = (d: DoctorData): DoctorData => ({
+      ...d,
+      podLogs: [{pod: 'notebook-abc-x1', container: 'notebook', previous: [], current: ['started', line]}],
+    })
+    const f = one(generatedToken, running(withEnv([{name: 'PERSISTENT_VOLUME_ROOTDIR', value: '/v'}])))
+    expect(f.message).toContain('JUPYTER_TOKEN is not set')
+    expect(JSON.stringify(f)).not.toContain(token)
+    expect(f.evidence[0]).toContain('token=<redacted>')
+    expect(f.remediation).toContain('oc jupyter deploy notebook -n myproject')
+    const overridden = one(generatedToken, running(withEnv([{name: 'JUPYTER_TOKEN'}])))
+    expect(overridden.message).toContain('overrides it')
+    // a token from the environment is printed masked: no finding
+    expect(
+      generatedToken.run({
+        ...withEnv([{name: 'JUPYTER_TOKEN'}]),
+        podLogs: [
+          {
+            pod: 'notebook-abc-x1',
+            container: 'notebook',
+            previous: [],
+            current: ['http://x:8888/lab?token=...'],
+          },
+        ],
+      }),
+    ).toEqual([])
   })
 })
 

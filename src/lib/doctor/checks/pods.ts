@@ -3,7 +3,15 @@
  * (FACTS.md §Assigned user IDs): an image that expects UID 1000 or group 100 cannot write its home,
  * looks its user up in vain, or finds /opt/conda read-only — each with a recognisable log line.
  */
-import {annotationsOf, arr, nameOf, num, rec, str} from '../obj.js'
+import {PASSWORD_ENV} from '../../render/deployment.js'
+import {DEFAULT_BASE_IMAGE} from '../../values/defaults.js'
+import {
+  NOTEBOOK_AUTH_EXPLANATION,
+  NOTEBOOK_AUTH_MISSING,
+  notebookAuthRemedies,
+  RUN_SCRIPT_PASSWORD_ENV,
+} from '../../notebook/known-crashes.js'
+import {annotationsOf, arr, nameOf, num, podTemplate, rec, str} from '../obj.js'
 import type {Check, DoctorData, Finding, PodLogs} from '../types.js'
 import type {KubeObject} from '../../cluster/index.js'
 import {finding, inNs, instanceName, workloadRef} from './util.js'
@@ -30,6 +38,11 @@ function findLine(d: DoctorData, re: RegExp, exclude?: RegExp): LogHit[] {
     }
   }
   return hits
+}
+
+function crashLooping(pod: KubeObject | undefined, container: string): boolean {
+  const cs = arr(rec(pod?.status).containerStatuses).find(c => c.name === container)
+  return rec(rec(cs?.state).waiting).reason === 'CrashLoopBackOff' || (num(cs?.restartCount) ?? 0) > 0
 }
 
 function podOf(d: DoctorData, name: string): KubeObject | undefined {
@@ -85,7 +98,8 @@ function logCheck(spec: LogCheckSpec): Check<DoctorData> {
     area: 'pods',
     title: spec.title,
     severity: 'error',
-    reads: 'crash-looping containers: log tail, current and previous=true',
+    reads:
+      'log tails of crash-looping containers (current and previous=true) and of running notebook containers',
     fires: `a log line matches ${spec.patternText}`,
     fix: spec.fix,
     run(d): Finding[] {
@@ -95,7 +109,7 @@ function logCheck(spec: LogCheckSpec): Check<DoctorData> {
         return finding(
           spec.id,
           'error',
-          `${hit.logs.pod} (${hit.logs.container}) crash-loops: ${spec.explain(hit)}`,
+          `${hit.logs.pod} (${hit.logs.container}) ${crashLooping(pod, hit.logs.container) ? 'crash-loops' : 'logs'}: ${spec.explain(hit)}`,
           [`${hit.previous ? 'previous' : 'current'} log: ${hit.line}`, ...(id ? [id] : [])],
           spec.remediation(d, hit),
           {kind: 'Pod', name: hit.logs.pod},
@@ -178,7 +192,27 @@ export const permissionDenied = logCheck({
   ],
 })
 
+export const notebookAuthMissing = logCheck({
+  id: 'pods.notebook-auth-missing',
+  title: "The run script does not need Notebook 6's notebook.auth",
+  pattern: NOTEBOOK_AUTH_MISSING,
+  patternText: "`No module named 'notebook.auth'`",
+  explain: () => NOTEBOOK_AUTH_EXPLANATION,
+  fix: `Remove ${RUN_SCRIPT_PASSWORD_ENV} from the workload; oc jupyter deploy passes the password as JUPYTER_TOKEN, which the run script leaves alone and every Jupyter server accepts in its login form.`,
+  remediation: (d, hit) => {
+    const w = workloadFor(d, hit.logs.pod)
+    const workload = d.workloads.find(x => workloadRef(x) === w)
+    const hasTokenEnv = workload
+      ? arr(rec(podTemplate(workload).spec).containers).some(c =>
+          arr(c.env).some(e => e.name === PASSWORD_ENV),
+        )
+      : false
+    return notebookAuthRemedies({workload: w, namespace: d.namespace, name: instanceName(d), hasTokenEnv})
+  },
+})
+
 const KNOWN = [
+  NOTEBOOK_AUTH_MISSING,
   HOME,
   /no write access to \/home\/jovyan/i,
   /(EnvironmentNotWritableError|Missing write permissions in)/,
@@ -322,14 +356,61 @@ export const instanceNotFound: Check<DoctorData> = {
   },
 }
 
+/** A token jupyter generated itself: 48 hex digits (`binascii.hexlify(os.urandom(24))`). */
+const GENERATED_TOKEN = /[?&]token=([0-9a-f]{48})\b/
+
+export const generatedToken: Check<DoctorData> = {
+  id: 'pods.generated-token',
+  area: 'pods',
+  title: 'The notebook asks for the password from its Secret',
+  severity: 'error',
+  reads: 'the current log of running notebook containers',
+  fires:
+    "the server printed a token it generated itself (`?token=` and 48 hex digits): nobody's password logs in, only that token from the log",
+  fix: `Pass the Secret's password as ${PASSWORD_ENV} (\`oc jupyter deploy NAME\` does), and use an image whose start-up does not override the token.`,
+  run(d) {
+    return d.podLogs.flatMap(logs => {
+      const line = [...logs.current].reverse().find(l => GENERATED_TOKEN.test(l))
+      if (line === undefined) return []
+      const pod = podOf(d, logs.pod)
+      const container = arr(rec(pod?.spec).containers).find(c => c.name === logs.container)
+      const fromSecret = arr(container?.env).find(e => e.name === PASSWORD_ENV)
+      const w = workloadFor(d, logs.pod)
+      return [
+        finding(
+          this.id,
+          this.severity,
+          fromSecret
+            ? `${logs.pod} (${logs.container}) generated its own login token although ${PASSWORD_ENV} is set: the image's start-up overrides it`
+            : `${logs.pod} (${logs.container}) asks for a token it generated, not a password: ${PASSWORD_ENV} is not set`,
+          // The token is a credential: never quoted.
+          [
+            `current log: ${line.trim().replace(GENERATED_TOKEN, m => m.replace(/[0-9a-f]{48}/, '<redacted>'))}`,
+          ],
+          fromSecret
+            ? [
+                `oc jupyter deploy ${instanceName(d)} --image ${DEFAULT_BASE_IMAGE} ${inNs(d)}   # an image that honours ${PASSWORD_ENV}`,
+              ]
+            : [
+                `oc jupyter deploy ${instanceName(d)} ${inNs(d)}   # sets ${PASSWORD_ENV} from Secret ${instanceName(d)}-password (${w})`,
+              ],
+          {kind: 'Pod', name: logs.pod},
+        ),
+      ]
+    })
+  },
+}
+
 export const podChecks = [
   instanceNotFound,
   createContainerConfigError,
+  notebookAuthMissing,
   homeNotWritable,
   dockerStacksNotWritable,
   condaNotWritable,
   userLookupFailed,
   permissionDenied,
   crashLoopUnknown,
+  generatedToken,
   unschedulable,
 ]
