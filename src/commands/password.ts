@@ -7,7 +7,11 @@ import {parseInstanceName} from '../lib/values/name.js'
 export default class Password extends BaseCommand<typeof Password> {
   static override summary = "Print a notebook's password (from Secret NAME-password)."
 
-  static override description = `Prints the password stored in Secret NAME-password on stdout and nothing else, so it can be piped or copied. To change it: oc jupyter deploy NAME --rotate-password, or --password-from-stdin.`
+  static override description = `Prints the password stored in Secret NAME-password on stdout and nothing else, so it can be piped or copied.
+
+Where to type it: open the notebook's URL (oc jupyter status NAME); Jupyter shows its login page, whose field is labelled "Password or token" (Notebook 7 / JupyterLab 4) or "Password" (Notebook 6). Paste the password there. The notebook receives it as its token (JUPYTER_TOKEN), which every Jupyter server accepts in that field; the server's startup log shows only "token=...".
+
+To change it: oc jupyter deploy NAME --rotate-password, or --password-from-stdin (the notebook restarts with the new one).`
 
   static override examples = [
     {description: 'Print the password of the default notebook.', command: 'oc jupyter password'},

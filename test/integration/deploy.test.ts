@@ -78,7 +78,9 @@ describe('deploy', () => {
       expect(r.stdout).toContain(`https://notebook-${ns}.${DOMAIN}`)
       expect(r.stdout).toContain(`runs as UID ${firstUid(fake, ns)}`)
       expect(r.stdout).toContain('under SCC restricted-v2')
-      expect(r.stdout.trim().split('\n').at(-1)).toBe(`Password: oc jupyter password notebook -n ${ns}`)
+      expect(r.stdout.trim().split('\n').at(-1)).toBe(
+        `Log in: open the URL and paste the password into the "Password or token" field; print it with: oc jupyter password notebook -n ${ns}`,
+      )
       const password = storedPassword(fake, ns)
       expect(password.length).toBeGreaterThanOrEqual(16)
       expect(r.stdout + r.stderr + build.stdout + build.stderr).not.toContain(password)

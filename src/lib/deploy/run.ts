@@ -431,6 +431,8 @@ export function formatDeployResult(r: DeployRunResult): string {
       `  pod ${r.pod.name} runs as UID ${r.pod.uid ?? '?'} (project range ${range}) under SCC ${r.pod.scc ?? '?'}`,
     )
   }
-  lines.push(`Password: ${r.passwordCommand}`)
+  lines.push(
+    `Log in: open the URL and paste the password into the "Password or token" field; print it with: ${r.passwordCommand}`,
+  )
   return lines.join('\n')
 }
