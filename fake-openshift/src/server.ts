@@ -12,7 +12,7 @@ import type {Duplex} from 'node:stream'
 import {load as loadYaml} from 'js-yaml'
 import {WebSocketServer} from 'ws'
 
-import type {Authenticator} from './auth.js'
+import type {Authenticator} from './http/authn.js'
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -36,14 +36,21 @@ import {
   namespaceToProject,
   projectToNamespace,
   writeImageStreamTag,
-} from './openshift.js'
+} from './openshift/projects.js'
 import type {RecordedRequest, Recorder} from './recorder.js'
 import {apiVersionOf, VIRTUAL_CREATE_ONLY} from './registry.js'
 import {matches, parseSelection, type Selection} from './selectors.js'
 import {conflict, notFound, timestamp, type DeleteOptions, type MemoryStore} from './store.js'
 import {prepareForCreate, prepareForStatusUpdate, prepareForUpdate} from './strategy.js'
-import {parseExecQuery, parseLogQuery, pickExecProtocol, serveExec, serveLog, staticLog} from './streams.js'
-import {decodeProtobufObject, PROTOBUF_KINDS, ProtobufError} from './protobuf.js'
+import {
+  parseExecQuery,
+  parseLogQuery,
+  pickExecProtocol,
+  serveExec,
+  serveLog,
+  staticLog,
+} from './streams/logs.js'
+import {decodeProtobufObject, PROTOBUF_KINDS, ProtobufError} from './http/protobuf.js'
 import {acceptedShape, partialMetadata, toTable, type IncludeObject} from './tables.js'
 import {
   ApiError,
@@ -53,7 +60,7 @@ import {
   type Simulators,
   type UserInfo,
 } from './types.js'
-import {serveWatch} from './watch.js'
+import {serveWatch} from './streams/watch.js'
 
 // ---------------------------------------------------------------------------------------------
 // contracts with the patch engine (patch/) and the authorizer (rbac.ts)

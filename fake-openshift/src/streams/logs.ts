@@ -12,7 +12,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import type {WebSocket} from 'ws'
 
-import type {ExecResult, KObject, LogSource} from './types.js'
+import type {ExecResult, KObject, LogSource} from '../types.js'
 
 export interface LogQuery {
   follow: boolean

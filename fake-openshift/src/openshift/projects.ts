@@ -6,10 +6,10 @@
  *   to (writes edit the stream's spec.tags);
  * - users/~ answers "who am I" (`oc whoami`).
  */
-import {roleBinding} from './bootstrap.js'
-import {apiVersionOf} from './registry.js'
-import {notFound, qualifiedResource, type MemoryStore} from './store.js'
-import {ApiError, type KObject, type ResourceType, type UserInfo, type WriteOptions} from './types.js'
+import {roleBinding} from '../bootstrap.js'
+import {apiVersionOf} from '../registry.js'
+import {notFound, qualifiedResource, type MemoryStore} from '../store.js'
+import {ApiError, type KObject, type ResourceType, type UserInfo, type WriteOptions} from '../types.js'
 
 type Obj = Record<string, any>
 
