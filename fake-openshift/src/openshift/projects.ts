@@ -1,21 +1,17 @@
 /**
- * OpenShift's virtual resources, served from stored objects the way openshift-apiserver does:
- * - projects mirror namespaces (a user lists only those it may see); projectrequests create a
- *   namespace with the requester's `admin` RoleBinding and the project template's bindings;
- * - imagestreamtags are computed from an ImageStream's spec/status tags and the Image they point
- *   to (writes edit the stream's spec.tags);
- * - users/~ answers "who am I" (`oc whoami`).
+ * Projects, served from namespaces the way openshift-apiserver does: projects mirror namespaces
+ * (a user lists only those it may see); projectrequests create a namespace with the requester's
+ * `admin` RoleBinding and the project template's bindings.
  */
 import {roleBinding} from '../bootstrap.js'
-import {apiVersionOf} from '../registry.js'
-import {notFound, qualifiedResource, type MemoryStore} from '../store.js'
+import type {Authz} from '../http/authz.js'
+import {notFound, type DeleteOptions, type MemoryStore} from '../store.js'
+import {prepareForCreate} from '../strategy.js'
 import {ApiError, type KObject, type ResourceType, type UserInfo, type WriteOptions} from '../types.js'
 
 type Obj = Record<string, any>
 
 export const PROJECT_API = 'project.openshift.io/v1'
-
-// -- projects ------------------------------------------------------------------------------------
 
 export function namespaceToProject(ns: KObject): KObject {
   const {managedFields: _mf, ...metadata} = ns.metadata
@@ -124,183 +120,77 @@ export function createProjectRequest(
   return namespaceToProject(ns)
 }
 
-// -- imagestreamtags -----------------------------------------------------------------------------
+// -- the verbs on projects (handlers/ call these for kind Project) ------------------------------
 
-function splitTagName(name: string, rt: ResourceType): [string, string] {
-  const i = name.lastIndexOf(':')
-  if (i <= 0 || i === name.length - 1)
-    throw new ApiError(
-      400,
-      'BadRequest',
-      `"${name}" is an invalid ${rt.kind} name: must be of the form <stream_name>:<tag>`,
-    )
-  return [name.slice(0, i), name.slice(i + 1)]
-}
-
-function imageStreamRt(store: MemoryStore): ResourceType {
-  return store.resourceType('image.openshift.io/v1', 'imagestreams')!
-}
-
-/** The ImageStreamTag NAME:TAG as openshift-apiserver computes it, or undefined when the tag has no image. */
-export function computeImageStreamTag(store: MemoryStore, is: KObject, tag: string): KObject | undefined {
-  const s = is as Obj
-  const specTag = (s.spec?.tags ?? []).find((t: Obj) => t.name === tag)
-  const statusTag = (s.status?.tags ?? []).find((t: Obj) => t.tag === tag)
-  const item = statusTag?.items?.[0]
-  if (!item) return undefined
-  const imagesRt = store.resourceType('image.openshift.io/v1', 'images')
-  const stored = imagesRt && item.image ? store.getRaw(imagesRt, undefined, item.image) : undefined
-  const image: Obj = stored
-    ? structuredClone(stored)
-    : {
-        metadata: {name: item.image ?? '', creationTimestamp: item.created},
-        dockerImageReference: item.dockerImageReference,
-      }
-  delete image.kind
-  delete image.apiVersion
-  if (image.metadata) delete image.metadata.managedFields
-  return {
-    kind: 'ImageStreamTag',
-    apiVersion: 'image.openshift.io/v1',
-    metadata: {
-      name: `${is.metadata.name}:${tag}`,
-      namespace: is.metadata.namespace,
-      uid: is.metadata.uid,
-      resourceVersion: is.metadata.resourceVersion,
-      creationTimestamp: item.created ?? is.metadata.creationTimestamp,
-      ...(specTag?.annotations ? {annotations: structuredClone(specTag.annotations)} : {}),
-      ...(is.metadata.labels ? {labels: structuredClone(is.metadata.labels)} : {}),
-    },
-    tag: specTag ? structuredClone(specTag) : null,
-    generation: item.generation ?? is.metadata.generation ?? 1,
-    lookupPolicy: structuredClone(s.spec?.lookupPolicy ?? {local: false}),
-    ...(statusTag.conditions ? {conditions: structuredClone(statusTag.conditions)} : {}),
-    image,
-  }
-}
-
-export function getImageStreamTag(store: MemoryStore, rt: ResourceType, ns: string, name: string): KObject {
-  const [stream, tag] = splitTagName(name, rt)
-  const is = store.getRaw(imageStreamRt(store), ns, stream)
-  const istag = is && computeImageStreamTag(store, is, tag)
-  if (!istag) throw notFound(rt, name)
-  return istag
-}
-
-export function listImageStreamTags(store: MemoryStore, ns: string | undefined): KObject[] {
-  const out: KObject[] = []
-  for (const is of store.listRaw(imageStreamRt(store), ns))
-    for (const t of ((is as Obj).status?.tags ?? []) as Obj[]) {
-      const istag = computeImageStreamTag(store, is, t.tag)
-      if (istag) out.push(istag)
-    }
-  return out
-}
-
-/**
- * Create/update an ImageStreamTag: sets `spec.tags[NAME]` of the stream (creating the stream on
- * create if needed). The image arrives later, when the simulators import or build it.
- */
-export function writeImageStreamTag(
-  store: MemoryStore,
-  rt: ResourceType,
-  ns: string,
-  body: KObject,
-  create: boolean,
-  opts: WriteOptions,
-): KObject {
-  const name = body.metadata?.name ?? ''
-  const [stream, tag] = splitTagName(name, rt)
-  const isRt = imageStreamRt(store)
-  const tagRef: Obj = {...(((body as Obj).tag as Obj) ?? {}), name: tag}
-  if (body.metadata.annotations)
-    tagRef.annotations = {...(tagRef.annotations ?? {}), ...body.metadata.annotations}
-  let is = store.get(isRt, ns, stream)
-  if (!is) {
-    if (!create) throw notFound(rt, name)
-    is = store.create(
-      isRt,
-      {
-        apiVersion: 'image.openshift.io/v1',
-        kind: 'ImageStream',
-        metadata: {name: stream, namespace: ns},
-        spec: {tags: [tagRef]},
-      },
-      opts,
-    )
-  } else {
-    const spec = ((is as Obj).spec ??= {})
-    const tags: Obj[] = (spec.tags ??= [])
-    const i = tags.findIndex(t => t.name === tag)
-    if (i >= 0 && create)
-      throw new ApiError(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, {
-        name,
-        group: rt.group,
-        kind: rt.plural,
-      })
-    if (i >= 0) tags[i] = tagRef
-    else tags.push(tagRef)
-    is = store.update(isRt, is, opts)
-  }
+/** A project is visible to whoever may get it or its namespace (openshift-apiserver's project cache). */
+export function visibleProject(authz: Authz, user: UserInfo, ns: string): boolean {
   return (
-    computeImageStreamTag(store, is, tag) ?? {
-      kind: 'ImageStreamTag',
-      apiVersion: apiVersionOf(rt),
-      metadata: {
-        name,
-        namespace: ns,
-        uid: is.metadata.uid,
-        resourceVersion: is.metadata.resourceVersion,
-        creationTimestamp: is.metadata.creationTimestamp,
-      },
-      tag: tagRef,
-      generation: is.metadata.generation ?? 1,
-      lookupPolicy: (is as Obj).spec?.lookupPolicy ?? {local: false},
-      image: {metadata: {}},
-    }
+    authz.can(user, {
+      verb: 'get',
+      group: 'project.openshift.io',
+      resource: 'projects',
+      namespace: ns,
+      name: ns,
+    }) || authz.can(user, {verb: 'get', group: '', resource: 'namespaces', namespace: ns, name: ns})
   )
 }
 
-export function deleteImageStreamTag(
+/** GET projects/NAME; also the live object a PATCH applies to. */
+export function getProject(store: MemoryStore, rt: ResourceType, name: string): KObject {
+  const ns = store.getRaw(namespaceRt(store), undefined, name)
+  if (!ns) throw notFound(rt, name)
+  return namespaceToProject(ns)
+}
+
+/** LIST/WATCH projects: only the namespaces the user may see. */
+export function listProjects(store: MemoryStore, authz: Authz, user: UserInfo): KObject[] {
+  return store
+    .listRaw(namespaceRt(store))
+    .filter(ns => visibleProject(authz, user, ns.metadata.name!))
+    .map(namespaceToProject)
+}
+
+/** POST projects: a namespace (plus its service accounts), answered as a project. */
+export function createProject(
+  store: MemoryStore,
+  obj: KObject,
+  opts: WriteOptions & {dryRun: boolean},
+): KObject {
+  const ns = projectToNamespace(obj)
+  prepareForCreate(namespaceRt(store), ns)
+  const created = store.create(namespaceRt(store), ns, opts)
+  if (!opts.dryRun) ensureServiceAccounts(store, created.metadata.name!)
+  return namespaceToProject(created)
+}
+
+/** PUT/PATCH projects/NAME. */
+export function updateProject(store: MemoryStore, obj: KObject, opts: WriteOptions): KObject {
+  const nsRt = namespaceRt(store)
+  const ns = store.get(nsRt, undefined, obj.metadata.name!)
+  if (!ns) throw notFound(store.resourceType(PROJECT_API, 'projects')!, obj.metadata.name!)
+  // only labels and annotations of a project can change
+  ns.metadata.labels = obj.metadata.labels
+  ns.metadata.annotations = obj.metadata.annotations
+  if (obj.metadata.resourceVersion) ns.metadata.resourceVersion = obj.metadata.resourceVersion
+  return namespaceToProject(store.update(nsRt, ns, opts))
+}
+
+/** DELETE projects/NAME deletes the namespace. */
+export function deleteProject(
   store: MemoryStore,
   rt: ResourceType,
-  ns: string,
   name: string,
-  opts: WriteOptions,
-): KObject {
-  const [stream, tag] = splitTagName(name, rt)
-  const isRt = imageStreamRt(store)
-  const is = store.get(isRt, ns, stream) as Obj | undefined
-  const had =
-    is &&
-    ((is.spec?.tags ?? []).some((t: Obj) => t.name === tag) ||
-      (is.status?.tags ?? []).some((t: Obj) => t.tag === tag))
-  if (!is || !had) throw notFound(rt, name)
-  if (is.spec?.tags) is.spec.tags = is.spec.tags.filter((t: Obj) => t.name !== tag)
-  store.update(isRt, is as KObject, opts)
-  // status tags belong to the status subresource
-  if (is.status?.tags) {
-    const fresh = store.get(isRt, ns, stream) as Obj
-    fresh.status.tags = fresh.status.tags.filter((t: Obj) => t.tag !== tag)
-    store.update(isRt, fresh as KObject, {...opts, subresource: 'status'} as WriteOptions)
-  }
+  opts: DeleteOptions,
+): object {
+  const nsRt = namespaceRt(store)
+  if (!store.getRaw(nsRt, undefined, name)) throw notFound(rt, name)
+  store.delete(nsRt, undefined, name, opts)
+  // openshift-apiserver answers a project deletion with a Status
   return {
     kind: 'Status',
     apiVersion: 'v1',
     metadata: {},
     status: 'Success',
     details: {name, group: rt.group, kind: rt.plural},
-  } as unknown as KObject
-}
-
-// -- users ---------------------------------------------------------------------------------------
-
-export function currentUser(user: UserInfo): KObject {
-  return {
-    kind: 'User',
-    apiVersion: 'user.openshift.io/v1',
-    metadata: {name: user.username},
-    identities: [],
-    groups: user.groups.filter(g => !g.startsWith('system:')),
   }
 }

@@ -1,18 +1,73 @@
 /**
- * Streaming subresources: pod/build logs (plain text; follow=true streams until the LogSource
- * ends) and pod exec over WebSocket with the channel.k8s.io subprotocols:
- *   v5.channel.k8s.io  — v4 plus the CLOSE signal (client → server `[255, stream]` half-closes stdin);
- *                        kubectl >= 1.31 offers only this one by default
- *   v4.channel.k8s.io  — channel 3 carries a JSON Status (exit code in details.causes[ExitCode])
- *   v3/v2/channel.k8s.io — channel 3 carries the error text only
- * Each binary frame is one channel byte followed by data: 0 stdin, 1 stdout, 2 stderr, 3 status,
- * 4 resize (ignored).
+ * GET pods/NAME/log and builds/NAME/log: plain text; follow=true streams until the LogSource ends.
+ * Scenario logs (scripted) take precedence over the simulators' (sim/logs.ts).
  */
-import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {ServerResponse} from 'node:http'
 
-import type {WebSocket} from 'ws'
+import type {Ctx, Deps} from '../handlers/context.js'
+import {badRequest} from '../http/respond.js'
+import {notFound} from '../store.js'
+import type {KObject, LogSource} from '../types.js'
 
-import type {ExecResult, KObject, LogSource} from '../types.js'
+export function scriptedLogKey(
+  kind: 'pod' | 'build',
+  ns: string,
+  name: string,
+  container = '',
+  previous = false,
+): string {
+  return `${kind}/${ns}/${name}/${container}/${previous ? 'previous' : 'current'}`
+}
+
+export function serveLogSubresource(d: Deps, ctx: Ctx): void {
+  const {rt, namespace, name, q} = ctx
+  const store = d.store
+  const ns = namespace!
+  const logQuery = parseLogQuery(q)
+  const previous = q.get('previous') === 'true'
+  let source: LogSource
+  if (rt.kind === 'Pod') {
+    const pod = store.getRaw(rt, ns, name!)
+    if (!pod) throw notFound(rt, name!)
+    const spec = (pod.spec ?? {}) as {
+      containers?: Array<{name: string}>
+      initContainers?: Array<{name: string}>
+    }
+    const containers = (spec.containers ?? []).map(c => c.name)
+    const inits = (spec.initContainers ?? []).map(c => c.name)
+    let container = q.get('container') ?? undefined
+    if (!container) {
+      if (containers.length === 1) container = containers[0]
+      else if (containers.length > 1)
+        throw badRequest(
+          `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`,
+        )
+    } else if (!containers.includes(container) && !inits.includes(container))
+      throw badRequest(`container ${container} is not valid for pod ${name}`)
+    const scripted =
+      d.scriptedLogs.get(scriptedLogKey('pod', ns, name!, container, previous)) ??
+      d.scriptedLogs.get(scriptedLogKey('pod', ns, name!, '', previous))
+    if (scripted !== undefined) source = staticLog(scripted)
+    else if (previous && !hasRestarted(pod, container))
+      throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`)
+    else source = d.sims.podLog(ns, name!, container, previous)
+  } else if (rt.kind === 'Build') {
+    const build = store.getRaw(rt, ns, name!)
+    if (!build) throw notFound(rt, name!)
+    const scripted = d.scriptedLogs.get(scriptedLogKey('build', ns, name!))
+    source = scripted !== undefined ? staticLog(scripted) : d.sims.buildLog(ns, name!)
+  } else throw badRequest(`logs are not available for ${rt.plural}`)
+  serveLog(ctx.res, source, logQuery)
+}
+
+function hasRestarted(pod: KObject, container: string | undefined): boolean {
+  const statuses =
+    (pod.status as {containerStatuses?: Array<{name: string; restartCount?: number; lastState?: object}>})
+      ?.containerStatuses ?? []
+  const s = statuses.find(c => c.name === container)
+  // without status we cannot tell; let the simulators answer
+  return !s || (s.restartCount ?? 0) > 0 || Object.keys(s.lastState ?? {}).length > 0
+}
 
 export interface LogQuery {
   follow: boolean
@@ -79,123 +134,3 @@ export function staticLog(text: string): LogSource {
     },
   }
 }
-
-export const EXEC_PROTOCOLS = [
-  'v5.channel.k8s.io',
-  'v4.channel.k8s.io',
-  'v3.channel.k8s.io',
-  'v2.channel.k8s.io',
-  'channel.k8s.io',
-] as const
-
-export function pickExecProtocol(offered: Set<string>): string | false {
-  if (offered.size === 0) return false
-  for (const p of EXEC_PROTOCOLS) if (offered.has(p)) return p
-  return false
-}
-
-export interface ExecRequest {
-  command: string[]
-  container?: string
-  stdin: boolean
-  stdout: boolean
-  stderr: boolean
-  tty: boolean
-}
-
-export function parseExecQuery(q: URLSearchParams): ExecRequest {
-  const flag = (k: string) => q.get(k) === 'true' || q.get(k) === '1'
-  return {
-    command: q.getAll('command'),
-    container: q.get('container') ?? undefined,
-    stdin: flag('stdin'),
-    stdout: flag('stdout'),
-    stderr: flag('stderr'),
-    tty: flag('tty'),
-  }
-}
-
-function statusFor(result: ExecResult, command: string[]): KObject {
-  if (result.exitCode === 0) return {metadata: {}, status: 'Success'} as unknown as KObject
-  return {
-    metadata: {},
-    status: 'Failure',
-    message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${result.exitCode}`,
-    reason: 'NonZeroExitCode',
-    details: {causes: [{reason: 'ExitCode', message: String(result.exitCode)}]},
-  } as unknown as KObject
-}
-
-/**
- * Runs one exec session on an open WebSocket. With stdin on v5 the command runs once the client
- * half-closes stdin (so `echo x | kubectl exec -i ... -- cat` sees its input); otherwise at once.
- */
-export function serveExec(
-  ws: WebSocket,
-  protocol: string,
-  req: ExecRequest,
-  run: (stdin: string | undefined) => ExecResult,
-  onEnd?: () => void,
-): void {
-  const v4plus = protocol === 'v4.channel.k8s.io' || protocol === 'v5.channel.k8s.io'
-  const stdinChunks: Buffer[] = []
-  let ran = false
-  const frame = (channel: number, data: string | Buffer) =>
-    ws.send(Buffer.concat([Buffer.from([channel]), Buffer.isBuffer(data) ? data : Buffer.from(data)]))
-
-  const execute = () => {
-    if (ran) return
-    ran = true
-    let result: ExecResult
-    try {
-      result = run(req.stdin ? Buffer.concat(stdinChunks).toString() : undefined)
-    } catch (err) {
-      const e = err as {message?: string; reason?: string; code?: number}
-      const message = e.message ?? String(err)
-      frame(
-        3,
-        v4plus
-          ? JSON.stringify({
-              metadata: {},
-              status: 'Failure',
-              message,
-              reason: e.reason ?? 'InternalError',
-              code: e.code ?? 500,
-            })
-          : message,
-      )
-      ws.close(1000)
-      onEnd?.()
-      return
-    }
-    if (req.stdout && result.stdout) frame(1, result.stdout)
-    if (result.stderr) {
-      // with a TTY there is no separate stderr stream: it is merged into stdout
-      if (req.tty && req.stdout) frame(1, result.stderr)
-      else if (req.stderr) frame(2, result.stderr)
-    }
-    const status = statusFor(result, req.command)
-    if (v4plus) frame(3, JSON.stringify(status))
-    else if (result.exitCode !== 0) frame(3, String((status as {message?: string}).message))
-    ws.close(1000)
-    onEnd?.()
-  }
-
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    const buf = isBinary ? data : Buffer.from(data)
-    if (!buf.length) return
-    const channel = buf[0]
-    if (channel === 0) stdinChunks.push(buf.subarray(1))
-    // v5 CLOSE signal: [255, streamId]; stdin (0) closed means the input is complete
-    else if (channel === 255 && buf[1] === 0) execute()
-  })
-  ws.on('close', () => {
-    if (!ran) {
-      ran = true
-      onEnd?.()
-    }
-  })
-  if (!req.stdin || protocol !== 'v5.channel.k8s.io') setImmediate(execute)
-}
-
-export type {IncomingMessage}
