@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/fake-openshift/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'fake-openshift/src/**/*.test.ts'],
           // Generous: a test runs several CLI processes in a row, on 2 cores shared with 3 other files.
           testTimeout: 120_000,
           hookTimeout: 60_000,

@@ -14,7 +14,7 @@ import {spawn} from 'node:child_process'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {startFakeOpenShift, type FakeOpenShift} from '../test/fake-openshift/index.js'
+import {startFakeOpenShift, type FakeOpenShift} from '../fake-openshift/src/index.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const runJs = path.join(root, 'bin/run.js')

@@ -12,7 +12,7 @@ import {spawn} from 'node:child_process'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {startFakeOpenShift} from '../test/fake-openshift/index.js'
+import {startFakeOpenShift} from '../fake-openshift/src/index.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 

@@ -24,7 +24,7 @@ import {
 import {dump} from 'js-yaml'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startFakeOpenShift, type FakeOpenShift} from '../fake-openshift/index.js'
+import {startFakeOpenShift, type FakeOpenShift} from '../../fake-openshift/src/index.js'
 import {conformanceSims, ID_OUTPUT, runningPod, SPLIT_SCRIPT, type ConformanceSims} from './fixtures.js'
 import {detectKubectl, Kubectl, kubectlOrSkip} from './kubectl.js'
 

@@ -2,8 +2,8 @@
  * Deterministic stand-ins for the simulators' exec and logs, so the conformance suite checks the
  * server's HTTP/WebSocket behaviour against kubectl and client-node, not simulator outcomes.
  */
-import {noopSimulators} from '../fake-openshift/testkit.js'
-import type {ExecResult, KObject, LogSource, Simulators} from '../fake-openshift/types.js'
+import {noopSimulators} from '../../fake-openshift/src/testkit.js'
+import type {ExecResult, KObject, LogSource, Simulators} from '../../fake-openshift/src/types.js'
 
 export interface ControllableLog extends LogSource {
   push(line: string): void

@@ -177,7 +177,7 @@ export class Kubectl {
 /**
  * Protobuf and kubectl >= 1.32. Newer kubectl encodes the request bodies of its typed clients as
  * protobuf (`application/vnd.kubernetes.protobuf`) and does not retry with JSON on 415. The fake
- * server decodes protobuf for the kinds those commands send most (see fake-openshift/protobuf.ts):
+ * server decodes protobuf for the kinds those commands send most (see fake-openshift/src/http/protobuf.ts):
  *   `auth can-i` (SelfSubjectAccessReview), `create configmap|secret|serviceaccount|namespace|
  *   deployment|role|rolebinding|clusterrole|clusterrolebinding`
  * Other typed generators are pinned to kubectl 1.31 in the suite, because their kinds are not

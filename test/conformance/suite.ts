@@ -9,8 +9,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startFakeOpenShift, type FakeOpenShift} from '../fake-openshift/index.js'
-import type {KObject} from '../fake-openshift/types.js'
+import {startFakeOpenShift, type FakeOpenShift} from '../../fake-openshift/src/index.js'
+import type {KObject} from '../../fake-openshift/src/types.js'
 import {conformanceSims, ID_OUTPUT, runningPod, SPLIT_SCRIPT, type ConformanceSims} from './fixtures.js'
 import {detectKubectl, Kubectl, kubectlOrSkip} from './kubectl.js'
 

@@ -9,8 +9,8 @@ import path from 'node:path'
 
 import {describe, expect, test} from 'vitest'
 
-import {request} from '../fake-openshift/client.js'
-import type {FakeOpenShift} from '../fake-openshift/index.js'
+import {request} from '../../fake-openshift/src/client.js'
+import type {FakeOpenShift} from '../../fake-openshift/src/index.js'
 import {repoRoot, runCli, type CliResult} from './helpers/cli.js'
 import {both, fakes, firstUid, get, kubeconfig, pods, runAsUser, storedPassword} from './helpers/notebook.js'
 

@@ -8,7 +8,12 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 
-import {startFakeOpenShift, type FakeOpenShift, type KObject, type Scenario} from '../fake-openshift/index.js'
+import {
+  startFakeOpenShift,
+  type FakeOpenShift,
+  type KObject,
+  type Scenario,
+} from '../../fake-openshift/src/index.js'
 import {repoRoot, runCli, type CliResult} from './helpers/cli.js'
 
 const BUILD_API = 'build.openshift.io/v1'

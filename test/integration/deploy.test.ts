@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import {beforeAll, describe, expect, test} from 'vitest'
 
-import type {FakeOpenShift} from '../fake-openshift/index.js'
+import type {FakeOpenShift} from '../../fake-openshift/src/index.js'
 import {repoRoot, runCli} from './helpers/cli.js'
 import {
   both,

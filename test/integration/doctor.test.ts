@@ -8,7 +8,7 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startFakeOpenShift, type FakeOpenShift} from '../fake-openshift/index.js'
+import {startFakeOpenShift, type FakeOpenShift} from '../../fake-openshift/src/index.js'
 import {repoRoot, runCli} from './helpers/cli.js'
 
 const SCENARIOS = [

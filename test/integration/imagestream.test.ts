@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 
-import {startFakeOpenShift, type FakeOpenShift, type KObject} from '../fake-openshift/index.js'
+import {startFakeOpenShift, type FakeOpenShift, type KObject} from '../../fake-openshift/src/index.js'
 import {runCli, type CliResult} from './helpers/cli.js'
 
 const IMAGE_API = 'image.openshift.io/v1'

@@ -13,7 +13,7 @@ import {
   type FakeOpenShift,
   type KObject,
   type StartOptions,
-} from '../../fake-openshift/index.js'
+} from '../../../fake-openshift/src/index.js'
 import type {CliResult} from './cli.js'
 
 /** An assigned-UID builder image (the recipe's branch), imported instead of built: no build to wait for. */

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {DOCKERFILE_CHECKS, parseDockerfile, runCommands} from '../../../src/lib/doctor/dockerfile.js'
 import {runChecks} from '../../../src/lib/doctor/report.js'
-import {S2I_ASSIGNED_UID_DOCKERFILE} from '../../fake-openshift/sim/profiles.js'
+import {S2I_ASSIGNED_UID_DOCKERFILE} from '../../../fake-openshift/src/sim/profiles.js'
 
 const lint = (text: string) => runChecks(DOCKERFILE_CHECKS, parseDockerfile(text))
 

@@ -13,10 +13,10 @@
  */
 import type {IncomingMessage, ServerResponse} from 'node:http'
 
-import {matches, type Selection} from './selectors.js'
-import type {MemoryStore} from './store.js'
-import {toTable, type IncludeObject} from './tables.js'
-import type {KObject, ResourceType, StoreEvent, WatchEventType} from './types.js'
+import {matches, type Selection} from '../selectors.js'
+import type {MemoryStore} from '../store.js'
+import {toTable, type IncludeObject} from '../tables.js'
+import type {KObject, ResourceType, StoreEvent, WatchEventType} from '../types.js'
 
 export interface WatchOptions {
   store: MemoryStore

@@ -1,82 +1,81 @@
 /**
- * Streaming subresources: pod/build logs (plain text; follow=true streams until the LogSource
- * ends) and pod exec over WebSocket with the channel.k8s.io subprotocols:
+ * pods/NAME/exec over WebSocket with the channel.k8s.io subprotocols:
  *   v5.channel.k8s.io  — v4 plus the CLOSE signal (client → server `[255, stream]` half-closes stdin);
  *                        kubectl >= 1.31 offers only this one by default
  *   v4.channel.k8s.io  — channel 3 carries a JSON Status (exit code in details.causes[ExitCode])
  *   v3/v2/channel.k8s.io — channel 3 carries the error text only
  * Each binary frame is one channel byte followed by data: 0 stdin, 1 stdout, 2 stderr, 3 status,
- * 4 resize (ignored).
+ * 4 resize (ignored). The command's answer comes from the simulators (sims.exec).
  */
-import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {WebSocket, WebSocketServer} from 'ws'
 
-import type {WebSocket} from 'ws'
+import {rtFor, type Deps} from '../handlers/context.js'
+import type {IncomingUpgrade} from '../http/request.js'
+import {badRequest, status404} from '../http/respond.js'
+import type {Recorder} from '../recorder.js'
+import {notFound} from '../store.js'
+import {ApiError, type ExecResult, type KObject} from '../types.js'
 
-import type {ExecResult, KObject, LogSource} from './types.js'
-
-export interface LogQuery {
-  follow: boolean
-  tailLines?: number
-  limitBytes?: number
-  timestamps: boolean
-}
-
-export function parseLogQuery(q: URLSearchParams): LogQuery {
-  const num = (k: string) => (q.has(k) ? Number(q.get(k)) : undefined)
-  return {
-    follow: q.get('follow') === 'true' || q.get('follow') === '1',
-    tailLines: num('tailLines'),
-    limitBytes: num('limitBytes'),
-    timestamps: q.get('timestamps') === 'true',
-  }
-}
-
-/** Writes a log: everything so far (or the last tailLines), then, with follow, each new line until the end. */
-export function serveLog(res: ServerResponse, source: LogSource, q: LogQuery, onEnd?: () => void): void {
-  res.writeHead(200, {'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private'})
-  res.flushHeaders()
-  let bytes = 0
-  let done = false
-  let unsubscribe: () => void = () => {}
-  const finish = () => {
-    if (done) return
-    done = true
-    unsubscribe()
-    res.end()
-    onEnd?.()
-  }
-  const emit = (line: string) => {
-    if (done) return
-    let text = (q.timestamps ? `${new Date().toISOString()} ` : '') + line + '\n'
-    if (q.limitBytes !== undefined) {
-      const left = q.limitBytes - bytes
-      if (left <= 0) return finish()
-      if (Buffer.byteLength(text) > left) text = Buffer.from(text).subarray(0, left).toString()
-    }
-    bytes += Buffer.byteLength(text)
-    res.write(text)
-    if (q.limitBytes !== undefined && bytes >= q.limitBytes) finish()
-  }
-  res.on('close', finish)
-  let lines = source.lines()
-  if (q.tailLines !== undefined && q.tailLines >= 0)
-    lines = q.tailLines === 0 ? [] : lines.slice(-q.tailLines)
-  // subscribe before writing the backlog so no line written meanwhile is lost (all synchronous)
-  if (q.follow && !source.ended()) unsubscribe = source.subscribe(emit, finish)
-  for (const l of lines) emit(l)
-  if (!q.follow || source.ended()) finish()
-}
-
-/** A LogSource over fixed text (scenario logs), already ended. */
-export function staticLog(text: string): LogSource {
-  const lines = text.replace(/\n$/, '').split('\n')
-  return {
-    lines: () => (text === '' ? [] : [...lines]),
-    ended: () => true,
-    subscribe: (_onLine, onEnd) => {
-      queueMicrotask(onEnd)
-      return () => {}
-    },
+/** The upgrade request, authenticated by http/request.ts: checks, authorization, then the session. */
+export function serveExecUpgrade(
+  d: Deps,
+  recorder: Recorder,
+  wss: WebSocketServer,
+  up: IncomingUpgrade,
+  head: Buffer,
+): void {
+  const {req, socket, path, q, user, entry} = up
+  try {
+    const m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)$/)
+    if (!m) throw status404()
+    const [, ns, podName, sub] = m
+    if (sub !== 'exec') throw badRequest(`${sub} is not supported by the fake OpenShift API server`)
+    const podsRt = rtFor(d.store, 'v1', 'pods')
+    // websocket exec is authorized as `create pods/exec` (AuthorizePodWebsocketUpgradeCreatePermission)
+    d.authz.authorizeOrThrow(user, {
+      verb: 'create',
+      group: '',
+      resource: 'pods',
+      subresource: 'exec',
+      namespace: ns,
+      name: podName,
+    })
+    const pod = d.store.getRaw(podsRt, ns, podName)
+    if (!pod) throw notFound(podsRt, podName)
+    const exec = parseExecQuery(q)
+    if (!exec.command.length) throw badRequest('you must specify at least 1 command')
+    if (!exec.stdin && !exec.stdout && !exec.stderr)
+      throw badRequest('you must specify at least 1 of stdin, stdout, stderr')
+    const containers = ((pod.spec as {containers?: Array<{name: string}>})?.containers ?? []).map(c => c.name)
+    const container = exec.container ?? containers[0]
+    if (!containers.includes(container))
+      throw badRequest(`container ${container} is not valid for pod ${podName}`)
+    const phase = (pod.status as {phase?: string})?.phase
+    if (phase === 'Succeeded' || phase === 'Failed')
+      throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`)
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+    if (!offered.trim()) throw badRequest('websocket exec requires a channel.k8s.io subprotocol')
+    if (!pickExecProtocol(new Set(offered.split(',').map(s => s.trim()))))
+      throw badRequest(
+        `none of the offered subprotocols (${offered}) is supported: ${'v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io'}`,
+      )
+    // Without stdin the command runs before the upgrade, so a container that is not running
+    // fails the upgrade itself with the kubelet's 400 ("unable to upgrade connection: ..."),
+    // as on a real node; with stdin it runs once the client has sent its input.
+    const early = exec.stdin ? undefined : d.sims.exec(ns, podName, container, exec.command)
+    wss.handleUpgrade(req, socket, head, ws => {
+      entry.status = 101
+      recorder.touch(entry)
+      serveExec(
+        ws,
+        ws.protocol,
+        {...exec, container},
+        stdin => early ?? d.sims.exec(ns, podName, container, exec.command, stdin),
+      )
+    })
+  } catch (err) {
+    entry.status = err instanceof ApiError ? err.code : 500
+    throw err
   }
 }
 
@@ -197,5 +196,3 @@ export function serveExec(
   })
   if (!req.stdin || protocol !== 'v5.channel.k8s.io') setImmediate(execute)
 }
-
-export type {IncomingMessage}

@@ -3,6 +3,7 @@
  * and no-op simulators (server tests that must not depend on simulator behaviour). They are
  * deliberately simple — the real engines live in patch/ and sim/.
  */
+import type {PatchEngine} from './handlers/context.js'
 import {
   ApiError,
   type ExecResult,
@@ -11,7 +12,6 @@ import {
   type Simulators,
   type Store,
 } from './types.js'
-import type {PatchEngine} from './server.js'
 
 type Json = any
 

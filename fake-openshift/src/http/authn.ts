@@ -7,7 +7,7 @@
 import {randomBytes} from 'node:crypto'
 import type {IncomingMessage} from 'node:http'
 
-import {ApiError, type UserInfo} from './types.js'
+import {ApiError, type UserInfo} from '../types.js'
 
 export const CLUSTER_ADMINS = 'system:cluster-admins'
 
