@@ -43,12 +43,24 @@ export interface PodSim {
   ip: string
 }
 
+/** What a build will do, decided from its source and strategy when it starts running (builds.ts). */
+export interface BuildPlan {
+  /** log lines after the clone */
+  lines: string[]
+  outcome: 'Complete' | 'Failed' | 'Error' | 'Cancelled'
+  reason?: string
+  message?: string
+  /** the pushed image's profile, when it completes */
+  profile?: ImageProfile
+}
+
 export interface BuildSim {
   log: LogStream
   runningSteps: number
   stepsRunning: number
   /** step in which the build was created: it shows phase New until the next step */
   createdStep: number
+  plan?: BuildPlan
 }
 
 export class SimContext {

@@ -165,6 +165,7 @@ function start(ctx: SimContext, pod: KObject, c: Obj, cs: ContainerSim): void {
     return
   }
   const mounts = mountsFor({spec: spec(pod)}, c, ctx.opts.pvc)
+  const strs = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined)
   const result = startContainer(
     profile,
     id.identity,
@@ -172,6 +173,10 @@ function start(ctx: SimContext, pod: KObject, c: Obj, cs: ContainerSim): void {
     envResult.env,
     pod.metadata.name ?? '',
     ctx.logTime(),
+    {
+      command: strs(c.command),
+      args: strs(c.args),
+    },
   )
   cs.runtime = result.runtime
   cs.startedAt = ctx.ts()

@@ -4,20 +4,24 @@
  */
 import {type AllocatorOptions, DEFAULT_ALLOCATOR} from './uid.js'
 import {
-  BUILTIN_BUILD_RULES,
   BUILTIN_IMAGE_RULES,
   BUILTIN_PROFILES,
-  type BuildProfileRule,
   type ImageProfile,
   type ImageProfileInput,
   type ImageRule,
   resolveProfile,
 } from './profiles.js'
+import {BUILTIN_REPOSITORIES, type RepoFile, type Repository} from './repositories.js'
+import type {ScriptBehaviour, ScriptKind} from './scripts.js'
 
 export type BuildOutcome = 'Complete' | 'Failed' | 'Error' | 'Cancelled'
 
+/**
+ * What the model cannot derive from a build's inputs (an OOM kill, an evicted pod, a hang): forced by
+ * the build's or BuildConfig's name, never by its source.
+ */
 export interface BuildBehaviour {
-  match: {namespace?: string; buildConfig?: string; build?: string; gitUri?: string; ref?: string}
+  match: {namespace?: string; buildConfig?: string; build?: string}
   outcome?: BuildOutcome
   /** e.g. DockerBuildFailed, FetchSourceFailed, GenericBuildFailed, PullBuilderImageFailed, OutOfMemoryKilled */
   reason?: string
@@ -28,10 +32,16 @@ export interface BuildBehaviour {
   hang?: boolean
   /** steps spent Running (default `buildRunningSteps`) */
   runningSteps?: number
-  /** profile of the pushed image (default: from the Dockerfile/known repositories/base image) */
-  profile?: string
-  /** Dockerfile text for this build (Docker strategy), interpreted over the base image's profile */
-  dockerfile?: string
+}
+
+/** A repository as a scenario writes it: files by ref; a file is text, or a script (name or behaviour). */
+export interface RepositoryInput {
+  url: string
+  defaultBranch?: string
+  refs: Record<
+    string,
+    Record<string, string | {text?: string; script?: ScriptKind | ScriptBehaviour; mode?: number | string}>
+  >
 }
 
 export type PodOutcome =
@@ -87,10 +97,10 @@ export interface SimOptions {
   defaultProfile?: string
   /** image reference globs that cannot be pulled (ErrImagePull) */
   unpullableImages?: string[]
-  /** build behaviours, first match wins */
+  /** forced build outcomes, first match wins */
   builds?: BuildBehaviour[]
-  /** git source → output profile rules for Docker builds, tried before the built-in ones */
-  buildProfiles?: BuildProfileRule[]
+  /** Git repositories builds can clone, besides the built-in ones (repositories.ts) */
+  repositories?: RepositoryInput[]
   /** steps a build spends Running (default 2) */
   buildRunningSteps?: number
   /** per-pod forced outcomes/logs/exec answers */
@@ -123,7 +133,7 @@ export interface Normalized {
   defaultProfile: string
   unpullableImages: string[]
   builds: BuildBehaviour[]
-  buildRules: BuildProfileRule[]
+  repositories: Repository[]
   buildRunningSteps: number
   pods: PodOverride[]
   pvc: {ownershipManagement: boolean; worldWritable: boolean; behaviours: PvcBehaviour[]}
@@ -147,7 +157,7 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
   const defaultProfile = o.defaultProfile ?? 'generic'
   if (!profiles[defaultProfile])
     throw new Error(`simulator defaultProfile: unknown profile ${defaultProfile}`)
-  for (const r of [...(o.images ?? []), ...(o.buildProfiles ?? [])]) {
+  for (const r of o.images ?? []) {
     if (!profiles[r.profile]) throw new Error(`simulator image rule: unknown profile ${r.profile}`)
   }
   return {
@@ -165,7 +175,7 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     defaultProfile,
     unpullableImages: o.unpullableImages ?? [],
     builds: o.builds ?? [],
-    buildRules: [...(o.buildProfiles ?? []), ...BUILTIN_BUILD_RULES],
+    repositories: [...(o.repositories ?? []).map(toRepository), ...BUILTIN_REPOSITORIES],
     buildRunningSteps: o.buildRunningSteps ?? 2,
     pods: o.pods ?? [],
     pvc: {
@@ -178,4 +188,27 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     maxRestarts: o.maxRestarts ?? 5,
     progressDeadlineSteps: o.progressDeadlineSteps ?? 60,
   }
+}
+
+function toRepository(r: RepositoryInput): Repository {
+  const refs: Repository['refs'] = {}
+  for (const [ref, files] of Object.entries(r.refs)) {
+    refs[ref] = {}
+    for (const [path, f] of Object.entries(files)) {
+      const file: RepoFile =
+        typeof f === 'string'
+          ? {text: f}
+          : {
+              ...(f.text === undefined ? {} : {text: f.text}),
+              ...(f.script === undefined
+                ? {}
+                : {script: typeof f.script === 'string' ? {script: f.script} : f.script}),
+              ...(f.mode === undefined
+                ? {}
+                : {mode: typeof f.mode === 'string' ? parseInt(f.mode, 8) : f.mode}),
+            }
+      refs[ref][path] = file
+    }
+  }
+  return {url: r.url, defaultBranch: r.defaultBranch ?? Object.keys(r.refs)[0] ?? 'main', refs}
 }

@@ -2,7 +2,9 @@ import {describe, expect, it} from 'vitest'
 
 import {DOCKERFILE_CHECKS, parseDockerfile, runCommands} from '../../../src/lib/doctor/dockerfile.js'
 import {runChecks} from '../../../src/lib/doctor/report.js'
-import {S2I_ASSIGNED_UID_DOCKERFILE} from '../../../fake-openshift/src/sim/profiles.js'
+import {BUILTIN_REPOSITORIES} from '../../../fake-openshift/src/sim/repositories.js'
+
+const S2I_ASSIGNED_UID_DOCKERFILE = BUILTIN_REPOSITORIES[0].refs['s2i-assigned-uid'].Dockerfile.text ?? ''
 
 const lint = (text: string) => runChecks(DOCKERFILE_CHECKS, parseDockerfile(text))
 
@@ -36,7 +38,7 @@ describe('Dockerfile lint', () => {
   it("the recipe's s2i-assigned-uid Dockerfile passes except the /etc/passwd warning", () => {
     const fs = lint(S2I_ASSIGNED_UID_DOCKERFILE)
     expect(fs.map(f => [f.checkId, f.severity, f.line])).toEqual([
-      ['dockerfile.passwd-group-writable', 'warning', 9],
+      ['dockerfile.passwd-group-writable', 'warning', 11],
     ])
   })
 
