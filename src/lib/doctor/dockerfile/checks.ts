@@ -328,6 +328,8 @@ export const group0WritableCheck: Check<ImageModel> = {
 
 // --- layers -----------------------------------------------------------------------------------
 
+const NO_BULK = new Set(['WORKDIR', 'mkdir', 'useradd', 'redirection'])
+
 const overlaps = (a: string, b: string) => a === b || isUnder(a, b) || isUnder(b, a)
 
 export const separateLayerCheck: Check<ImageModel> = {
@@ -336,9 +338,9 @@ export const separateLayerCheck: Check<ImageModel> = {
   title: 'Permission changes happen in the layer that creates the files',
   severity: 'warning',
   reads:
-    'recursive chmod/chgrp/chown (also via find -exec or fix-permissions) and the earlier instructions of the final stage that created or filled those paths (COPY, mkdir, conda/pip install, git clone...)',
+    'recursive chmod/chgrp/chown (also via find -exec or fix-permissions) and the earlier instructions of the final stage that put files under those paths (COPY/ADD of a directory, conda/pip install, git clone, venv, downloads, tar -C...)',
   fires:
-    'a recursive permission change runs in a later instruction than the one that created the files: every file is copied into a new layer (the recipe saw +414 MB for /opt/conda). Files of the base image are not counted',
+    'a recursive permission change runs in a later instruction than the one that created the files: every file is copied into a new layer (the recipe saw +414 MB for /opt/conda). Files of the base image, empty directories (mkdir) and single copied files are not counted',
   fix: 'Move the chgrp/chmod into the RUN that creates the files (COPY: --chown=UID:0 --chmod=...).',
   run(d) {
     const stage = d.final
@@ -349,12 +351,14 @@ export const separateLayerCheck: Check<ImageModel> = {
       const created = stage.events.slice(0, i).find(
         (c: FsEvent) =>
           (c.kind === 'create' || c.kind === 'copy' || c.kind === 'fill') &&
-          c.what !== 'WORKDIR' &&
-          c.what !== 'redirection' &&
+          // an empty directory (mkdir, WORKDIR, useradd's home) or a redirected file is no bulk
+          !NO_BULK.has(c.what ?? '') &&
           c.layer < e.layer &&
           !c.target.contents &&
           // one copied file inside the tree is not the tree
           !(c.file && isUnder(c.target.path, e.target.path)) &&
+          // a directory's contents copied to a parent (COPY root/ /) need not reach this path
+          !(c.partial && isUnder(e.target.path, c.target.path)) &&
           overlaps(c.target.path, e.target.path) &&
           stateAt(stage, c.target.path, i).exists !== false,
       )

@@ -61,6 +61,8 @@ export interface FsEvent {
   what?: string
   /** copy: the source looks like a single file (`requirements.txt`), not a tree */
   file?: boolean
+  /** copy: the contents of a directory (`COPY . /app`, `COPY root/ /`): what lands below is not known */
+  partial?: boolean
   intent?: Intent
 }
 
@@ -191,7 +193,7 @@ export function stateAt(stage: Stage, path: string, upto = stage.events.length):
         break
       case 'create':
       case 'copy': {
-        if (how === 'below' && (e.kind === 'create' || s.exists === true)) break
+        if (how === 'below' && (e.kind === 'create' || e.partial || s.exists === true)) break
         if (e.ifAbsent && s.exists === true) break
         let group = e.group ?? undefined
         let mode = e.mode ?? UNKNOWN_MODE
@@ -540,7 +542,7 @@ function copyEvents(
     group = g !== undefined && g !== '' ? gidOf(stage, g) : owner
   }
   const spec = chmod ? parseMode(chmod.value) : undefined
-  const targets: Array<{target: Target; source?: string; file?: boolean}> = []
+  const targets: Array<{target: Target; source?: string; file?: boolean; partial?: boolean}> = []
   for (const h of ins.heredocs)
     targets.push({target: {path: destIsDir ? joinPath(dest, h.name) : dest, contents: false}})
   for (const s of sources) {
@@ -553,10 +555,12 @@ function copyEvents(
           ? {path: joinPath(dest, name), contents: false}
           : {path: dest, contents: false},
       source: s.value,
-      file: !contents && /\.\w+$/.test(name),
+      // `requirements.txt`, or one file copied to `/x/.condarc`
+      file: !contents && (/\.\w+$/.test(name) || (!destIsDir && /\.\w+$/.test(dest))),
+      partial: contents,
     })
   }
-  return targets.map(({target, source, file}) => {
+  return targets.map(({target, source, file, partial}) => {
     const fromMode = source !== undefined ? copySourceMode(stages, from, source) : knownMode(0o644)
     const mode = spec ? applyMode(spec.kind === 'octal' ? knownMode(0) : fromMode, spec, true, 0) : fromMode
     return {
@@ -572,6 +576,7 @@ function copyEvents(
       ifAbsent: true,
       what: ins.keyword,
       ...(file ? {file} : {}),
+      ...(partial ? {partial} : {}),
     }
   })
 }

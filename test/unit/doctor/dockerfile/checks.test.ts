@@ -165,6 +165,23 @@ describe('more cases', () => {
     ).toEqual([['permissions-separate-layer', 'warning', 3]])
   })
 
+  it('separate layer: not for an empty mkdir, one copied file, or a directory copied to a parent', () => {
+    expect(
+      found('FROM a\nRUN mkdir -p /opt/d\nRUN chgrp -R 0 /opt/d && chmod -R g=u /opt/d\nUSER 1001\n'),
+    ).toEqual([])
+    expect(
+      found(
+        'FROM a\nCOPY x.cfg /opt/d/x.cfg\nRUN mkdir -p /opt/d && chgrp -R 0 /opt/d && chmod -R g=u /opt/d\nUSER 1001\n',
+      ),
+    ).toEqual([])
+    expect(found('FROM a\nCOPY root/ /\nRUN chgrp -R 0 /opt/d && chmod -R g=u /opt/d\nUSER 1001\n')).toEqual(
+      [],
+    )
+    expect(
+      found('FROM a\nCOPY src/ /opt/d/\nRUN chgrp -R 0 /opt/d && chmod -R g=u /opt/d\nUSER 1001\n'),
+    ).toEqual([['permissions-separate-layer', 'warning', 3]])
+  })
+
   it('chmod g+w /etc/passwd on an unknown base warns; chmod of another file or 644 does not', () => {
     expect(found('FROM a\nRUN chmod 664 /etc/passwd\nUSER 1001\n')).toEqual([
       ['passwd-group-writable', 'warning', 2],
