@@ -7,7 +7,7 @@
  * rather than guessed. Pure.
  */
 import {parseMode, type ModeSpec} from './modes.js'
-import {shellCommands, src, type Command, type Lookup, type Word} from './shell.js'
+import {shellCommands, src, type Command, type Lookup, type Src, type Word} from './shell.js'
 
 /** A path an operation applies to; `contents`: only what is below it (`DIR/*`). */
 export interface Target {
@@ -484,7 +484,7 @@ function interpretFind(args: Word[], ctx: RunContext, at: OpBase, depth: number)
 }
 
 /** The operations of a shell script (a RUN's shell form or a heredoc script), `cd` followed. */
-export function interpretScript(script: import('./shell.js').Src, ctx: RunContext, depth = 0): Op[] {
+export function interpretScript(script: Src, ctx: RunContext, depth = 0): Op[] {
   return interpretCommands(shellCommands(script, ctx.lookup), ctx, depth)
 }
 

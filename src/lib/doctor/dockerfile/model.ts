@@ -7,14 +7,7 @@
  * other stages contribute only what `COPY --from` takes, with COPY's ownership (root unless
  * --chown). Pure.
  */
-import {
-  interpretCommands,
-  interpretScript,
-  joinPath,
-  normalizePath,
-  type Op,
-  type Target,
-} from './commands.js'
+import {interpretCommands, interpretScript, joinPath, type Op, type Target} from './commands.js'
 import {knownBase, type BaseUser, type KnownBase} from './bases.js'
 import {
   SETGID,
@@ -30,7 +23,7 @@ import {
   type ModeSpec,
 } from './modes.js'
 import {parseDockerfile, type Instruction, type ParsedDockerfile} from './parse.js'
-import {dockerWords, shellCommands, src, type Lookup, type Src, type VarValue, type Word} from './shell.js'
+import {dockerWords, src, type Lookup, type VarValue, type Word} from './shell.js'
 
 /** Why the image's process must be able to write a path (the "must write" set). */
 export type Intent = 'handed' | 'writable' | 'created-by-user'
@@ -680,5 +673,3 @@ export function buildModel(parsed: ParsedDockerfile): ImageModel {
 export function analyseDockerfile(text: string): ImageModel {
   return buildModel(parseDockerfile(text))
 }
-
-export {normalizePath, type Src, shellCommands}
