@@ -158,6 +158,6 @@ describe.concurrent('oc jupyter doctor (fake OpenShift)', () => {
     const r = await runCli(['doctor', '--dockerfile', file], {env: {KUBECONFIG: path.join(dir, 'missing')}})
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('[dockerfile.user-not-numeric-non-root]')
-    expect(r.stdout).toContain('[dockerfile.writable-not-group-0]')
+    expect(r.stdout).toContain('[dockerfile.writable-group-100]')
   })
 })
