@@ -213,24 +213,10 @@ function planDocker(
   }
   lines.push(`Pulling image ${image} ...`)
   const result = interpretDockerfile(pulled.profile, text, {name: label, context: files, from: image})
-  const total = result.ok ? result.steps.length : undefined
-  const stepLines = (steps: string[], n: number) => steps.map((st, i) => `STEP ${i + 1}/${n}: ${st}`)
-  if (!result.ok) {
-    // the failing step's output comes right after its STEP line
-    const n = interpretDockerfile(pulled.profile, text, {name: label, from: image, context: files}).steps
-      .length
-    return failed('DockerBuildFailed', [
-      ...lines,
-      ...stepLines(result.steps, Math.max(n, result.steps.length)),
-      ...result.log,
-      result.error,
-    ])
-  }
-  return {
-    outcome: 'Complete',
-    lines: [...lines, ...stepLines(result.steps, total as number)],
-    profile: result.profile,
-  }
+  const stepLines = result.steps.map((st, i) => `STEP ${i + 1}/${result.total}: ${st}`)
+  // the failing step's output comes right after its STEP line
+  if (!result.ok) return failed('DockerBuildFailed', [...lines, ...stepLines, ...result.log, result.error])
+  return {outcome: 'Complete', lines: [...lines, ...stepLines], profile: result.profile}
 }
 
 /**

@@ -7,7 +7,7 @@
  * table (packages.ts) — where a step fails, the build fails with what the step printed.
  */
 import {expandVars} from './kube.js'
-import {aptInstall} from './packages.js'
+import {aptInstall, DISTROS} from './packages.js'
 import type {ImageProfile} from './profiles.js'
 import type {RepoFile} from './repositories.js'
 
@@ -154,9 +154,11 @@ function targets(p: ImageProfile, path: string, recursive: boolean): string[] {
 }
 
 export type DockerfileResult =
-  | {ok: true; profile: ImageProfile; steps: string[]; log: string[]}
+  | {ok: true; profile: ImageProfile; steps: string[]; log: string[]; total: number}
   | {
       ok: false
+      /** the number of instructions (buildah's N in `STEP n/N`) */
+      total: number
       /** the steps up to and including the failing one */
       steps: string[]
       /** what the failing step printed */
@@ -205,6 +207,7 @@ export function interpretDockerfile(
     const fail = (stepLog: string[], error: string, exitCode: number): DockerfileResult => ({
       ok: false,
       steps: steps.slice(0, index + 1),
+      total: steps.length,
       log: [...log, ...stepLog],
       error,
       exitCode,
@@ -281,7 +284,7 @@ export function interpretDockerfile(
         break
     }
   }
-  return {ok: true, profile: p, steps, log}
+  return {ok: true, profile: p, steps, log, total: steps.length}
 }
 
 /** The UID and GID `USER u[:g]` runs RUN steps as (root when unset or unknown). */
@@ -380,7 +383,7 @@ function runStep(
       return {
         exitCode: 0,
         log: [
-          `Get:1 http://archive.ubuntu.com/ubuntu ${p.os ?? 'stable'} InRelease`,
+          `Get:1 http://archive.ubuntu.com/ubuntu ${DISTROS[p.os ?? '']?.codename ?? 'stable'} InRelease`,
           'Reading package lists...',
         ],
       }
