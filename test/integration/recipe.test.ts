@@ -119,4 +119,33 @@ describe("the recipe's story on today's images", () => {
       expect(again.stderr).toContain('Nothing changed.')
     },
   )
+
+  test.concurrent(
+    'an image whose server makes up its own token: deploy warns (token redacted), doctor explains, its fix runs as printed',
+    async () => {
+      const old = 'quay.io/example/s2i-minimal-notebook:2017'
+      const fake = await start({simulatorOptions: {images: [{image: old, profile: 's2i-assigned-uid'}]}})
+      const kc = project(fake, 'token')
+      const r = await runCli(['deploy', '--image', old], {kubeconfig: kc})
+      expect(r.code, both(r)).toBe(0)
+      expect(r.stderr).toContain(
+        'the notebook generated its own login token, so the password from Secret notebook-password will not log in',
+      )
+      expect(r.stderr).toContain('token=<redacted>')
+      expect(r.stderr).not.toMatch(/token=[0-9a-f]{48}/)
+      const doctor = await runCli(['doctor', 'notebook', '-o', 'json'], {kubeconfig: kc})
+      const report = JSON.parse(doctor.stdout) as {
+        findings: Array<{checkId: string; message: string; remediation: string}>
+      }
+      const f = report.findings.find(x => x.checkId === 'pods.generated-token')
+      expect(f?.message).toContain('Notebook < 5.2')
+      const fixed = await runPrinted(f?.remediation.split('\n')[0] ?? '', kc)
+      expect(fixed.code, both(fixed)).toBe(0)
+      expect(fixed.stderr).not.toContain('generated its own login token')
+      const after = await runCli(['doctor', 'notebook', '-o', 'json'], {kubeconfig: kc})
+      expect(
+        (JSON.parse(after.stdout) as {findings: Array<{checkId: string}>}).findings.map(x => x.checkId),
+      ).not.toContain('pods.generated-token')
+    },
+  )
 })

@@ -12,6 +12,7 @@ import {
   requireApis,
   resourcePath,
   routeAdmitted,
+  tailLog,
   waitFor,
   type ApplyResult,
   type KubeClient,
@@ -20,6 +21,8 @@ import {
 } from '../cluster/index.js'
 import {CliError, ExitCode, UsageError} from '../errors.js'
 import {requireProject, requireUidRange, type UidBlock} from '../preflight.js'
+import {generatedTokenLine} from '../notebook/known-crashes.js'
+import {CONTAINER_NAME} from '../render/deployment.js'
 import {renderNotebook} from '../render/notebook.js'
 import type {KObject} from '../render/types.js'
 import {passwordSecretName, randomPassword, type PasswordGenerator} from '../render/secret.js'
@@ -211,6 +214,7 @@ async function applyAndWait(
     reportedTimeoutMs: ctx.timeoutMs,
     events: live.events,
   })
+  if (result.pod) await warnGeneratedToken(ctx, opts.name, result.pod.name)
   const route = await waitFor(client, {
     path: resourcePath('Route', {namespace}),
     name: opts.name,
@@ -224,6 +228,25 @@ async function applyAndWait(
   const host = routeHost(route.object)
   if (host) result.url = `https://${host}`
   return result
+}
+
+/**
+ * A notebook that made up its own login token does not take the Secret's password (an image whose
+ * start-up overrides JUPYTER_TOKEN, or a Notebook older than 5.2): say so now, not at the login page.
+ */
+async function warnGeneratedToken(ctx: DeployRunContext, name: string, pod: string): Promise<void> {
+  const lines = await tailLog(
+    ctx.client,
+    resourcePath('Pod', {namespace: ctx.namespace, name: pod, subresource: 'log'}),
+    50,
+    {query: {container: CONTAINER_NAME}, signal: ctx.signal},
+  ).catch(() => [] as string[])
+  const line = generatedTokenLine(lines)
+  if (line === undefined) return
+  ctx.ui.warn(
+    `the notebook generated its own login token, so the password from Secret ${passwordSecretName(name)} will not log in: ${line}`,
+  )
+  ctx.ui.warn(`see why: oc jupyter doctor ${name} -n ${ctx.namespace}`)
 }
 
 /** The password Secret, if it exists. Its value is registered for redaction, never shown. */
