@@ -8,6 +8,8 @@ import {DOCKERFILE_CHECKS, analyseDockerfile} from '../../../../src/lib/doctor/d
 import {exitCodeFor, renderJunit, renderSarif, renderText} from '../../../../src/lib/doctor/report.js'
 import {runChecks} from '../../../../src/lib/doctor/report.js'
 import {runDockerfileDoctor} from '../../../../src/lib/doctor/run.js'
+import {renderBuilderDockerfile} from '../../../../src/lib/render/dockerfile.js'
+import {DEFAULT_BASE_IMAGE} from '../../../../src/lib/values/defaults.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/dockerfiles')
 const read = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8')
@@ -82,6 +84,14 @@ describe('Dockerfile lint findings say what and where', () => {
     const report = runDockerfileDoctor('healthy.Dockerfile', read('healthy.Dockerfile'))
     expect(report.summary).toMatchObject({errors: 0, warnings: 0, infos: 0, passed: DOCKERFILE_CHECKS.length})
     expect(exitCodeFor(report, 'warning')).toBe(0)
+  })
+
+  it('the Dockerfile `oc jupyter build` renders (any --base-image of docker-stacks) has no findings at all', () => {
+    for (const base of [DEFAULT_BASE_IMAGE, 'quay.io/jupyter/scipy-notebook:2025-12-31']) {
+      const report = runDockerfileDoctor('rendered', renderBuilderDockerfile(base))
+      expect(report.findings, base).toEqual([])
+      expect(report.summary).toMatchObject({errors: 0, warnings: 0, infos: 0})
+    }
   })
 
   it('empty: an error, not a pass (exit 1)', () => {
