@@ -107,16 +107,97 @@ export function diagnoseBuildLog(lines: readonly string[], ctx: BuildCommandArgs
   return undefined
 }
 
+/**
+ * Every documented Build `status.reason` (openshift/api build/v1 consts.go StatusReason*): what it
+ * means, and — where the reason alone decides it — the command that gets a working build. Reasons whose
+ * cause is in the log (DockerBuildFailed, GenericBuildFailed...) have no remedy here: the log patterns
+ * above give it, else the log itself is the next step.
+ */
+export const BUILD_STATUS_REASONS: Readonly<
+  Record<string, {explanation: string; remedy?: (ctx: BuildCommandArgs) => string}>
+> = {
+  DockerBuildFailed: {explanation: 'a step of the Dockerfile failed; the log names the step'},
+  GenericBuildFailed: {explanation: 'the build failed; the log says why'},
+  FailedContainer: {explanation: 'a container of the build pod exited with an error; the log says why'},
+  Error: {explanation: 'the build ended in an error; the log says why'},
+  PostCommitHookFailed: {explanation: "the BuildConfig's post-commit hook failed on the built image"},
+  FetchSourceFailed: {
+    explanation: 'the Git checkout failed: the repository or ref does not exist, or needs credentials',
+    remedy: ctx =>
+      `git ls-remote ${ctx.fromSource ?? ctx.repo ?? DEFAULT_REPO}   # the repository and ref must be readable`,
+  },
+  InvalidContextDirectory: {
+    explanation: 'the context directory does not exist in the checkout',
+    remedy: ctx => buildCommand({...ctx, contextDir: undefined, rebuild: true}),
+  },
+  PullBuilderImageFailed: {
+    explanation: 'the base (builder) image could not be pulled: it does not exist, or needs credentials',
+    remedy: ctx => buildCommand({...ctx, baseImage: DEFAULT_BASE_IMAGE}),
+  },
+  PushImageToRegistryFailed: {
+    explanation:
+      'the built image could not be pushed to the internal registry (registry unavailable or out of storage); the build itself succeeded',
+    remedy: ctx => buildCommand({...ctx, rebuild: true}),
+  },
+  OutOfMemoryKilled: {
+    explanation: 'the build pod was killed for its memory use',
+    remedy: ctx => buildCommand({...ctx, buildMemory: moreMemory(ctx), rebuild: true}),
+  },
+  BuildPodEvicted: {
+    explanation: 'the build pod was evicted from its node (node pressure)',
+    remedy: ctx => buildCommand({...ctx, rebuild: true}),
+  },
+  BuildPodDeleted: {
+    explanation: 'the build pod was deleted before the build completed',
+    remedy: ctx => buildCommand({...ctx, rebuild: true}),
+  },
+  BuildPodExists: {
+    explanation: 'a build pod of the same name already existed',
+    remedy: ctx => buildCommand({...ctx, rebuild: true}),
+  },
+  NoBuildContainerStatus: {
+    explanation: 'the build pod reported no container status (it was lost)',
+    remedy: ctx => buildCommand({...ctx, rebuild: true}),
+  },
+  ExceededRetryTimeout: {
+    explanation: 'the build did not complete before its retries timed out',
+    remedy: ctx => buildCommand({...ctx, rebuild: true}),
+  },
+  CannotCreateBuildPod: {
+    explanation: 'the build pod could not be created (quota, admission or a missing service account)',
+  },
+  CannotCreateBuildPodSpec: {
+    explanation: 'the build strategy could not make a pod spec (invalid BuildConfig)',
+  },
+  CannotRetrieveServiceAccount: {
+    explanation:
+      "the builder service account could not be read (the project's service account controller has not made it yet)",
+  },
+  InvalidOutputReference: {
+    explanation: 'the build output names an invalid image reference',
+    remedy: ctx => buildCommand(ctx),
+  },
+  InvalidImageReference: {
+    explanation: 'the build names an invalid image reference',
+    remedy: ctx => buildCommand(ctx),
+  },
+  MissingPushSecret: {explanation: 'the push secret the build names does not exist'},
+  UnresolvableEnvironmentVariable: {
+    explanation: 'a build environment variable refers to a Secret or ConfigMap key that does not exist',
+  },
+  CancelledBuild: {
+    explanation: 'the build was cancelled',
+    remedy: ctx => buildCommand({...ctx, rebuild: true}),
+  },
+  CancelBuildFailed: {explanation: 'cancelling the build failed'},
+}
+
+/** A Build status.reason in plain words (undefined for a reason not documented). */
+export function explainBuildReason(reason: string | undefined): string | undefined {
+  return reason === undefined ? undefined : BUILD_STATUS_REASONS[reason]?.explanation
+}
+
 /** Reasons from the Build status that map to a remedy even without a log (FACTS.md build reasons). */
 export function remedyForReason(reason: string | undefined, ctx: BuildCommandArgs): string | undefined {
-  switch (reason) {
-    case 'OutOfMemoryKilled':
-      return buildCommand({...ctx, buildMemory: moreMemory(ctx), rebuild: true})
-    case 'FetchSourceFailed':
-      return `git ls-remote ${ctx.fromSource ?? ctx.repo ?? DEFAULT_REPO}   # the repository and ref must be readable`
-    case 'PullBuilderImageFailed':
-      return buildCommand({...ctx, baseImage: DEFAULT_BASE_IMAGE})
-    default:
-      return undefined
-  }
+  return reason === undefined ? undefined : BUILD_STATUS_REASONS[reason]?.remedy?.(ctx)
 }
