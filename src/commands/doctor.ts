@@ -12,13 +12,19 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
 
   static override description = `Inspects the project (and the notebook NAME, when given or found by label) and reports every problem that stops a notebook from running under the project's assigned UID: missing UID-range annotations, anyuid grants, SCC admission failures, pods crash-looping on permissions, images with a root or non-numeric USER, unbound volumes, unadmitted routes, failed builds. Each finding has a stable ID, a severity, the evidence and a copy-paste fix.
 
---fail-on picks the severity that makes the exit code 1. --exec also runs read-only probes inside the running pod. --dockerfile lints a Dockerfile for arbitrary-UID readiness, offline.`
+Problems are listed root cause first: findings with one cause (an SCC grant, a template field, a volume, an image) are one problem, its first line the cause and the rest "because of it", ordered along the chain project → SCC grants → admission → volumes → builds → mounts → image. Every check is passed, failed or unknown: unknown when a read it needs was refused (the permission that would allow it is named); a run that cannot read the project at all says "cannot see" and exits 4.
+
+--fail-on picks what makes the exit code 1 besides errors: warning, unknown, or both (--fail-on warning,unknown). --exec also runs read-only probes inside the running pod. --dockerfile lints a Dockerfile for arbitrary-UID readiness, offline.`
 
   static override examples = [
     {description: 'Check the current project and its notebook.', command: 'oc jupyter doctor'},
     {
       description: 'Fail on warnings too, with SARIF output for CI.',
       command: 'oc jupyter doctor --fail-on warning -o sarif',
+    },
+    {
+      description: 'In CI, also fail when a check could not see what it needs (a missing permission).',
+      command: 'oc jupyter doctor --fail-on warning,unknown -o junit',
     },
     {
       description: 'Lint a Dockerfile without a cluster.',
@@ -39,9 +45,12 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
       default: 'text',
     }),
     'fail-on': Flags.string({
-      description: 'Lowest severity that makes the exit code 1.',
-      options: ['error', 'warning'],
-      default: 'error',
+      description:
+        'What makes the exit code 1: error (always), warning (also warnings), unknown (also checks that could not read what they need); comma-separated.',
+      options: ['error', 'warning', 'unknown'],
+      multiple: true,
+      delimiter: ',',
+      default: ['error'],
     }),
     exec: Flags.boolean({description: 'Also run read-only probes inside the running notebook pod.'}),
     dockerfile: Flags.string({
@@ -53,7 +62,7 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
   public async run(): Promise<void> {
     // Validate before any I/O (exit 2, nothing sent).
     const name = this.args.name === undefined ? undefined : parseInstanceName(this.args.name)
-    const failOn = this.flags['fail-on'] as FailOn
+    const failOn = this.flags['fail-on'] as FailOn[]
     const {renderDoctor, exitCodeFor} = await import('../lib/doctor/index.js')
     let report
     let checks
@@ -81,7 +90,10 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
     this.ui.result(report, () =>
       renderDoctor(report, format, {checks, file: this.flags.dockerfile, version: this.config.version}),
     )
-    if (exitCodeFor(report, failOn) !== 0) this.exit(ExitCode.Failed)
+    // 4: the project could not be seen at all (SPEC.md: never "healthy" when blind); 1: a threshold was met.
+    const code = exitCodeFor(report, failOn)
+    if (code === 4) this.exit(ExitCode.Forbidden)
+    if (code !== 0) this.exit(ExitCode.Failed)
   }
 
   /** The --exec prober: client-node's Exec over the same kubeconfig context. */

@@ -1,23 +1,41 @@
 /**
  * One pass of reads for the doctor (the only I/O besides --exec): independent lists run concurrently,
  * every list is paged (`limit`/`continue`) and filtered page by page, so memory stays bounded by what
- * the checks need, not by the namespace's size. A 403 or an unserved API is recorded as "not visible"
- * (a project admin may not read cluster-scoped SCCs or ClusterRoleBindings) instead of failing.
+ * the checks need, not by the namespace's size. A refused or unserved read is recorded (what, and the
+ * permission that would allow it) instead of failing: the checks that need it are then unknown, never
+ * passed. A project that cannot be read at all — it does not exist, or the user has no role in it —
+ * makes the run blind: nothing else is read.
+ *
+ * Reads, in three rounds: (1) the project and the namespace's lists; (2) what those name — the service
+ * account, RBAC bindings reaching it, SCC reviews of the templates, image stream tags, logs; (3) the
+ * roles of those bindings, the SCCs that matter, and SelfSubjectAccessReviews of the changes a fix
+ * would make (so a fix that needs a cluster administrator says so).
  */
 import {
   isApiError,
   isForbidden,
   isNotFound,
+  KINDS,
   resourcePath,
   tailLog,
   type KindName,
   type KubeClient,
   type KubeObject,
 } from '../cluster/index.js'
-import {requireProject} from '../preflight.js'
+import {
+  DEFAULT_SCCS,
+  accessKey,
+  bindingReaches,
+  locateSccGrants,
+  planGrantRemoval,
+  requiredAccess,
+  roleRefOf,
+  type AccessQuestion,
+} from '../grants/index.js'
 import {LABEL_INSTANCE, LABEL_PART_OF, PART_OF} from '../render/labels.js'
+import {isCurrentEvent, liveReplicaSets} from './live.js'
 import {annotationsOf, arr, labelsOf, nameOf, podTemplate, rec, str} from './obj.js'
-import type {BuildInfo, DoctorData, PodLogs, ReviewAnswer, Unread} from './types.js'
+import type {BuildInfo, DoctorData, PodLogs, ReadKey, ReviewAnswer, Unread} from './types.js'
 
 export interface GatherOptions {
   namespace: string
@@ -47,9 +65,8 @@ const MAX_LOGGED_PODS = 3
 const LOG_TAIL = 60
 const BUILD_LOG_TAIL = 100
 
-/** SCCs whose grant to the notebook's service account the doctor looks for. */
+/** SCCs whose grant to the notebook's service account the doctor always looks for. */
 export const WATCHED_SCCS = ['anyuid', 'privileged'] as const
-export const sccBinding = (scc: string): string => `system:openshift:scc:${scc}`
 
 /** Whether an object belongs to the instance NAME (every instance when no NAME was given). */
 export function belongsTo(o: KubeObject, name: string | undefined): boolean {
@@ -72,6 +89,17 @@ function podBelongsTo(pod: KubeObject, name: string | undefined): boolean {
   return owners.some(o => (str(o.name) ?? '').startsWith(`${name}-`))
 }
 
+/** `list pods -n ns`, `get projects.project.openshift.io/x`: a permission in `oc auth can-i` words. */
+export function permission(
+  verb: string,
+  kind: KindName,
+  opts: {namespace?: string; name?: string} = {},
+): string {
+  const info = KINDS[kind]
+  const res = info.group ? `${info.plural}.${info.group}` : info.plural
+  return `${verb} ${res}${opts.name ? `/${opts.name}` : ''}${info.namespaced && opts.namespace ? ` -n ${opts.namespace}` : ''}`
+}
+
 export async function gather(client: KubeClient, opts: GatherOptions): Promise<DoctorData> {
   const {namespace, name} = opts
   const unread: Unread[] = []
@@ -79,66 +107,96 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
   const signal = opts.signal
 
   /** Runs a read; 403 / 404-on-collection / other API errors become an Unread, transport errors throw. */
-  async function attempt<T>(what: string, fn: () => Promise<T>, fallback: T): Promise<T> {
+  async function attempt<T>(
+    key: ReadKey,
+    what: string,
+    perm: string | undefined,
+    fn: () => Promise<T>,
+    fallback: T,
+  ): Promise<T> {
     try {
       return await fn()
     } catch (error) {
-      if (isForbidden(error)) unread.push({what, reason: 'forbidden', message: error.message})
-      else if (isNotFound(error)) unread.push({what, reason: 'not-served', message: error.message})
-      else if (isApiError(error)) unread.push({what, reason: 'error', message: error.message})
+      const base = {key, what, ...(perm ? {permission: perm} : {})}
+      if (isForbidden(error)) unread.push({...base, reason: 'forbidden', message: error.message})
+      else if (isNotFound(error)) unread.push({...base, reason: 'not-served', message: error.message})
+      else if (isApiError(error)) unread.push({...base, reason: 'error', message: error.message})
       else throw error
       return fallback
     }
   }
 
-  /** Pages a namespaced LIST, keeping only what `keep` accepts. */
-  async function collect(
+  /** Pages a namespaced LIST, keeping only what `keep` accepts; undefined when it could not be read. */
+  const collectOrUndefined = (
+    key: ReadKey,
     kind: KindName,
     keep: (o: KubeObject) => boolean = () => true,
-    query: Record<string, string> = {},
-  ): Promise<KubeObject[]> {
+  ): Promise<KubeObject[] | undefined> => {
+    const ns = KINDS[kind].namespaced ? namespace : undefined
     return attempt(
-      `${kind} list`,
+      key,
+      `${kind} list${ns ? ` in ${ns}` : ''}`,
+      permission('list', kind, {namespace: ns}),
       async () => {
         const out: KubeObject[] = []
-        for await (const page of client.listPages<KubeObject>(resourcePath(kind, {namespace}), query, {
-          pageSize,
-          signal,
-        })) {
+        for await (const page of client.listPages<KubeObject>(
+          resourcePath(kind, {namespace: ns}),
+          {},
+          {pageSize, signal},
+        ))
           for (const o of page.items) if (keep(o)) out.push(o)
-        }
         return out
       },
-      [],
+      undefined as KubeObject[] | undefined,
     )
   }
+  const collect = async (key: ReadKey, kind: KindName, keep?: (o: KubeObject) => boolean) =>
+    (await collectOrUndefined(key, kind, keep)) ?? []
 
-  const getOptional = (kind: KindName, objName: string, ns?: string): Promise<KubeObject | undefined> =>
+  /** GET; null when it does not exist, undefined when it could not be read. */
+  const getOrNull = (
+    key: ReadKey,
+    kind: KindName,
+    objName: string,
+    ns?: string,
+  ): Promise<KubeObject | null | undefined> =>
     attempt(
+      key,
       `${kind} ${objName}`,
+      permission('get', kind, {namespace: ns, name: objName}),
       async () =>
-        client.getIfExists<KubeObject>(resourcePath(kind, {namespace: ns, name: objName}), undefined, {
+        (await client.getIfExists<KubeObject>(resourcePath(kind, {namespace: ns, name: objName}), undefined, {
           signal,
-        }),
-      undefined,
+        })) ?? null,
+      undefined as KubeObject | null | undefined,
     )
 
-  // The project: a 404 is a real answer (wrong -n), so it fails the run with requireProject's message.
+  // --- round 1: the project and the namespace's lists --------------------------------------------------
+  let projectMissing = false
   const projectP = (async (): Promise<KubeObject | undefined> => {
     try {
-      return await requireProject(client, namespace)
+      return await client.get<KubeObject>(resourcePath('Project', {name: namespace}), undefined, {signal})
     } catch (error) {
-      // requireProject words a 404 ("does not exist": wrong -n) and a 403; only the 403 is survivable.
-      if (!isForbidden((error as Error).cause)) throw error
-      // Not allowed to read the Project: try the Namespace (same annotations and labels).
-      unread.push({what: `Project ${namespace}`, reason: 'forbidden'})
-      return getOptional('Namespace', namespace)
+      if (isNotFound(error)) {
+        projectMissing = true
+        return undefined
+      }
+      if (!isForbidden(error)) throw error
+      unread.push({
+        key: 'project',
+        what: `Project ${namespace}`,
+        reason: 'forbidden',
+        permission: permission('get', 'Project', {name: namespace}),
+      })
+      // A project admin may always get its own Namespace (same annotations and labels).
+      const nsObj = await getOrNull('project', 'Namespace', namespace)
+      return nsObj ?? undefined
     }
   })()
 
   const eventsP = (async () => {
     const kept: KubeObject[] = []
-    await collect('Event', e => {
+    const read = await collectOrUndefined('events', 'Event', e => {
       if (e.type === 'Normal' || !RELEVANT_EVENT_REASONS.has(String(e.reason ?? ''))) return false
       const involved = str(rec(e.involvedObject).name) ?? ''
       if (name !== undefined && involved !== name && !involved.startsWith(`${name}-`)) {
@@ -153,12 +211,12 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
       return false
     })
     kept.sort(byEventTime)
-    return kept.slice(-MAX_EVENTS)
+    return read === undefined ? [] : kept.slice(-MAX_EVENTS)
   })()
 
   const buildsP = (async () => {
     const latest = new Map<string, KubeObject>()
-    await collect('Build', b => {
+    await collect('builds', 'Build', b => {
       const bc =
         labelsOf(b)['openshift.io/build-config.name'] ?? annotationsOf(b)['openshift.io/build-config.name']
       if (!bc) return false
@@ -169,23 +227,70 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
     return [...latest.values()]
   })()
 
-  const [project, pods, events, deployments, replicaSets, allPvcs, routes, imageStreams, buildConfigs] =
-    await Promise.all([
-      projectP,
-      collect('Pod', p => podBelongsTo(p, name)),
-      eventsP,
-      collect('Deployment', d => belongsTo(d, name)),
-      collect('ReplicaSet', rs => podBelongsTo(rs, name)),
-      collect('PersistentVolumeClaim'),
-      collect('Route', r => belongsTo(r, name)),
-      collect('ImageStream'),
-      collect('BuildConfig'),
-    ])
-  const builds = await buildsP
+  const [
+    project,
+    podsRead,
+    allEvents,
+    deployments,
+    allReplicaSets,
+    allPvcs,
+    routes,
+    imageStreams,
+    buildConfigs,
+  ] = await Promise.all([
+    projectP,
+    collectOrUndefined('pods', 'Pod', p => podBelongsTo(p, name)),
+    eventsP,
+    collect('workloads', 'Deployment', d => belongsTo(d, name)),
+    collect('replicaSets', 'ReplicaSet', rs => podBelongsTo(rs, name)),
+    collect('pvcs', 'PersistentVolumeClaim'),
+    collect('routes', 'Route', r => belongsTo(r, name)),
+    collect('imageStreams', 'ImageStream'),
+    collect('buildConfigs', 'BuildConfig'),
+  ])
+  const latestBuilds = await buildsP
+
+  const base = {
+    namespace,
+    ...(name === undefined ? {} : {name}),
+    imageStreamTags: {},
+    rbac: {roles: {}},
+    sccs: {},
+    access: {},
+    templateReviews: [],
+    podLogs: [],
+    unread,
+  }
+  // Blind: neither the project nor its pods can be read (or the project does not exist).
+  if (projectMissing || (project === undefined && podsRead === undefined)) {
+    if (projectMissing)
+      unread.push({key: 'project', what: `Project ${namespace}`, reason: 'not-served', message: 'not found'})
+    return {
+      ...base,
+      serviceAccount: opts.serviceAccount ?? 'default',
+      visibility: 'blind',
+      pods: [],
+      events: [],
+      workloads: [],
+      replicaSets: [],
+      pvcs: [],
+      routes: [],
+      imageStreams: [],
+      buildConfigs: [],
+      builds: [],
+    }
+  }
+  const allPods = podsRead ?? []
+
   // DeploymentConfigs only when there is no Deployment (as findInstance does): listing them makes
   // OpenShift 4.14+ answer with a deprecation warning the user did not ask about.
-  const dcs = deployments.length > 0 ? [] : await collect('DeploymentConfig', d => belongsTo(d, name))
+  const dcs =
+    deployments.length > 0 ? [] : await collect('workloads', 'DeploymentConfig', d => belongsTo(d, name))
   const workloads = [...deployments, ...dcs]
+
+  // Only the live rollout: stale ReplicaSets and their events describe a template that no longer runs.
+  const replicaSets = liveReplicaSets(allReplicaSets)
+  const pods = allPods.filter(p => !p.metadata?.deletionTimestamp)
 
   // PVCs of the instance: mounted by its workloads or pods, or labelled for it.
   const claimed = new Set<string>()
@@ -193,47 +298,48 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
   for (const p of pods) for (const c of claimsOf(rec(p.spec))) claimed.add(c)
   const pvcs =
     name === undefined ? allPvcs : allPvcs.filter(p => claimed.has(nameOf(p)) || belongsTo(p, name))
+  const events = allEvents.filter(e =>
+    isCurrentEvent(e, {
+      pods,
+      replicaSets: allReplicaSets,
+      liveReplicaSets: replicaSets,
+      pvcs: allPvcs,
+      builds: latestBuilds,
+    }),
+  )
 
   const sa = opts.serviceAccount ?? serviceAccountOf(workloads, pods)
+  const saId = {namespace, name: sa}
 
-  const second = await Promise.all([
-    attempt(
-      'RoleBinding list',
-      async () => {
-        const out: KubeObject[] = []
-        for await (const page of client.listPages<KubeObject>(
-          resourcePath('RoleBinding', {namespace}),
-          {},
-          {
-            pageSize,
-            signal,
-          },
-        )) {
-          for (const rb of page.items) {
-            const role = str(rec(rb.roleRef).name) ?? ''
-            if (role.startsWith('system:openshift:scc:')) out.push(rb)
-          }
-        }
-        return out
-      },
-      [] as KubeObject[],
-    ),
-    Promise.all(WATCHED_SCCS.map(s => getOptional('SecurityContextConstraints', s))),
-    Promise.all(WATCHED_SCCS.map(s => getOptional('ClusterRoleBinding', sccBinding(s)))),
-    pvcs.some(p => p.status && rec(p.status).phase === 'Pending')
+  // --- round 2: what the lists name -----------------------------------------------------------------
+  const [
+    saObj,
+    roleBindings,
+    clusterRoleBindings,
+    storageClasses,
+    probeReview,
+    templateReviews,
+    imageStreamTags,
+    buildInfos,
+    logs,
+  ] = await Promise.all([
+    getOrNull('serviceAccounts', 'ServiceAccount', sa, namespace),
+    collectOrUndefined('roleBindings', 'RoleBinding', rb => bindingReaches(rb, saId)),
+    collectOrUndefined('clusterRoleBindings', 'ClusterRoleBinding', crb => bindingReaches(crb, saId)),
+    pvcs.some(p => rec(p.status).phase === 'Pending')
       ? attempt(
+          'storageClasses',
           'StorageClass list',
+          permission('list', 'StorageClass'),
           async () => (await client.listAll<KubeObject>(resourcePath('StorageClass'), {}, {signal})).items,
           undefined as KubeObject[] | undefined,
         )
       : Promise.resolve(undefined),
-    review(client, namespace, sa, probeTemplate(sa), `probe pod (runAsUser 1000) as service account ${sa}`),
+    review(sa, probeTemplate(sa), `probe pod (runAsUser 1000) as service account ${sa}`),
     Promise.all(
       workloads.map(async w => {
         const t = podTemplate(w)
         const answer = await review(
-          client,
-          namespace,
           str(t.spec.serviceAccountName) ?? sa,
           {metadata: t.metadata, spec: t.spec},
           `pod template of ${w.kind}/${nameOf(w)}`,
@@ -247,18 +353,20 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
       await Promise.all(
         unique.map(async ref => {
           const [ns, tag] = ref.includes('/') ? ref.split('/', 2) : [namespace, ref]
-          const ist = await getOptional('ImageStreamTag', tag, ns)
+          const ist = await getOrNull('imageStreamTags', 'ImageStreamTag', tag, ns)
           if (ist) out[tag] = ist
         }),
       )
       return out
     }),
     Promise.all(
-      builds.map(async (b): Promise<BuildInfo> => {
+      latestBuilds.map(async (b): Promise<BuildInfo> => {
         const phase = rec(b.status).phase
         if (phase !== 'Failed' && phase !== 'Error') return {build: b}
         const log = await attempt(
+          'buildLogs',
           `Build ${nameOf(b)} log`,
+          `get builds.build.openshift.io/${nameOf(b)}/log -n ${namespace}`,
           () =>
             tailLog(client, `${resourcePath('Build', {namespace, name: nameOf(b)})}/log`, BUILD_LOG_TAIL, {
               signal,
@@ -270,34 +378,85 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
     ),
     podLogs(pods),
   ])
-  const [
-    roleBindings,
-    sccList,
-    crbList,
-    storageClasses,
-    probeReview,
-    templateReviews,
-    imageStreamTags,
-    buildInfos,
-    logs,
-  ] = second
 
-  const sccs: Record<string, KubeObject> = {}
-  const clusterRoleBindings: Record<string, KubeObject> = {}
-  WATCHED_SCCS.forEach((s, i) => {
-    if (sccList[i]) sccs[s] = sccList[i]
-    if (crbList[i]) clusterRoleBindings[s] = crbList[i]
-  })
+  // --- round 3: roles, SCCs, and who may change them -----------------------------------------------
+  const bindings = [...(roleBindings ?? []), ...(clusterRoleBindings ?? [])]
+  const roleRefs = new Map(
+    bindings.map(b => [roleRefOf(b).key, {ref: roleRefOf(b), ns: b.metadata?.namespace}]),
+  )
+  const reviews = [probeReview, ...templateReviews].filter(<T>(r: T | undefined): r is T => r !== undefined)
+  const interesting = new Set<string>([
+    ...WATCHED_SCCS,
+    ...reviews.map(r => r.allowedBy).filter((s): s is string => s !== null),
+    ...pods.map(p => annotationsOf(p)['openshift.io/scc']).filter((s): s is string => s !== undefined),
+  ])
+  for (const d of DEFAULT_SCCS) interesting.delete(d)
+  const [roleList, sccList] = await Promise.all([
+    Promise.all(
+      [...roleRefs.entries()].map(async ([key, {ref, ns}]) => {
+        const o =
+          ref.kind === 'Role'
+            ? await getOrNull('roles', 'Role', ref.name, ns ?? namespace)
+            : await getOrNull('roles', 'ClusterRole', ref.name)
+        return [key, o] as const
+      }),
+    ),
+    Promise.all(
+      [...interesting].map(async s => [s, await getOrNull('sccs', 'SecurityContextConstraints', s)] as const),
+    ),
+  ])
+  const roles: Record<string, KubeObject | null> = {}
+  for (const [key, o] of roleList) if (o !== undefined) roles[key] = o
+  const sccs: Record<string, KubeObject | null> = {}
+  for (const [s, o] of sccList) if (o !== undefined) sccs[s] = o
+
+  // What the fixes would change, asked once each: SelfSubjectAccessReviews.
+  const questions = new Map<string, AccessQuestion>()
+  for (const scc of interesting) {
+    const where = locateSccGrants({
+      scc,
+      serviceAccount: saId,
+      ...(scc in sccs ? {sccObject: sccs[scc]} : {}),
+      ...(roleBindings ? {roleBindings} : {}),
+      ...(clusterRoleBindings ? {clusterRoleBindings} : {}),
+      roles,
+    })
+    for (const g of where.grants) {
+      const req = requiredAccess(planGrantRemoval(g))
+      for (const q of [...req.all, ...req.anyOf]) questions.set(accessKey(q), q)
+    }
+  }
+  const access: Record<string, boolean> = {}
+  await Promise.all(
+    [...questions.entries()].map(async ([key, q]) => {
+      const allowed = await attempt(
+        'access',
+        `SelfSubjectAccessReview (${key})`,
+        'create selfsubjectaccessreviews.authorization.k8s.io',
+        async () => {
+          const res = await client.create<KubeObject>(resourcePath('SelfSubjectAccessReview'), {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: {resourceAttributes: q},
+          })
+          return rec(res.body.status).allowed === true
+        },
+        undefined as boolean | undefined,
+      )
+      if (allowed !== undefined) access[key] = allowed
+    }),
+  )
 
   return {
-    namespace,
-    ...(name === undefined ? {} : {name}),
+    ...base,
     serviceAccount: sa,
+    visibility: unread.length > 0 ? 'partial' : 'full',
     ...(project ? {project} : {}),
     pods,
     events,
     workloads,
     replicaSets,
+    ...(saObj === undefined ? {} : {serviceAccounts: saObj === null ? [] : [sa]}),
     pvcs,
     ...(storageClasses ? {storageClasses} : {}),
     routes,
@@ -305,27 +464,30 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
     imageStreamTags,
     buildConfigs,
     builds: buildInfos,
-    roleBindings,
+    rbac: {
+      ...(roleBindings ? {roleBindings} : {}),
+      ...(clusterRoleBindings ? {clusterRoleBindings} : {}),
+      roles,
+    },
     sccs,
-    clusterRoleBindings,
+    access,
     ...(probeReview ? {probeReview} : {}),
     templateReviews: templateReviews.filter(<T>(r: T | undefined): r is T => r !== undefined),
     podLogs: logs,
-    unread,
   }
 
   async function review(
-    c: KubeClient,
-    ns: string,
     serviceAccount: string,
     template: {metadata?: unknown; spec: unknown},
     subject: string,
   ): Promise<ReviewAnswer | undefined> {
     return attempt(
+      'reviews',
       `SCC review (${subject})`,
+      permission('create', 'PodSecurityPolicySubjectReview', {namespace}),
       async () => {
-        const res = await c.create<KubeObject>(
-          resourcePath('PodSecurityPolicySubjectReview', {namespace: ns}),
+        const res = await client.create<KubeObject>(
+          resourcePath('PodSecurityPolicySubjectReview', {namespace}),
           {
             apiVersion: 'security.openshift.io/v1',
             kind: 'PodSecurityPolicySubjectReview',
@@ -335,8 +497,12 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
                 spec: {...rec(rec(template).spec), serviceAccountName: serviceAccount},
               },
               // Review as the service account (what the ReplicaSet's pods are admitted with).
-              user: `system:serviceaccount:${ns}:${serviceAccount}`,
-              groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'],
+              user: `system:serviceaccount:${namespace}:${serviceAccount}`,
+              groups: [
+                'system:serviceaccounts',
+                `system:serviceaccounts:${namespace}`,
+                'system:authenticated',
+              ],
             },
           },
         )
@@ -355,7 +521,8 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
     const crashedTargets: Array<{pod: string; container: string; previous: boolean}> = []
     const runningTargets: Array<{pod: string; container: string; previous: boolean}> = []
     for (const p of list) {
-      const notebook = name !== undefined || labelsOf(p)[LABEL_PART_OF] === PART_OF
+      const notebook =
+        name !== undefined || labelsOf(p)[LABEL_PART_OF] === PART_OF || labelsOf(p).app !== undefined
       for (const cs of arr(rec(p.status).containerStatuses)) {
         const waiting = str(rec(rec(cs.state).waiting).reason)
         const crashed =
@@ -373,7 +540,9 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
         const path = `${resourcePath('Pod', {namespace, name: t.pod})}/log`
         const read = (previous: boolean) =>
           attempt(
+            'podLogs',
             `Pod ${t.pod} log${previous ? ' (previous)' : ''}`,
+            `get pods/${t.pod}/log -n ${namespace}`,
             () =>
               tailLog(client, path, LOG_TAIL, {
                 query: {container: t.container, previous: previous || undefined},
@@ -383,12 +552,34 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
           )
         const [current, previous] = await Promise.all([
           read(false),
-          t.previous ? read(true) : Promise.resolve([] as string[]),
+          t.previous ? readPrevious(t.pod, t.container) : Promise.resolve([] as string[]),
         ])
-        // A missing previous container log is normal (400 from the kubelet): not worth a line.
         return {pod: t.pod, container: t.container, current, previous}
       }),
     )
+  }
+
+  /** A missing previous container log is normal (400 from the kubelet): not an unread. */
+  async function readPrevious(pod: string, container: string): Promise<string[]> {
+    try {
+      return await tailLog(client, `${resourcePath('Pod', {namespace, name: pod})}/log`, LOG_TAIL, {
+        query: {container, previous: true},
+        signal,
+      })
+    } catch (error) {
+      if (isApiError(error, 400)) return []
+      if (isForbidden(error)) {
+        unread.push({
+          key: 'podLogs',
+          what: `Pod ${pod} log (previous)`,
+          reason: 'forbidden',
+          permission: `get pods/${pod}/log -n ${namespace}`,
+        })
+        return []
+      }
+      if (isApiError(error)) return []
+      throw error
+    }
   }
 }
 

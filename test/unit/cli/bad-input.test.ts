@@ -20,7 +20,10 @@ const CASES: Array<[string[], RegExp]> = [
   [['deploy', '--timeout', 'forever'], /^Error: --timeout "forever": not a duration/],
   [['deploy', '--request-timeout', '5 minutes'], /^Error: --request-timeout "5 minutes": not a duration/],
   [['deploy', '--image', 'quay.io/X/y:1'], /^Error: --image "quay\.io\/X\/y:1": not an image reference/],
-  [['deploy', '--image', 'quay.io/x/y:1', '--build'], /^Error: --build builds an image stream of this project/],
+  [
+    ['deploy', '--image', 'quay.io/x/y:1', '--build'],
+    /^Error: --build builds an image stream of this project/,
+  ],
   [['deploy', '--memory', '0'], /^Error: --memory "0": must be greater than zero$/],
   [['deploy', '--access-mode', 'ReadOnlyMany'], /^Error: --access-mode "ReadOnlyMany": must be one of/],
   [['deploy', '--hostname', '*.apps.example.com'], /^Error: --hostname "\*\.apps\.example\.com": wildcard/],
@@ -52,7 +55,7 @@ const CASES: Array<[string[], RegExp]> = [
   [['status', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
   [['password', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
   [['delete', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
-  [['doctor', '--fail-on', 'info'], /^Error: Expected --fail-on=info to be one of: error, warning$/],
+  [['doctor', '--fail-on', 'info'], /^Error: Expected --fail-on=info to be one of: error, warning, unknown$/],
 ]
 
 describe.concurrent('bad input: exit 2, one line, no stack trace, nothing on stdout', () => {

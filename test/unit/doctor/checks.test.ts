@@ -1,6 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseSccRejection, reviewDenied, sccRejected} from '../../../src/lib/doctor/checks/admission.js'
+import {
+  parseSccRejection,
+  podsNotCreated,
+  reviewDenied,
+  sccRejected,
+  serviceAccountMissing,
+} from '../../../src/lib/doctor/checks/admission.js'
 import {buildFailed, builderNoImage, builderTag} from '../../../src/lib/doctor/checks/build.js'
 import {
   EXEC_CHECKS,
@@ -10,7 +16,7 @@ import {
   execVolume,
   execWhoami,
 } from '../../../src/lib/doctor/checks/exec.js'
-import {anyuidUsable, podScc, privilegedUsable} from '../../../src/lib/doctor/checks/grants.js'
+import {anyuidUsable, otherSccUsable, podScc} from '../../../src/lib/doctor/checks/grants.js'
 import {imageUser, privilegedPorts} from '../../../src/lib/doctor/checks/image.js'
 import {CLUSTER_CHECKS} from '../../../src/lib/doctor/checks/index.js'
 import {
@@ -37,7 +43,12 @@ import {
   uidRangeMissing,
 } from '../../../src/lib/doctor/checks/project.js'
 import {routeNoTls, routeNotAdmitted} from '../../../src/lib/doctor/checks/route.js'
-import {failedMount, pvcPending, rwoRollingUpdate} from '../../../src/lib/doctor/checks/storage.js'
+import {
+  failedMount,
+  multiAttachStuck,
+  pvcPending,
+  rwoRollingUpdate,
+} from '../../../src/lib/doctor/checks/storage.js'
 import {runChecks} from '../../../src/lib/doctor/report.js'
 import type {Check, DoctorData} from '../../../src/lib/doctor/types.js'
 import {deployment, event, healthy, pod, project, pvc, route} from './fixtures.js'
@@ -225,14 +236,44 @@ describe('admission checks', () => {
         events: [event('FailedCreate', REJECTION, {kind: 'ReplicaSet', name: 'notebook-5c8d7f9b6'})],
       }),
     )
-    expect(f.object).toEqual({kind: 'ReplicaSet', name: 'notebook-5c8d7f9b6'})
-    expect(f.evidence).toHaveLength(3)
-    expect(f.remediation).toContain('oc edit deployment/notebook -n myproject   # delete runAsUser')
-    expect(
-      sccRejected.run(
-        healthy({events: [event('FailedCreate', 'exceeded quota', {kind: 'ReplicaSet', name: 'x'})]}),
-      ),
-    ).toEqual([])
+    // one finding per workload: the ReplicaSet's event and the Deployment's condition are its evidence
+    expect(f.object).toEqual({kind: 'Deployment', name: 'notebook'})
+    expect(f.cause).toBe('template:Deployment/notebook')
+    expect(f.evidence).toEqual([
+      `event FailedCreate on ReplicaSet notebook-5c8d7f9b6: ${REJECTION}`,
+      'Deployment notebook condition ReplicaFailure=True (FailedCreate)',
+      'spec.containers[0].securityContext.runAsUser: Invalid value: 1000: must be in the ranges: [1000040000, 1000049999]',
+      'not usable by the service account (2 SCCs): anyuid, restricted-v2',
+    ])
+    const quota = healthy({
+      events: [
+        event('FailedCreate', 'Error creating: pods "x-" is forbidden: exceeded quota: q', {
+          kind: 'ReplicaSet',
+          name: 'x',
+        }),
+      ],
+    })
+    expect(sccRejected.run(quota)).toEqual([])
+    // any other wording is still pods not created
+    expect(one(podsNotCreated, quota).message).toContain('exceeded quota')
+  })
+
+  it('a missing service account: the refusal and the template name it; the fix creates it', () => {
+    const sa = deployment()
+    ;(sa.spec as any).template.spec.serviceAccountName = 'jupyter'
+    const msg =
+      'Error creating: pods "notebook-5c8d7f9b6-" is forbidden: error looking up service account myproject/jupyter: serviceaccount "jupyter" not found'
+    const d = healthy({
+      workloads: [sa],
+      serviceAccount: 'jupyter',
+      serviceAccounts: [],
+      events: [event('FailedCreate', msg, {kind: 'ReplicaSet', name: 'notebook-5c8d7f9b6'})],
+    })
+    const f = one(podsNotCreated, d)
+    expect(f.remediation).toContain('oc create serviceaccount jupyter -n myproject')
+    const root = one(serviceAccountMissing, d)
+    expect(root).toMatchObject({cause: 'serviceaccount:jupyter', root: true})
+    expect(f.cause).toBe(root.cause)
   })
 
   it('a template review with allowedBy null', () => {
@@ -249,29 +290,77 @@ describe('admission checks', () => {
         ],
       }),
     )
-    expect(f.evidence).toEqual(['allowedBy: null', 'reason: CantAssignSecurityContextConstraintProvider'])
+    expect(f.evidence).toEqual([
+      'SCC subject review: allowedBy: null',
+      'reason: CantAssignSecurityContextConstraintProvider',
+    ])
   })
 })
 
 describe('grant checks', () => {
-  const rb = {
-    kind: 'RoleBinding',
-    metadata: {name: 'system:openshift:scc:anyuid', namespace: 'myproject'},
-    roleRef: {kind: 'ClusterRole', name: 'system:openshift:scc:anyuid'},
-    subjects: [{kind: 'ServiceAccount', name: 'default', namespace: 'myproject'}],
+  const SCC_ROLE = 'system:openshift:scc:anyuid'
+  const sccRole = {
+    kind: 'ClusterRole',
+    metadata: {name: SCC_ROLE},
+    rules: [
+      {
+        apiGroups: ['security.openshift.io'],
+        resources: ['securitycontextconstraints'],
+        resourceNames: ['anyuid'],
+        verbs: ['use'],
+      },
+    ],
   }
-
-  it('anyuid through a RoleBinding, with the admin removal command', () => {
-    const f = one(anyuidUsable, healthy({roleBindings: [rb]}))
-    expect(f.evidence).toEqual([
-      'RoleBinding system:openshift:scc:anyuid in myproject binds service account default to ClusterRole system:openshift:scc:anyuid',
-    ])
-    expect(f.remediation.split('\n')[0]).toBe(
-      'oc adm policy remove-scc-from-user anyuid -z default -n myproject',
-    )
+  const roles = {[`ClusterRole/${SCC_ROLE}`]: sccRole}
+  const rb = (
+    name = 'system:openshift:scc:anyuid',
+    subjects: unknown[] = [{kind: 'ServiceAccount', name: 'default', namespace: 'myproject'}],
+  ) => ({
+    kind: 'RoleBinding',
+    metadata: {name, namespace: 'myproject'},
+    roleRef: {kind: 'ClusterRole', name: SCC_ROLE},
+    subjects,
   })
 
-  it('anyuid through the SCC users list, a group, the ClusterRoleBinding and the review', () => {
+  it('anyuid through a RoleBinding of any name: the fix deletes that binding, then restarts', () => {
+    const f = one(
+      anyuidUsable,
+      healthy({rbac: {roleBindings: [rb('notebook-anyuid')], clusterRoleBindings: [], roles}}),
+    )
+    expect(f.evidence).toEqual([
+      'RoleBinding notebook-anyuid in myproject binds ServiceAccount default to ClusterRole system:openshift:scc:anyuid, which grants use of SCC anyuid',
+    ])
+    expect(f.remediation.split('\n')).toEqual([
+      'oc delete rolebinding notebook-anyuid -n myproject',
+      'oc rollout restart deployment/notebook -n myproject   # pods are admitted again without anyuid',
+    ])
+    expect(f).toMatchObject({cause: 'scc:anyuid', root: true})
+  })
+
+  it('a shared binding: a guarded JSON patch, for a cluster administrator when this user may not update it', () => {
+    const shared = rb('scc', [
+      {kind: 'ServiceAccount', name: 'builder'},
+      {kind: 'ServiceAccount', name: 'default'},
+    ])
+    const f = one(
+      anyuidUsable,
+      healthy({
+        rbac: {roleBindings: [shared], clusterRoleBindings: [], roles},
+        access: {
+          'patch rolebindings.rbac.authorization.k8s.io/scc -n myproject': true,
+          'use securitycontextconstraints.security.openshift.io/anyuid -n myproject': false,
+          'bind clusterroles.rbac.authorization.k8s.io/system:openshift:scc:anyuid': false,
+        },
+      }),
+    )
+    const first = f.remediation.split('\n')[0]
+    expect(first).toContain(
+      `oc patch rolebinding scc -n myproject --type=json -p '[{"op":"test","path":"/subjects/1"`,
+    )
+    expect(first).toContain('# as a cluster administrator: this user may not patch RoleBinding scc')
+  })
+
+  it('SCC users and groups (incl. system:serviceaccounts:NS) → JSON patches of the SCC; the review confirms', () => {
     const f = one(
       anyuidUsable,
       healthy({
@@ -282,50 +371,80 @@ describe('grant checks', () => {
             groups: ['system:serviceaccounts:myproject'],
           },
         },
-        clusterRoleBindings: {
-          anyuid: {...rb, kind: 'ClusterRoleBinding', metadata: {name: 'system:openshift:scc:anyuid'}},
-        },
         probeReview: {allowedBy: 'anyuid', subject: 'probe'},
       }),
     )
     expect(f.evidence).toContain(
-      'SecurityContextConstraints anyuid lists user system:serviceaccount:myproject:default',
+      'SecurityContextConstraints anyuid lists user system:serviceaccount:myproject:default in its users',
     )
-    expect(f.evidence.some(e => e.startsWith('ClusterRoleBinding system:openshift:scc:anyuid binds'))).toBe(
-      true,
-    )
-    expect(f.evidence.some(e => e.includes('group system:serviceaccounts:myproject'))).toBe(true)
     expect(f.evidence).toContain(
       'SCC subject review: a pod with runAsUser 1000 run as default is admitted by anyuid',
     )
     expect(f.remediation).toContain(
-      'oc adm policy remove-scc-from-group anyuid system:serviceaccounts:myproject',
+      `oc patch scc anyuid --type=json -p '[{"op":"test","path":"/users/0","value":"system:serviceaccount:myproject:default"},{"op":"remove","path":"/users/0"}]'`,
     )
     expect(f.remediation).toContain(
-      'oc adm policy remove-scc-from-user anyuid system:serviceaccount:myproject:default',
+      '# also takes anyuid from every other member of system:serviceaccounts:myproject',
     )
-    expect(f.remediation).toContain('oc edit scc anyuid')
-    // -z SA -n NS edits only the RoleBinding, which does not exist here
-    expect(f.remediation).not.toContain('-z default -n myproject')
+    // never the oc adm policy commands that do not touch these places
+    expect(f.remediation).not.toContain('oc adm policy')
   })
 
-  it('privileged through a RoleBinding; a binding for another SA does not count', () => {
-    const priv = {
-      ...rb,
-      metadata: {name: 'system:openshift:scc:privileged', namespace: 'myproject'},
-      roleRef: {kind: 'ClusterRole', name: 'system:openshift:scc:privileged'},
+  it("usable per the review but where is unreadable: the administrator's doctor run names it", () => {
+    const f = one(
+      anyuidUsable,
+      healthy({
+        sccs: {},
+        rbac: {roleBindings: [], roles: {}},
+        probeReview: {allowedBy: 'anyuid', subject: 'probe'},
+      }),
+    )
+    expect(f.message).toContain('through a grant this user cannot see')
+    expect(f.evidence).toContain(
+      'not readable by this user: ClusterRoleBindings (needs: list clusterrolebindings)',
+    )
+    expect(f.remediation.split('\n')[0]).toMatch(
+      /^oc jupyter doctor notebook -n myproject {3}# as a cluster administrator: /,
+    )
+  })
+
+  it('a custom SCC admitting the pods is located like anyuid; a binding for another SA does not count', () => {
+    const custom = {
+      kind: 'ClusterRole',
+      metadata: {name: 'notebook-scc-user'},
+      rules: [
+        {
+          apiGroups: ['security.openshift.io'],
+          resources: ['securitycontextconstraints'],
+          resourceNames: ['notebook-scc'],
+          verbs: ['use'],
+        },
+      ],
     }
-    expect(one(privilegedUsable, healthy({roleBindings: [priv]})).remediation).toBe(
-      'oc adm policy remove-scc-from-user privileged -z default -n myproject',
+    const binding = {...rb('notebook-scc'), roleRef: {kind: 'ClusterRole', name: 'notebook-scc-user'}}
+    const f = one(
+      otherSccUsable,
+      healthy({
+        pods: [pod({scc: 'notebook-scc'})],
+        rbac: {
+          roleBindings: [binding],
+          clusterRoleBindings: [],
+          roles: {'ClusterRole/notebook-scc-user': custom},
+        },
+      }),
     )
-    const other = {...rb, subjects: [{kind: 'ServiceAccount', name: 'builder', namespace: 'myproject'}]}
-    expect(anyuidUsable.run(healthy({roleBindings: [other]}))).toEqual([])
+    expect(f.cause).toBe('scc:notebook-scc')
+    expect(f.remediation.split('\n')[0]).toBe('oc delete rolebinding notebook-scc -n myproject')
+    const other = rb('x', [{kind: 'ServiceAccount', name: 'builder', namespace: 'myproject'}])
+    expect(
+      anyuidUsable.run(healthy({rbac: {roleBindings: [other], clusterRoleBindings: [], roles}})),
+    ).toEqual([])
   })
 
-  it('a pod admitted by anyuid', () => {
-    expect(one(podScc, healthy({pods: [pod({scc: 'anyuid'})]})).evidence).toEqual([
-      'openshift.io/scc: anyuid',
-    ])
+  it('a pod admitted by anyuid is an effect of the anyuid grant', () => {
+    const f = one(podScc, healthy({pods: [pod({scc: 'anyuid'})]}))
+    expect(f.evidence).toEqual(['openshift.io/scc: anyuid'])
+    expect(f.cause).toBe('scc:anyuid')
   })
 })
 
@@ -345,7 +464,7 @@ describe('pod checks', () => {
     )
     expect(f.evidence[1]).toContain('SCC restricted-v2, runAsUser 1000040000, gid 0')
     expect(f.remediation).toContain('oc jupyter build -n myproject')
-    expect(f.remediation).toContain('"supplementalGroups":[100]')
+    expect(f.remediation).toContain('supplementalGroups')
     expect(
       permissionDenied.run(
         healthy(crashing(["PermissionError: [Errno 13] Permission denied: '/home/jovyan/.jupyter'"])),
@@ -498,9 +617,45 @@ describe('image, storage, route, build checks', () => {
       failedMount,
       healthy({
         pods: [pod({phase: 'Pending'})],
-        events: [event('FailedMount', 'Multi-Attach error', {kind: 'Pod', name: 'notebook-abc-x1'})],
+        events: [
+          event('FailedMount', 'MountVolume.SetUp failed for volume "data"', {
+            kind: 'Pod',
+            name: 'notebook-abc-x1',
+          }),
+        ],
       }),
     )
+  })
+
+  it('Multi-Attach of a RWO claim under RollingUpdate: an error whose fix is Recreate; the strategy warning joins it', () => {
+    const stuck = pod({phase: 'Pending', waiting: {reason: 'ContainerCreating'}})
+    ;(stuck.spec as any).volumes = [{name: 'data', persistentVolumeClaim: {claimName: 'notebook-data'}}]
+    const d = healthy({
+      workloads: [deployment({strategy: 'RollingUpdate'})],
+      pods: [stuck],
+      events: [
+        event(
+          'FailedAttachVolume',
+          'Multi-Attach error for volume "pvc-1" Volume is already used by pod(s) notebook-old-x1',
+          {kind: 'Pod', name: 'notebook-abc-x1'},
+        ),
+      ],
+    })
+    const f = one(multiAttachStuck, d)
+    expect(f).toMatchObject({cause: 'claim:notebook-data', root: true})
+    expect(f.remediation).toBe(
+      `oc patch deployment/notebook -n myproject --type=merge -p '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}'`,
+    )
+    expect(one(rwoRollingUpdate, d).cause).toBe('claim:notebook-data')
+    expect(failedMount.run(d)).toEqual([])
+  })
+
+  it('a WaitForFirstConsumer claim no pod uses yet is Pending by design: no finding', () => {
+    const wffc = {
+      metadata: {name: 'gp3-csi', annotations: {'storageclass.kubernetes.io/is-default-class': 'true'}},
+      volumeBindingMode: 'WaitForFirstConsumer',
+    }
+    expect(pvcPending.run(healthy({pvcs: [pvc('Pending')], storageClasses: [wffc]}))).toEqual([])
   })
 
   it('route not admitted (reason) and without TLS', () => {
@@ -618,6 +773,65 @@ describe('exec checks', () => {
     expect(one(execVolume, healthy(exec([['volume:/home/jovyan/volume', 1]]))).message).toContain(
       '/home/jovyan/volume',
     )
-    one(execConda, healthy(exec([['conda', 1]])))
+    // /opt/conda of group 100 and a pod without it: a warning whose fix adds the group
+    const noGroup = healthy({
+      ...exec([
+        ['conda', 1],
+        ['conda-stat', 0, '100 2775\n'],
+      ]),
+      pods: [pod({groups: []})],
+    })
+    expect(one(execConda, noGroup).remediation).toContain(
+      '"path":"/spec/template/spec/securityContext/supplementalGroups/-","value":100',
+    )
+    // the pod has group 100 (or the environment is not group 100's): read-only on purpose, info, no group advice
+    const has = execConda.run(
+      healthy(
+        exec([
+          ['conda', 1],
+          ['conda-stat', 0, '0 755\n'],
+        ]),
+      ),
+    )
+    expect(has).toHaveLength(1)
+    expect(has[0].severity).toBe('info')
+    expect(has[0].remediation).not.toContain('supplementalGroups')
+  })
+
+  it("uid outside the range under a custom SCC: the fix removes that SCC's grant, not anyuid's", () => {
+    const custom = {
+      kind: 'ClusterRole',
+      metadata: {name: 'nonroot-user'},
+      rules: [
+        {
+          apiGroups: ['security.openshift.io'],
+          resources: ['securitycontextconstraints'],
+          resourceNames: ['nonroot-v2'],
+          verbs: ['use'],
+        },
+      ],
+    }
+    const f = one(
+      execIdentity,
+      healthy({
+        ...exec([['id', 0, 'uid=1000(jovyan) gid=100(users) groups=100(users)']]),
+        pods: [pod({scc: 'nonroot-v2'})],
+        rbac: {
+          roleBindings: [
+            {
+              kind: 'RoleBinding',
+              metadata: {name: 'nb-nonroot', namespace: 'myproject'},
+              roleRef: {kind: 'ClusterRole', name: 'nonroot-user'},
+              subjects: [{kind: 'ServiceAccount', name: 'default'}],
+            },
+          ],
+          clusterRoleBindings: [],
+          roles: {'ClusterRole/nonroot-user': custom},
+        },
+      }),
+    )
+    expect(f.cause).toBe('scc:nonroot-v2')
+    expect(f.remediation).toContain('oc delete rolebinding nb-nonroot -n myproject')
+    expect(f.remediation).not.toContain('anyuid')
   })
 })

@@ -17,8 +17,13 @@ describe('exec status frames (channel 3)', () => {
     expect(exitCodeOfStatus(undefined)).toBeNull()
   })
 
-  it('probes are read-only: id, whoami and test -w only', () => {
+  it('probes are read-only: id, whoami, echo $HOME, test -w and stat only', () => {
     for (const p of execProbes(['/home/jovyan/volume']))
-      expect(p.argv.join(' ')).toMatch(/^(id|whoami|test -w \S+|sh -c test .*)$/)
+      expect(p.argv.join(' ')).toMatch(/^(id|whoami|test -w \S+|sh -c test .*|sh -c echo "\$HOME")$/)
+    expect(
+      execProbes([])
+        .find(p => p.key === 'conda-stat')
+        ?.argv.join(' '),
+    ).toBe('sh -c test ! -e /opt/conda || stat -c "%g %a" /opt/conda')
   })
 })

@@ -130,11 +130,13 @@ export function healthy(overrides: Partial<DoctorData> = {}): DoctorData {
     namespace: NS,
     name: 'notebook',
     serviceAccount: 'default',
+    visibility: 'full',
     project: project(),
     pods: [pod()],
     events: [],
     workloads: [deployment()],
     replicaSets: [],
+    serviceAccounts: ['default'],
     pvcs: [pvc()],
     routes: [route()],
     imageStreams: [],
@@ -147,7 +149,8 @@ export function healthy(overrides: Partial<DoctorData> = {}): DoctorData {
     },
     buildConfigs: [],
     builds: [],
-    roleBindings: [],
+    rbac: {roleBindings: [], clusterRoleBindings: [], roles: {}},
+    access: {},
     sccs: {
       anyuid: {
         kind: 'SecurityContextConstraints',
@@ -156,7 +159,6 @@ export function healthy(overrides: Partial<DoctorData> = {}): DoctorData {
         groups: ['system:cluster-admins'],
       },
     },
-    clusterRoleBindings: {},
     probeReview: {allowedBy: null, subject: 'probe'},
     templateReviews: [
       {

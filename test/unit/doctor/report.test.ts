@@ -38,9 +38,16 @@ const findings: Finding[] = [
   },
   {checkId: 'pods.b', severity: 'warning', message: 'meh', evidence: [], remediation: 'oc logs x'},
 ]
-const report = buildReport('project p', checks, findings, [
-  {what: 'ClusterRoleBinding x', reason: 'forbidden'},
-])
+const report = buildReport('project p', checks, findings, {
+  notVisible: [
+    {
+      key: 'clusterRoleBindings',
+      what: 'ClusterRoleBinding x',
+      reason: 'forbidden',
+      permission: 'get clusterrolebindings/x',
+    },
+  ],
+})
 
 describe('doctor report', () => {
   it('summary and per-check status', () => {
@@ -49,8 +56,10 @@ describe('doctor report', () => {
       errors: 1,
       warnings: 1,
       infos: 0,
+      unknown: 0,
       checks: 3,
       passed: 1,
+      visibility: 'partial',
     })
     expect(report.checks.map(c => [c.id, c.status, c.findings])).toEqual([
       ['pods.a', 'failed', 1],
@@ -59,30 +68,89 @@ describe('doctor report', () => {
     ])
   })
 
-  it('exit code follows --fail-on', () => {
+  it('exit code follows --fail-on (error, warning, unknown); blind is 4', () => {
     expect(exitCodeFor(report, 'error')).toBe(1)
     const warnOnly = buildReport('p', checks, [findings[1]])
     expect(exitCodeFor(warnOnly, 'error')).toBe(0)
     expect(exitCodeFor(warnOnly, 'warning')).toBe(1)
+    expect(exitCodeFor(warnOnly, ['unknown'])).toBe(0)
     expect(exitCodeFor(buildReport('p', checks, []), 'warning')).toBe(0)
+    const needy = [{...check('project.c', 'error', 'project'), needs: ['project'] as const}]
+    const unknown = buildReport('p', needy, [], {
+      notVisible: [{key: 'project', what: 'Project p', reason: 'forbidden'}],
+    })
+    expect(unknown.checks[0]).toMatchObject({status: 'unknown', unknown: ['Project p: forbidden']})
+    expect(unknown.summary).toMatchObject({unknown: 1, passed: 0})
+    expect(exitCodeFor(unknown, 'error')).toBe(0)
+    expect(exitCodeFor(unknown, ['error', 'unknown'])).toBe(1)
+    const blind = buildReport('project nope', needy, [], {
+      visibility: 'blind',
+      cannotSee: 'project nope does not exist',
+    })
+    expect(exitCodeFor(blind, 'error')).toBe(4)
+    const text = renderText(blind)
+    expect(text).toContain('✖ cannot see project nope: project nope does not exist')
+    expect(text).not.toContain('✔')
   })
 
-  it('text: grouped by area, ✔ ! ✖, evidence, Fix lines, summary', () => {
+  it('text: problems first with evidence and Fix, then the checks by area (✔ ! ✖ ?), summary', () => {
     const text = renderText(report)
-    expect(text.indexOf('Project')).toBeLessThan(text.indexOf('Pods'))
+    expect(text.indexOf('pod <x>')).toBeLessThan(text.indexOf('Project\n'))
+    expect(text.indexOf('Project\n')).toBeLessThan(text.indexOf('Pods\n'))
     expect(text).toContain('  ✔ title of project.c')
     expect(text).toContain(
-      '  ✖ pod <x> & "y" broke  [pods.a]\n      log: PermissionError\n    Fix: oc jupyter build\n         oc jupyter deploy',
+      '✖ pod <x> & "y" broke  [pods.a]\n      log: PermissionError\n    Fix: oc jupyter build\n         oc jupyter deploy',
     )
-    expect(text).toContain('  ! meh  [pods.b]')
-    expect(text).toContain('  - ClusterRoleBinding x: forbidden')
-    expect(text.endsWith('1 error, 1 warning, 1 check passed')).toBe(true)
+    expect(text).toContain('! meh  [pods.b]')
+    expect(text).toContain('  - ClusterRoleBinding x: forbidden (needs: get clusterrolebindings/x)')
+    expect(text.endsWith('1 error, 1 warning, 0 unknown, 1 check passed')).toBe(true)
+  })
+
+  it('one cause, one problem: the root finding first, the others because of it; ordered along the chain', () => {
+    const grant: Finding = {
+      checkId: 'grants.a',
+      severity: 'error',
+      message: 'anyuid granted',
+      evidence: ['RoleBinding x'],
+      remediation: 'oc delete rolebinding x',
+      cause: 'scc:anyuid',
+      root: true,
+    }
+    const effect: Finding = {
+      checkId: 'pods.a',
+      severity: 'warning',
+      message: 'pod under anyuid',
+      evidence: [],
+      remediation: 'y',
+      cause: 'scc:anyuid',
+    }
+    const image: Finding = {
+      checkId: 'pods.b',
+      severity: 'error',
+      message: 'home not writable',
+      evidence: [],
+      remediation: 'z',
+      cause: 'image:nb',
+    }
+    const cs = [check('grants.a', 'error', 'grants'), check('pods.a', 'warning'), check('pods.b', 'error')]
+    const r = buildReport('p', cs, [image, effect, grant])
+    expect(r.problems.map(p => [p.cause, p.finding.checkId, p.effects.map(e => e.checkId)])).toEqual([
+      ['scc:anyuid', 'grants.a', ['pods.a']],
+      ['image:nb', 'pods.b', []],
+    ])
+    expect(r.summary.errors).toBe(2)
+    expect(r.findings.map(f => f.checkId)).toEqual(['grants.a', 'pods.a', 'pods.b'])
+    const text = renderText(r)
+    expect(text).toContain(
+      '✖ anyuid granted  [grants.a]\n      RoleBinding x\n    because of it:\n      ! pod under anyuid  [pods.a]\n    Fix: oc delete rolebinding x',
+    )
   })
 
   it('junit: well-formed, one testcase per check, one failure per finding, escaped', () => {
     const x = renderJunit(report)
     expect(x.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true)
     expect(x.match(/<testcase /g)).toHaveLength(3)
+    expect(x).toContain('skipped="0"')
     expect(x.match(/<failure /g)).toHaveLength(2)
     expect(x).toContain('message="pod &lt;x&gt; &amp; &quot;y&quot; broke"')
     // balanced tags

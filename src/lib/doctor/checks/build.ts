@@ -4,9 +4,10 @@
  * annotated `tags: builder` and has an image (the console lists only such tags).
  */
 import {commandArgsFromBuildConfig} from '../../image-build/command.js'
-import {diagnoseBuildLog, remedyForReason} from '../../image-build/known-failures.js'
+import {diagnoseBuildLog, explainBuildReason, remedyForReason} from '../../image-build/known-failures.js'
 import type {KubeObject} from '../../cluster/index.js'
 import {LABEL_COMPONENT} from '../../render/labels.js'
+import {cause} from '../causes.js'
 import {annotationsOf, arr, labelsOf, nameOf, rec, str} from '../obj.js'
 import type {Check, DoctorData} from '../types.js'
 import {finding, inNs} from './util.js'
@@ -19,8 +20,9 @@ export const buildFailed: Check<DoctorData> = {
   reads:
     'the newest Build of each BuildConfig (status.phase, reason, message) and, when it failed, its log tail',
   fires:
-    'the last build is Failed or Error; a known log line (libav-tools, rate limit, OOM, missing ref...) is quoted',
-  fix: 'Follow the remedy for the matching log line, then `oc jupyter build --rebuild`.',
+    'the last build is Failed or Error: its status.reason is explained (every documented reason) and a known log line (libav-tools, rate limit, OOM, missing ref...) is quoted',
+  fix: "Run the remedy: the build's own `oc jupyter build` command line with the one change that fixes it.",
+  needs: ['builds', 'buildConfigs'],
   run(d) {
     return d.builds.flatMap(({build, log}) => {
       const status = rec(build.status)
@@ -37,6 +39,7 @@ export const buildFailed: Check<DoctorData> = {
       const ctx = commandArgsFromBuildConfig(config, d.namespace, baseStream)
       const reason = str(status.reason)
       const known = diagnoseBuildLog(log ?? [], ctx)
+      const explained = explainBuildReason(reason)
       const evidence = [
         `phase: ${phase}${reason ? `, reason: ${reason}` : ''}${str(status.message) ? ` (${str(status.message)})` : ''}`,
       ]
@@ -45,14 +48,16 @@ export const buildFailed: Check<DoctorData> = {
       const remedies = known?.remedies ?? [
         remedyForReason(reason, ctx) ?? `oc logs build/${nameOf(build)} ${inNs(d)}`,
       ]
+      const why = known?.explanation ?? (explained ? `${reason}: ${explained}` : reason)
       return [
         finding(
           this.id,
           this.severity,
-          `build ${nameOf(build)} ${phase === 'Error' ? 'ended in Error' : 'failed'}${known ? `: ${known.explanation}` : reason ? ` (${reason})` : ''}`,
+          `build ${nameOf(build)} ${phase === 'Error' ? 'ended in Error' : 'failed'}${why ? `: ${why}` : ''}`,
           evidence,
           remedies,
           build,
+          {cause: cause.build(bc), root: true},
         ),
       ]
     })
@@ -111,6 +116,7 @@ export const builderTag: Check<DoctorData> = {
     "ImageStreams labelled component=builder or used by a Source BuildConfig: spec.tags[].annotations['tags']",
   fires: 'the tag lacks `builder` in its `tags` annotation: the console does not offer it as an S2I builder',
   fix: 'Annotate the tag (`oc jupyter imagestream NAME --apply`).',
+  needs: ['imageStreams', 'buildConfigs'],
   run(d) {
     return builderStreams(d).flatMap(({stream, tag}) => {
       const spec = arr(rec(stream.spec).tags).find(t => (str(t.name) ?? 'latest') === tag)
@@ -124,6 +130,7 @@ export const builderTag: Check<DoctorData> = {
           [`spec.tags[${tag}].annotations.tags: ${str(rec(spec?.annotations).tags) ?? '(absent)'}`],
           `oc jupyter imagestream ${nameOf(stream)} --apply ${inNs(d)}`,
           {kind: 'ImageStream', name: nameOf(stream)},
+          {cause: cause.config(`builder-tag:${nameOf(stream)}`)},
         ),
       ]
     })
@@ -138,6 +145,7 @@ export const builderNoImage: Check<DoctorData> = {
   reads: 'builder ImageStreams: status.tags[].items',
   fires: 'the tag has no image (never built or imported) and no build is running',
   fix: 'Build it (`oc jupyter build`).',
+  needs: ['imageStreams', 'buildConfigs', 'builds'],
   run(d) {
     if (buildInProgress(d)) return []
     return builderStreams(d).flatMap(({stream, tag}) => {
@@ -151,6 +159,7 @@ export const builderNoImage: Check<DoctorData> = {
           [`status.tags[${tag}]: ${st ? 'no items' : '(absent)'}`],
           `oc jupyter build ${nameOf(stream)} ${inNs(d)}`,
           {kind: 'ImageStream', name: nameOf(stream)},
+          {cause: cause.config(`builder-image:${nameOf(stream)}`)},
         ),
       ]
     })

@@ -1,64 +1,65 @@
 /**
- * SCC grants to the notebook's service account (FACTS.md §SCC grants): the SCC's own users/groups
- * (OpenShift <= 4.4), RoleBinding or ClusterRoleBinding `system:openshift:scc:NAME` (4.5+), and — the
- * definitive answer — the SCC subject review. anyuid has priority 10, so a usable anyuid beats
- * restricted-v2 and the pod runs as the image's USER instead of the project's UID.
+ * SCC grants to the notebook's service account (FACTS.md §SCC grants). The SCC subject review is the
+ * definitive "may it use X"; where the grant is comes from src/lib/grants (SCC users/groups, any
+ * RoleBinding or ClusterRoleBinding whose role grants `use`), and the fix edits or deletes that very
+ * object — `oc adm policy remove-scc-from-*` only edits the bindings named system:openshift:scc:NAME,
+ * so it would be a no-op for every other place. A usable SCC with a priority (anyuid: 10) or a custom
+ * one picked ahead of restricted-v2 decides how the pods run: it is the root cause of what follows
+ * (the pod's UID, a missing fsGroup, Pod Security warnings), which report.ts groups under it.
  */
-import {planAnyuidRemoval, sccRemovalCommand, serviceAccountUser} from '../../deploy/anyuid.js'
-import type {KubeObject} from '../../cluster/index.js'
-import {sccBinding} from '../gather.js'
-import {annotationsOf, nameOf, rec, str} from '../obj.js'
-import type {Check, DoctorData, Finding} from '../types.js'
-import {finding, inNs} from './util.js'
+import {DEFAULT_SCCS} from '../../grants/index.js'
+import {cause} from '../causes.js'
+import {annotationsOf, nameOf} from '../obj.js'
+import type {Check, DoctorData, Finding, ReadKey} from '../types.js'
+import {
+  finding,
+  GRANT_READS,
+  grantEvidence,
+  grantLocation,
+  grantRemedies,
+  isDefaultScc,
+  podSccOf,
+} from './util.js'
 
-type Binding = Parameters<typeof planAnyuidRemoval>[0]['roleBinding']
+const PRIORITY: Record<string, string> = {anyuid: '10', privileged: 'none'}
 
-/** Where SCC `scc` is granted to the service account, one evidence line per place. */
-export function grantEvidence(d: DoctorData, scc: string): string[] {
+/** Review and pod lines that show the SCC is used or usable. */
+function usageEvidence(d: DoctorData, scc: string): string[] {
+  const out: string[] = []
+  if (d.probeReview?.allowedBy === scc)
+    out.push(`SCC subject review: a pod with runAsUser 1000 run as ${d.serviceAccount} is admitted by ${scc}`)
+  for (const r of d.templateReviews)
+    if (r.allowedBy === scc)
+      out.push(`SCC subject review: the ${r.subject} is admitted by ${scc}, ahead of restricted-v2`)
+  for (const p of d.pods) if (podSccOf(p) === scc) out.push(`pod ${nameOf(p)}: openshift.io/scc: ${scc}`)
+  return out
+}
+
+/** Grant checks can judge from the review alone; without it, every place a grant may be must be read. */
+function grantNeeds(d: DoctorData): readonly ReadKey[] {
+  return d.probeReview !== undefined ? ['reviews'] : GRANT_READS
+}
+
+function grantFinding(check: Check<DoctorData>, d: DoctorData, scc: string, usage: string[]): Finding[] {
+  const where = grantLocation(d, scc)
+  if (where.grants.length === 0 && usage.length === 0) return []
   const sa = d.serviceAccount
-  const evidence: string[] = []
-  const bindingOf = (o: KubeObject | undefined): Binding =>
-    o ? ({metadata: o.metadata ?? {}, subjects: o.subjects, roleRef: o.roleRef} as Binding) : undefined
-  const rbs = d.roleBindings.filter(rb => str(rec(rb.roleRef).name) === sccBinding(scc))
-  const sccObj = d.sccs[scc]
-  const plans = [
-    planAnyuidRemoval({
-      namespace: d.namespace,
-      serviceAccount: sa,
-      ...(sccObj
-        ? {
-            scc: {
-              metadata: sccObj.metadata ?? {},
-              users: sccObj.users as string[],
-              groups: sccObj.groups as string[],
-            },
-          }
-        : {}),
-      ...(d.clusterRoleBindings[scc] ? {clusterRoleBinding: bindingOf(d.clusterRoleBindings[scc])} : {}),
-    }),
-    ...rbs.map(rb =>
-      planAnyuidRemoval({namespace: d.namespace, serviceAccount: sa, roleBinding: bindingOf(rb)}),
+  const located = where.grants.length > 0
+  const message =
+    scc in PRIORITY
+      ? `service account ${sa} in ${d.namespace} may use the ${scc} SCC (priority ${PRIORITY[scc]}): pods run as the image's USER, not the project's UID${located ? '' : ', through a grant this user cannot see'}`
+      : `service account ${sa} in ${d.namespace} may use SCC ${scc}, which admission picks ahead of restricted-v2: pods run with its settings, not restricted-v2's${located ? '' : ', through a grant this user cannot see'}`
+  return [
+    finding(
+      check.id,
+      check.severity,
+      message,
+      [...grantEvidence(where), ...usage],
+      grantRemedies(d, scc, where),
+      {kind: 'ServiceAccount', name: sa},
+      {cause: cause.scc(scc), root: true},
     ),
   ]
-  for (const plan of plans) {
-    for (const c of plan.changes) {
-      const t = c.target
-      if (t.kind === 'SecurityContextConstraints')
-        evidence.push(
-          `SecurityContextConstraints ${scc} lists user system:serviceaccount:${d.namespace}:${sa}`,
-        )
-      else
-        evidence.push(
-          `${t.kind} ${t.name}${'namespace' in t && t.namespace ? ` in ${t.namespace}` : ''} binds service account ${sa} to ClusterRole ${sccBinding(scc)}`,
-        )
-    }
-    // planAnyuidRemoval words its notices for anyuid; the same rules hold for any SCC.
-    for (const n of plan.notices)
-      evidence.push(n.message.replaceAll('anyuid', scc).replace(/; not removed.*$/, ''))
-  }
-  if (d.probeReview?.allowedBy === scc)
-    evidence.push(`SCC subject review: a pod with runAsUser 1000 run as ${sa} is admitted by ${scc}`)
-  return evidence
 }
 
 function grantCheck(scc: 'anyuid' | 'privileged'): Check<DoctorData> {
@@ -67,50 +68,12 @@ function grantCheck(scc: 'anyuid' | 'privileged'): Check<DoctorData> {
     area: 'grants',
     title: `Service account cannot use the ${scc} SCC`,
     severity: 'error',
-    reads: `SCC ${scc} users/groups; RoleBindings and ClusterRoleBinding ${sccBinding(scc)}; podsecuritypolicysubjectreviews (probe pod with runAsUser 1000, no seccomp)`,
+    reads: `SCC ${scc} users/groups; every RoleBinding and ClusterRoleBinding reaching the service account and its role; podsecuritypolicysubjectreviews (probe pod with runAsUser 1000, no seccomp)`,
     fires: `the notebook's service account may use ${scc}: the pod runs as the image's USER, not the project's assigned UID`,
-    fix: `Remove the grant (oc adm policy remove-scc-from-user ${scc} -z SA -n NS); \`oc jupyter deploy\` removes anyuid grants itself.`,
-    run(d): Finding[] {
-      const evidence = grantEvidence(d, scc)
-      if (evidence.length === 0) return []
-      const sa = d.serviceAccount
-      // One command per place (openshift/oc modify_scc.go): `-z SA -n NS` edits the RoleBinding; the
-      // ClusterRoleBinding is edited only when the SA is named as a user without -n; today's oc does not
-      // touch an SCC's own users list (OpenShift <= 4.4 grants), which needs an edit of the SCC.
-      const fix: string[] = []
-      const user = serviceAccountUser(d.namespace, sa)
-      if (
-        evidence.some(e => e.startsWith('RoleBinding ')) ||
-        evidence.every(e => e.startsWith('SCC subject review'))
-      )
-        fix.push(sccRemovalCommand(scc, d.namespace, sa))
-      if (evidence.some(e => e.startsWith('ClusterRoleBinding ')))
-        fix.push(
-          `${sccRemovalCommand(scc, d.namespace, sa, 'clusterrolebinding')}   # the ClusterRoleBinding (no -n)`,
-        )
-      if (evidence.some(e => e.startsWith('SecurityContextConstraints ') && e.includes(`user ${user}`)))
-        fix.push(`${sccRemovalCommand(scc, d.namespace, sa, 'scc-users')} (a grant made by OpenShift <= 4.4)`)
-      for (const line of evidence) {
-        const g = /group (system:[\w:.-]+)/.exec(line)
-        if (g)
-          fix.push(
-            `oc adm policy remove-scc-from-group ${scc} ${g[1]}   # affects every service account in the group`,
-          )
-      }
-      if (scc === 'anyuid')
-        fix.push(
-          `# or: oc jupyter deploy ${d.name ?? 'notebook'} ${inNs(d)}   (removes anyuid grants unless --keep-anyuid)`,
-        )
-      return [
-        finding(
-          this.id,
-          this.severity,
-          `service account ${sa} in ${d.namespace} may use the ${scc} SCC (priority ${scc === 'anyuid' ? '10' : 'none'}): pods run as the image's USER, and an image built for that works only while the grant stays`,
-          evidence,
-          fix,
-          {kind: 'ServiceAccount', name: sa},
-        ),
-      ]
+    fix: `Delete or edit the object that grants it (the finding names it: a binding of any name, or the SCC's users/groups), then restart the pods; \`oc adm policy remove-scc-from-user\` only edits bindings named system:openshift:scc:${scc}.`,
+    needs: grantNeeds,
+    run(d) {
+      return grantFinding(this, d, scc, usageEvidence(d, scc))
     },
   }
 }
@@ -118,7 +81,30 @@ function grantCheck(scc: 'anyuid' | 'privileged'): Check<DoctorData> {
 export const anyuidUsable = grantCheck('anyuid')
 export const privilegedUsable = grantCheck('privileged')
 
-const RESTRICTED = new Set(['restricted', 'restricted-v2'])
+/** Non-default SCCs (not restricted(-v2), anyuid or privileged) that admit the notebook's pods or templates. */
+function otherSccsInUse(d: DoctorData): string[] {
+  const named = [
+    ...d.templateReviews.map(r => r.allowedBy),
+    ...d.pods.map(p => annotationsOf(p)['openshift.io/scc']),
+  ].filter((s): s is string => typeof s === 'string')
+  return [...new Set(named)].filter(s => !DEFAULT_SCCS.has(s) && !(s in PRIORITY))
+}
+
+export const otherSccUsable: Check<DoctorData> = {
+  id: 'grants.scc-usable',
+  area: 'grants',
+  title: 'No custom SCC is picked ahead of restricted-v2',
+  severity: 'error',
+  reads:
+    'pod annotation openshift.io/scc and SCC reviews of the templates; the SCC and every binding that grants it',
+  fires:
+    "the pods are (or their template would be) admitted by an SCC other than restricted-v2, anyuid or privileged: a higher priority or a less restrictive SCC granted to the service account wins, and its settings (UID, fsGroup, seccomp) replace restricted-v2's",
+  fix: 'Delete or edit the object that grants it (the finding names it), then restart the pods.',
+  needs: ['pods', 'reviews'],
+  run(d) {
+    return otherSccsInUse(d).flatMap(scc => grantFinding(this, d, scc, usageEvidence(d, scc)))
+  },
+}
 
 export const podScc: Check<DoctorData> = {
   id: 'grants.pod-scc-not-restricted',
@@ -128,25 +114,24 @@ export const podScc: Check<DoctorData> = {
   reads: 'pod annotation openshift.io/scc',
   fires: 'a pod was admitted by an SCC other than restricted or restricted-v2',
   fix: 'Remove the grant of that SCC and restart the pod, so it runs with the project UID.',
+  needs: ['pods'],
   run(d) {
     return d.pods.flatMap(p => {
-      const scc = annotationsOf(p)['openshift.io/scc']
-      if (!scc || RESTRICTED.has(scc)) return []
+      const scc = podSccOf(p)
+      if (isDefaultScc(scc) || scc === undefined) return []
       return [
         finding(
           this.id,
           this.severity,
-          `pod ${nameOf(p)} was admitted by SCC ${scc}, not restricted-v2: it runs as the image's USER`,
+          `pod ${nameOf(p)} was admitted by SCC ${scc}, not restricted-v2`,
           [`openshift.io/scc: ${scc}`],
-          [
-            sccRemovalCommand(scc, d.namespace, str(rec(p.spec).serviceAccountName) ?? d.serviceAccount),
-            `oc delete pod ${nameOf(p)} ${inNs(d)}   # re-admitted under restricted-v2`,
-          ],
+          grantRemedies(d, scc),
           p,
+          {cause: cause.scc(scc)},
         ),
       ]
     })
   },
 }
 
-export const grantChecks = [anyuidUsable, privilegedUsable, podScc]
+export const grantChecks = [anyuidUsable, privilegedUsable, otherSccUsable, podScc]

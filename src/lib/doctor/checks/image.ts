@@ -3,6 +3,7 @@
  * restricted-v2 the USER is replaced by the project UID, but a root or named USER means the image was
  * not written for an arbitrary UID (and S2I refuses a builder whose USER is not numeric).
  */
+import {cause} from '../causes.js'
 import {rec, str} from '../obj.js'
 import type {Check, DoctorData} from '../types.js'
 import {finding, inNs} from './util.js'
@@ -20,6 +21,7 @@ export const imageUser: Check<DoctorData> = {
   reads: 'ImageStreamTag of each workload: image.dockerImageMetadata.Config.User',
   fires: 'the USER is empty, root, 0 or a name',
   fix: 'End the Dockerfile with a numeric non-root USER (USER 1001) and make writable paths group 0.',
+  needs: ['imageStreamTags'],
   run(d) {
     return Object.entries(d.imageStreamTags).flatMap(([tag, ist]) => {
       const user = str(configOf(ist).User) ?? ''
@@ -38,6 +40,7 @@ export const imageUser: Check<DoctorData> = {
           [`${tag}: dockerImageMetadata.Config.User = "${user}"`],
           [`# in the Dockerfile: USER 1001 as the last instruction`, `oc jupyter build ${inNs(d)}`],
           {kind: 'ImageStreamTag', name: tag},
+          {cause: cause.config(`image-user:${tag}`)},
         ),
       ]
     })
@@ -52,6 +55,7 @@ export const privilegedPorts: Check<DoctorData> = {
   reads: 'ImageStreamTag of each workload: image.dockerImageMetadata.Config.ExposedPorts',
   fires: 'a port < 1024 is exposed: a non-root UID without NET_BIND_SERVICE cannot bind it',
   fix: 'Listen on a port >= 1024 (Jupyter: 8888).',
+  needs: ['imageStreamTags'],
   run(d) {
     return Object.entries(d.imageStreamTags).flatMap(([tag, ist]) => {
       const low = Object.keys(rec(configOf(ist).ExposedPorts)).filter(p => Number.parseInt(p, 10) < 1024)
@@ -64,6 +68,7 @@ export const privilegedPorts: Check<DoctorData> = {
           [`${tag}: ExposedPorts ${low.join(', ')}`],
           '# in the Dockerfile: EXPOSE 8888 and listen there',
           {kind: 'ImageStreamTag', name: tag},
+          {cause: cause.config(`image-port:${tag}`)},
         ),
       ]
     })

@@ -9,9 +9,18 @@ import {
   parseUidBlock,
   type UidBlock,
 } from '../../preflight.js'
+import {cause} from '../causes.js'
 import {annotationsOf, arr, labelsOf, nameOf, num, podTemplate, rec, str} from '../obj.js'
 import type {Check, DoctorData, Finding, Severity} from '../types.js'
-import {finding, inNs, workloadRef} from './util.js'
+import {
+  finding,
+  firstGroup,
+  grantRemedies,
+  inNs,
+  templatePatch,
+  templateSecurityContext,
+  workloadRef,
+} from './util.js'
 
 const ann = (d: DoctorData, key: string): string | undefined =>
   d.project ? annotationsOf(d.project)[key] : undefined
@@ -30,6 +39,7 @@ export const uidRangeMissing: Check<DoctorData> = {
   fires:
     'the annotation is absent (a namespace created with kubectl, or the cluster-policy-controller is not running)',
   fix: 'Create the project with `oc new-project`, or ask an administrator to check the cluster-policy-controller.',
+  needs: ['project'],
   run(d) {
     if (!d.project || ann(d, UID_RANGE_ANNOTATION) !== undefined) return []
     return [
@@ -40,6 +50,7 @@ export const uidRangeMissing: Check<DoctorData> = {
         [`annotations: ${Object.keys(annotationsOf(d.project)).join(', ') || '(none)'}`],
         newProjectFix(d),
         {kind: 'Namespace', name: d.namespace},
+        {cause: cause.project(d.namespace), root: true},
       ),
     ]
   },
@@ -66,6 +77,7 @@ function blockMalformed(o: {
     reads: `Project/Namespace annotation ${o.key}`,
     fires: o.fires,
     fix: o.fix,
+    needs: ['project'],
     run(d) {
       const v = ann(d, o.key)
       if (v === undefined || parseUidBlock(v)) return []
@@ -77,6 +89,7 @@ function blockMalformed(o: {
           [`${o.key}: "${v}"${o.expected ?? ''}`],
           newProjectFix(d),
           {kind: 'Namespace', name: d.namespace},
+          {cause: cause.project(d.namespace), root: true},
         ),
       ]
     },
@@ -105,6 +118,7 @@ export const mcsMissing: Check<DoctorData> = {
   fires:
     'the annotation is absent or not an SELinux level (s0:c26,c5); restricted-v2 uses MustRunAs for SELinux and rejects the pod',
   fix: 'Create the project with `oc new-project`, or ask an administrator to check the cluster-policy-controller.',
+  needs: ['project'],
   run(d) {
     if (!d.project) return []
     const v = ann(d, MCS_ANNOTATION)
@@ -119,6 +133,7 @@ export const mcsMissing: Check<DoctorData> = {
         [`${MCS_ANNOTATION}: ${v === undefined ? '(absent)' : `"${v}"`}`],
         newProjectFix(d),
         {kind: 'Namespace', name: d.namespace},
+        {cause: cause.project(d.namespace), root: true},
       ),
     ]
   },
@@ -134,15 +149,26 @@ export const supplementalMalformed = blockMalformed({
   consequence: 'fsGroup cannot be assigned',
 })
 
-/** Every explicit runAsUser in a pod template: pod level and each container. */
-function runAsUsers(spec: Record<string, unknown>): Array<{where: string; uid: number}> {
-  const out: Array<{where: string; uid: number}> = []
+/** Every explicit runAsUser in a pod template: pod level and each container, with its JSON path. */
+export function runAsUsers(spec: Record<string, unknown>): Array<{where: string; path: string; uid: number}> {
+  const out: Array<{where: string; path: string; uid: number}> = []
   const podUid = num(rec(spec.securityContext).runAsUser)
-  if (podUid !== undefined) out.push({where: 'spec.template.spec.securityContext.runAsUser', uid: podUid})
-  for (const [i, c] of [...arr(spec.initContainers), ...arr(spec.containers)].entries()) {
-    const uid = num(rec(c.securityContext).runAsUser)
-    if (uid !== undefined) out.push({where: `container ${str(c.name) ?? i} securityContext.runAsUser`, uid})
-  }
+  if (podUid !== undefined)
+    out.push({
+      where: 'spec.template.spec.securityContext.runAsUser',
+      path: '/securityContext/runAsUser',
+      uid: podUid,
+    })
+  for (const list of ['initContainers', 'containers'] as const)
+    for (const [i, c] of arr(spec[list]).entries()) {
+      const uid = num(rec(c.securityContext).runAsUser)
+      if (uid !== undefined)
+        out.push({
+          where: `container ${str(c.name) ?? i} securityContext.runAsUser`,
+          path: `/${list}/${i}/securityContext/runAsUser`,
+          uid,
+        })
+    }
   return out
 }
 
@@ -156,23 +182,31 @@ export const runAsUserOutsideRange: Check<DoctorData> = {
   reads: `Deployment/DeploymentConfig pod templates; annotation ${UID_RANGE_ANNOTATION}`,
   fires: 'a template sets runAsUser outside the UID block: restricted-v2 (MustRunAsRange) rejects the pod',
   fix: 'Remove runAsUser from the template and let the SCC assign the project UID.',
+  needs: ['project', 'workloads'],
   run(d) {
     const block = parseUidBlock(ann(d, UID_RANGE_ANNOTATION))
     if (!block) return []
     return d.workloads.flatMap(w => {
       const bad = runAsUsers(podTemplate(w).spec).filter(u => outside(block, u.uid))
       if (bad.length === 0) return []
+      // Every runAsUser goes (inside the range too): the SCC assigns the project's first UID.
+      const all = runAsUsers(podTemplate(w).spec)
       return [
         finding(
           this.id,
           this.severity,
-          `${workloadRef(w)} asks for runAsUser ${bad[0].uid}, outside the project's UID range ${block.start}-${block.end}`,
+          `${workloadRef(w)} asks for runAsUser ${bad[0].uid}, outside the project's UID range ${block.start}-${block.end}: restricted-v2 refuses its pods`,
           bad.map(u => `${u.where}: ${u.uid} (allowed: ${block.start}..${block.end})`),
           [
-            `oc edit ${workloadRef(w)} ${inNs(d)}   # delete every runAsUser: the SCC assigns ${block.start}`,
+            `${templatePatch(
+              w,
+              d,
+              all.map(u => ({op: 'remove', path: u.path})),
+            )}   # restricted-v2 assigns ${block.start}`,
             `# or re-deploy with the CLI, which never sets runAsUser: oc jupyter deploy ${nameOf(w)} ${inNs(d)}`,
           ],
           w,
+          {cause: cause.template(w.kind ?? 'Deployment', nameOf(w)), root: true},
         ),
       ]
     })
@@ -182,26 +216,42 @@ export const runAsUserOutsideRange: Check<DoctorData> = {
 export const fsGroupOutsideRange: Check<DoctorData> = {
   id: 'project.fsgroup-outside-range',
   area: 'project',
-  title: "Workloads' fsGroup is in the project's supplemental groups",
+  title: "Workloads' fsGroup is the project's first supplemental group",
   severity: 'error',
   reads: `pod templates; annotations ${SUPPLEMENTAL_GROUPS_ANNOTATION} (else ${UID_RANGE_ANNOTATION})`,
-  fires: 'a template sets fsGroup outside the block: restricted-v2 (fsGroup MustRunAs) rejects the pod',
-  fix: 'Remove fsGroup from the template; the SCC assigns the first group of the block.',
+  fires:
+    'a template sets an fsGroup other than the first GID of the block: restricted-v2 (fsGroup MustRunAs) admits only that one',
+  fix: 'Remove fsGroup from the template (the SCC assigns the first group of the block); a group the image needs (docker-stacks: 100) moves to supplementalGroups, which restricted-v2 allows.',
+  needs: ['project', 'workloads'],
   run(d) {
-    const block =
-      parseUidBlock(ann(d, SUPPLEMENTAL_GROUPS_ANNOTATION)) ?? parseUidBlock(ann(d, UID_RANGE_ANNOTATION))
-    if (!block) return []
+    const first = firstGroup(d)
+    if (first === undefined) return []
+    const a = d.project ? annotationsOf(d.project) : {}
+    const block = parseUidBlock(a[SUPPLEMENTAL_GROUPS_ANNOTATION]) ?? parseUidBlock(a[UID_RANGE_ANNOTATION])
     return d.workloads.flatMap(w => {
-      const fsGroup = num(rec(podTemplate(w).spec.securityContext).fsGroup)
-      if (fsGroup === undefined || !outside(block, fsGroup)) return []
+      const sc = templateSecurityContext(w)
+      const fsGroup = num(sc.fsGroup)
+      if (fsGroup === undefined || fsGroup === first) return []
+      const supp = Array.isArray(sc.supplementalGroups) ? (sc.supplementalGroups as unknown[]) : undefined
+      // fsGroup G made the process a member of G; outside the project's block that membership is what
+      // the image needed (docker-stacks: group 100 owns home and /opt/conda): keep it as a supplemental group.
+      const keep = block !== undefined && outside(block, fsGroup) && !supp?.includes(fsGroup)
+      const ops: unknown[] = [{op: 'remove', path: '/securityContext/fsGroup'}]
+      if (keep)
+        ops.push(
+          supp
+            ? {op: 'add', path: '/securityContext/supplementalGroups/-', value: fsGroup}
+            : {op: 'add', path: '/securityContext/supplementalGroups', value: [fsGroup]},
+        )
       return [
         finding(
           this.id,
           this.severity,
-          `${workloadRef(w)} asks for fsGroup ${fsGroup}, outside the project's groups ${block.start}-${block.end}`,
-          [`spec.template.spec.securityContext.fsGroup: ${fsGroup} (allowed: ${block.start}..${block.end})`],
-          `oc patch ${workloadRef(w)} ${inNs(d)} --type=json -p '[{"op":"remove","path":"/spec/template/spec/securityContext/fsGroup"}]'`,
+          `${workloadRef(w)} asks for fsGroup ${fsGroup}; restricted-v2 admits only ${first}, the first group of ${a[SUPPLEMENTAL_GROUPS_ANNOTATION] === undefined ? UID_RANGE_ANNOTATION : SUPPLEMENTAL_GROUPS_ANNOTATION}`,
+          [`spec.template.spec.securityContext.fsGroup: ${fsGroup} (allowed: ${first})`],
+          `${templatePatch(w, d, ops)}   # the SCC sets fsGroup ${first}${keep ? `; supplementalGroups keeps group ${fsGroup} for the image` : ''}`,
           w,
+          {cause: cause.template(w.kind ?? 'Deployment', nameOf(w)), root: true},
         ),
       ]
     })
@@ -220,6 +270,7 @@ export const psaStricterThanPods: Check<DoctorData> = {
   fires:
     'the namespace enforces or warns `restricted` while a pod was admitted by a more permissive SCC (anyuid, privileged)',
   fix: 'Make the pod run under restricted-v2 (remove the anyuid grant) rather than loosening the labels.',
+  needs: ['project', 'pods'],
   run(d) {
     if (!d.project) return []
     const labels = labelsOf(d.project)
@@ -238,8 +289,9 @@ export const psaStricterThanPods: Check<DoctorData> = {
             `pod-security.kubernetes.io/warn: ${labels['pod-security.kubernetes.io/warn'] ?? '(unset)'}`,
             `pod ${nameOf(p)} annotation openshift.io/scc: ${scc}`,
           ],
-          `oc jupyter deploy ${d.name ?? 'notebook'} ${inNs(d)}   # removes the anyuid grant, the pod then runs under restricted-v2`,
+          grantRemedies(d, scc),
           p,
+          {cause: cause.scc(scc)},
         ),
       ]
     })
@@ -255,6 +307,7 @@ export const psaSyncDisabled: Check<DoctorData> = {
   fires:
     'label sync is disabled: the Pod Security labels no longer follow the SCCs the service accounts may use',
   fix: 'Remove the label unless an administrator set the Pod Security labels on purpose.',
+  needs: ['project'],
   run(d) {
     if (!d.project || labelsOf(d.project)[PSA_SYNC] !== 'false') return []
     return [
@@ -265,6 +318,7 @@ export const psaSyncDisabled: Check<DoctorData> = {
         [`${PSA_SYNC}: "false"`],
         `oc label namespace ${d.namespace} ${PSA_SYNC}-   # needs namespace edit rights`,
         {kind: 'Namespace', name: d.namespace},
+        {cause: cause.config('psa-sync')},
       ),
     ]
   },

@@ -1,4 +1,5 @@
 /** Routes (FACTS.md §What the recipe's oc commands create): admitted by the router, served over TLS. */
+import {cause} from '../causes.js'
 import {arr, nameOf, rec, str} from '../obj.js'
 import type {Check, DoctorData} from '../types.js'
 import {finding, inNs} from './util.js'
@@ -11,6 +12,7 @@ export const routeNotAdmitted: Check<DoctorData> = {
   reads: 'Route status.ingress[].conditions[type=Admitted]',
   fires: 'a router reports Admitted=False (HostAlreadyClaimed, ExtendedValidationFailed...)',
   fix: 'Change the host (`oc jupyter deploy --hostname`) or fix the TLS material the reason names.',
+  needs: ['routes'],
   run(d) {
     return d.routes.flatMap(r => {
       const bad = arr(rec(r.status).ingress).flatMap(ing =>
@@ -33,6 +35,7 @@ export const routeNotAdmitted: Check<DoctorData> = {
             ? `oc jupyter deploy ${d.name ?? nameOf(r)} --hostname ANOTHER-HOST ${inNs(d)}`
             : `oc describe route ${nameOf(r)} ${inNs(d)}`,
           r,
+          {cause: cause.route(nameOf(r)), root: true},
         ),
       ]
     })
@@ -47,6 +50,7 @@ export const routeNoTls: Check<DoctorData> = {
   reads: 'Route spec.tls',
   fires: 'a route has no TLS: the notebook password and tokens travel in clear text',
   fix: 'Use edge termination with insecureEdgeTerminationPolicy Redirect.',
+  needs: ['routes'],
   run(d) {
     return d.routes.flatMap(r => {
       if (rec(r.spec).tls) return []
@@ -58,6 +62,7 @@ export const routeNoTls: Check<DoctorData> = {
           ['spec.tls: (none)'],
           `oc patch route/${nameOf(r)} ${inNs(d)} --type=merge -p '{"spec":{"tls":{"termination":"edge","insecureEdgeTerminationPolicy":"Redirect"}}}'`,
           r,
+          {cause: cause.config(`route-tls:${nameOf(r)}`)},
         ),
       ]
     })
