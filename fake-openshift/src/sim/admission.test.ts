@@ -195,6 +195,13 @@ describe('SCC admission of Deployment pods', () => {
     const anyuid = c.store.get(sccRt, undefined, 'anyuid')!
     anyuid.users = [`system:serviceaccount:${NS}:legacy`]
     c.store.update(sccRt, anyuid)
+    c.store.seed(
+      ['legacy', 'other'].map(name => ({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: {name, namespace: NS},
+      })),
+    )
     const r = c.store.resourceType('v1', 'pods')!
     const mk = (name: string, sa: string) =>
       c.store.create(r, {
@@ -219,6 +226,25 @@ describe('SCC admission of Deployment pods', () => {
       },
     ])
     expect(mk('c', 'other').metadata.annotations?.['openshift.io/scc']).toBe('anyuid')
+  })
+})
+
+describe('ServiceAccount admission', () => {
+  it('a pod of a service account that does not exist is forbidden; the ReplicaSet retries once it exists', () => {
+    const c = cluster()
+    c.store.seed([
+      deployment('nb', podSpec({name: 'notebook', image: 'busybox'}, {serviceAccountName: 'jupyter'})),
+    ])
+    c.sims.settle()
+    expect(podsOf(c, 'nb-')).toHaveLength(0)
+    const rs = c.store.find('apps/v1', 'replicasets', NS)[0]
+    const failure = (rs.status as any).conditions.find((x: any) => x.type === 'ReplicaFailure')
+    expect(failure.message).toBe(
+      `pods "${rs.metadata.name}-" is forbidden: error looking up service account ${NS}/jupyter: serviceaccount "jupyter" not found`,
+    )
+    c.store.seed([{apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'jupyter', namespace: NS}}])
+    c.sims.settle()
+    expect(podsOf(c, 'nb-')).toHaveLength(1)
   })
 })
 

@@ -98,6 +98,29 @@ export function admitPodOrThrow(store: Store, pod: KObject, user: UserInfo | und
   throw new ApiError(403, 'Forbidden', `pods "${name}" is forbidden: ${result.message}`, {name, kind: 'pods'})
 }
 
+/**
+ * The ServiceAccount admission plugin's other half (kubernetes plugin/pkg/admission/serviceaccount
+ * admission.go): the pod's service account must exist, else the pod is forbidden with
+ * `error looking up service account NS/SA: serviceaccount "SA" not found` (the ReplicaSet controller
+ * records it as FailedCreate and retries). `default` is exempt here: on a cluster the token controller
+ * creates it the moment the namespace exists, while this simulator creates it one step later and a
+ * scenario may seed pods before that step. Seeded pods already admitted (openshift.io/scc) skip it.
+ */
+function requireServiceAccount(store: Store, pod: KObject): void {
+  const sa = str(spec(pod).serviceAccountName) ?? 'default'
+  if (sa === 'default') return
+  const ns = pod.metadata.namespace ?? ''
+  const rt = store.resourceType('v1', 'serviceaccounts')
+  if (!rt || store.get(rt, ns, sa)) return
+  const name = pod.metadata.generateName || pod.metadata.name || 'Unknown'
+  throw new ApiError(
+    403,
+    'Forbidden',
+    `pods "${name}" is forbidden: error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`,
+    {name, kind: 'pods'},
+  )
+}
+
 function defaultServiceAccount(pod: KObject): KObject {
   const s = {...spec(pod)}
   // the ServiceAccount admission plugin (and pod defaulting) fill both fields
@@ -163,6 +186,7 @@ export function admissionHook(ctx: SimContext): AdmissionHook {
       // a scenario may seed pods that were admitted before (they carry the annotation): keep them as they are
       if (pod.metadata.annotations?.[SCC_ANNOTATION] || exempt(store, pod.metadata.namespace ?? ''))
         return pod
+      requireServiceAccount(store, pod)
       return admitPodOrThrow(store, pod, req.user)
     }
     if (is(req, 'route.openshift.io', 'routes')) return generatedHost(ctx, req.object)
