@@ -63,6 +63,12 @@ export interface BuildSim {
   plan?: BuildPlan
 }
 
+/** The node a kubelet event comes from: the pod's. */
+function nodeOf(o: KObject): string {
+  const n = (o.spec as {nodeName?: unknown} | undefined)?.nodeName
+  return typeof n === 'string' ? n : NODE_NAME
+}
+
 export class SimContext {
   store!: Store
   readonly opts: Normalized
@@ -186,13 +192,13 @@ export class SimContext {
       reason,
       message,
       type,
-      source: {component, ...(component === 'kubelet' ? {host: NODE_NAME} : {})},
+      source: {component, ...(component === 'kubelet' ? {host: nodeOf(involved)} : {})},
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
       eventTime: null,
       reportingComponent: component,
-      reportingInstance: component === 'kubelet' ? NODE_NAME : '',
+      reportingInstance: component === 'kubelet' ? nodeOf(involved) : '',
     }
     try {
       this.store.create(rt, ev)

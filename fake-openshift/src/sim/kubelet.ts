@@ -5,7 +5,7 @@
  * ImagePullBackOff, CreateContainerConfigError. Exec probes answer from the same model.
  */
 import {ApiError, type ExecResult, type KObject, type LogSource} from '../types.js'
-import {type ContainerSim, NODE_NAME, type PodSim, type SimContext} from './context.js'
+import {type ContainerSim, type PodSim, type SimContext} from './context.js'
 import {pull} from './images.js'
 import {
   arr,
@@ -20,6 +20,7 @@ import {
   sha256Hex,
   spec,
   str,
+  strs,
 } from './kube.js'
 import {LogStream} from './logs.js'
 import type {PodOverride} from './options.js'
@@ -29,6 +30,60 @@ const KUBELET = 'kubelet'
 
 interface PodSimEx extends PodSim {
   managed: boolean
+  node?: string
+  /** ReadWriteOnce claims attached to this pod's node for it (the attach/detach controller's view) */
+  attached?: Set<string>
+  /** the Multi-Attach message already recorded for it */
+  attachReported?: string
+}
+
+/**
+ * The scheduler's node for a pod: with several workers, the one running the fewest pods of the same
+ * owner (the default spread: PodTopologySpread's system defaults / SelectorSpread score nodes so). It
+ * does not look at ReadWriteOnce attachments: that is why a RollingUpdate's new pod can land elsewhere.
+ */
+function pickNode(ctx: SimContext, pod: KObject): string {
+  const nodes = ctx.opts.nodes
+  if (nodes.length === 1) return nodes[0]
+  const owner = pod.metadata.ownerReferences?.[0]?.name
+  const workload = owner?.replace(/-[a-z0-9]+$/, '')
+  const count = new Map(nodes.map(n => [n, 0]))
+  for (const p of ctx.list('v1', 'pods', nsOf(pod))) {
+    const n = str(spec(p).nodeName)
+    const o = p.metadata.ownerReferences?.[0]?.name?.replace(/-[a-z0-9]+$/, '')
+    if (
+      n &&
+      p.metadata.uid !== pod.metadata.uid &&
+      !p.metadata.deletionTimestamp &&
+      o !== undefined &&
+      o === workload
+    )
+      count.set(n, (count.get(n) ?? 0) + 1)
+  }
+  return [...nodes].sort((a, b) => (count.get(a) ?? 0) - (count.get(b) ?? 0))[0]
+}
+
+/**
+ * The attach/detach controller for ReadWriteOnce claims: attached to one node at a time. A pod on
+ * another node waits (`FailedAttachVolume`, `Multi-Attach error for volume "pvc-…" Volume is already
+ * used by pod(s) …`, kubernetes pkg/controller/volume/attachdetach/reconciler) until the pods holding it
+ * there are gone. Returns the message when blocked.
+ */
+function multiAttach(ctx: SimContext, pod: KObject, sim: PodSimEx): string | undefined {
+  for (const v of arr(spec(pod).volumes)) {
+    const claim = str(obj(v.persistentVolumeClaim).claimName)
+    if (!claim || sim.attached?.has(claim)) continue
+    const pvc = ctx.get('v1', 'persistentvolumeclaims', nsOf(pod), claim)
+    if (!pvc || !strs(spec(pvc).accessModes).includes('ReadWriteOnce')) continue
+    const holders = ctx.list('v1', 'pods', nsOf(pod)).filter(p => {
+      const other = ctx.pods.get(p.metadata.uid ?? '') as PodSimEx | undefined
+      return p.metadata.uid !== pod.metadata.uid && other?.attached?.has(claim) && other.node !== sim.node
+    })
+    if (holders.length > 0)
+      return `Multi-Attach error for volume "${str(spec(pvc).volumeName) ?? `pvc-${pvc.metadata.uid}`}" Volume is already used by pod(s) ${holders.map(p => p.metadata.name).join(', ')}`
+    ;(sim.attached ??= new Set()).add(claim)
+  }
+  return undefined
 }
 
 function podOverride(ctx: SimContext, pod: KObject, container: string): PodOverride | undefined {
@@ -379,8 +434,9 @@ export function kubeletStep(ctx: SimContext): boolean {
       }
       sim.scheduled = true
       sim.ip = ctx.nextPodIp()
+      sim.node = pickNode(ctx, pod)
       for (const c of arr(spec(pod).containers)) sim.containers.set(str(c.name) ?? '', newContainer())
-      after.spec = {...spec(after), nodeName: NODE_NAME}
+      after.spec = {...spec(after), nodeName: sim.node}
       removeCondition(st, 'PodScheduled')
       after.status = st
       const rendered = renderStatus(ctx, after, sim)
@@ -389,11 +445,21 @@ export function kubeletStep(ctx: SimContext): boolean {
         pod,
         'Normal',
         'Scheduled',
-        `Successfully assigned ${nsOf(pod)}/${pod.metadata.name} to ${NODE_NAME}`,
+        `Successfully assigned ${nsOf(pod)}/${pod.metadata.name} to ${sim.node}`,
         'default-scheduler',
       )
       ctx.event(pod, 'Normal', 'AddedInterface', `Add eth0 [${sim.ip}/23] from ovn-kubernetes`, 'multus')
       changed = true
+      continue
+    }
+    const blocked = multiAttach(ctx, pod, sim)
+    if (blocked) {
+      // Recorded once (a retry every step would be a write every step: a busy loop in auto mode).
+      if (sim.attachReported !== blocked) {
+        sim.attachReported = blocked
+        ctx.event(pod, 'Warning', 'FailedAttachVolume', blocked, 'attachdetach-controller')
+        changed = true
+      }
       continue
     }
     for (const c of arr(spec(pod).containers)) {

@@ -115,6 +115,11 @@ export interface SimOptions {
   /** routes get status.ingress Admitted (default true) */
   autoAdmitRoutes?: boolean
   routes?: RouteBehaviour[]
+  /**
+   * worker nodes (default 1). With more, the scheduler spreads a workload's pods over them and a
+   * ReadWriteOnce claim attached for a pod on one node cannot attach for a pod on another (Multi-Attach)
+   */
+  nodes?: number
   /** crash-looping containers stop restarting after this many restarts (default 5) so settle() ends */
   maxRestarts?: number
   /** steps without progress before a rollout reports ProgressDeadlineExceeded (default 60) */
@@ -137,6 +142,7 @@ export interface Normalized {
   buildRunningSteps: number
   pods: PodOverride[]
   pvc: {ownershipManagement: boolean; worldWritable: boolean; behaviours: PvcBehaviour[]}
+  nodes: string[]
   autoAdmitRoutes: boolean
   routes: RouteBehaviour[]
   maxRestarts: number
@@ -183,11 +189,17 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
       worldWritable: o.pvc?.worldWritable ?? false,
       behaviours: o.pvc?.behaviours ?? [],
     },
+    nodes: Array.from({length: Math.max(1, o.nodes ?? 1)}, (_, i) => nodeName(i)),
     autoAdmitRoutes: o.autoAdmitRoutes ?? true,
     routes: o.routes ?? [],
     maxRestarts: o.maxRestarts ?? 5,
     progressDeadlineSteps: o.progressDeadlineSteps ?? 60,
   }
+}
+
+/** `worker-N.sandbox.example.com` (worker-0 is NODE_NAME). */
+export function nodeName(i: number): string {
+  return `worker-${i}.sandbox.example.com`
 }
 
 function toRepository(r: RepositoryInput): Repository {

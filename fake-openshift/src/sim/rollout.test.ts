@@ -408,6 +408,73 @@ describe('PersistentVolumeClaims', () => {
   })
 })
 
+describe('ReadWriteOnce claims on several nodes (Multi-Attach)', () => {
+  const volumes = [{name: 'data', persistentVolumeClaim: {claimName: 'data'}}]
+  const podSpec = (env: string) => ({
+    securityContext: {supplementalGroups: [100]},
+    volumes,
+    containers: [
+      notebookContainer('quay.io/jupyter/minimal-notebook:x', {
+        volumeMounts: [{name: 'data', mountPath: '/home/jovyan/work'}],
+        env: [{name: 'X', value: env}],
+      }),
+    ],
+  })
+  const claim: KObject = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {name: 'data', namespace: NS},
+    spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1G'}}},
+  }
+
+  it("a RollingUpdate new pod lands on another node and waits on the old pod's RWO volume; Recreate ends it", () => {
+    const c = cluster({nodes: 2})
+    c.store.seed([claim, deployment('nb', podSpec('1'), {strategy: 'RollingUpdate'})])
+    c.sims.settle()
+    const [first] = podsOf(c, 'nb-')
+    expect(container0(first).ready).toBe(true)
+    const d = c.get('apps/v1', 'deployments', 'nb')
+    ;(d.spec as any).template = {metadata: {labels: {app: 'nb'}}, spec: podSpec('2')}
+    c.store.update(c.store.resourceType('apps/v1', 'deployments')!, d)
+    c.sims.settle()
+    const pods = podsOf(c, 'nb-')
+    expect(pods).toHaveLength(2)
+    const second = pods.find(p => p.metadata.uid !== first.metadata.uid)!
+    expect((second.spec as any).nodeName).not.toBe((first.spec as any).nodeName)
+    expect(container0(second).state).toEqual({waiting: {reason: 'ContainerCreating'}})
+    const attach = c.events(second.metadata.name!).find(e => e.reason === 'FailedAttachVolume')
+    expect(attach?.message).toMatch(
+      new RegExp(
+        `^Multi-Attach error for volume "pvc-[^"]+" Volume is already used by pod\\(s\\) ${first.metadata.name}$`,
+      ),
+    )
+    // the deadlock: more steps change nothing
+    for (let i = 0; i < 3; i++) c.sims.step()
+    expect(podsOf(c, 'nb-')).toHaveLength(2)
+    // Recreate scales the old ReplicaSet down first; the volume detaches and the new pod starts
+    const d2 = c.get('apps/v1', 'deployments', 'nb')
+    ;(d2.spec as any).strategy = {type: 'Recreate'}
+    c.store.update(c.store.resourceType('apps/v1', 'deployments')!, d2)
+    c.sims.settle()
+    const after = podsOf(c, 'nb-')
+    expect(after.map(p => p.metadata.uid)).toEqual([second.metadata.uid])
+    expect(container0(after[0]).ready).toBe(true)
+  })
+
+  it('one node: no Multi-Attach (RWO is per node)', () => {
+    const c = cluster()
+    c.store.seed([claim, deployment('nb', podSpec('1'), {strategy: 'RollingUpdate'})])
+    c.sims.settle()
+    const d = c.get('apps/v1', 'deployments', 'nb')
+    ;(d.spec as any).template = {metadata: {labels: {app: 'nb'}}, spec: podSpec('2')}
+    c.store.update(c.store.resourceType('apps/v1', 'deployments')!, d)
+    c.sims.settle()
+    const pods = podsOf(c, 'nb-')
+    expect(pods).toHaveLength(1)
+    expect(container0(pods[0]).ready).toBe(true)
+  })
+})
+
 describe('DeploymentConfig', () => {
   it('rolls out version 1 from its ConfigChange trigger and reports status', () => {
     const c = cluster()
