@@ -132,6 +132,60 @@ describe('volumes', () => {
   })
 })
 
+describe('installs at start-up (sh -c "...; exec start-notebook.py")', () => {
+  const home = [{path: '/home/jovyan', writable: true, kind: 'persistentVolumeClaim'}]
+  const start = (profile: ImageProfile, id: Identity, script: string, mounts: Runtime['mounts'] = home) =>
+    startContainer(profile, id, mounts, {}, 'nb-1', '2024-01-01 00:00:00.000', {
+      args: ['sh', '-c', script],
+    })
+
+  it('conda install into a /opt/conda of group 100 fails without the group; the server still starts after ;', () => {
+    const r = start(
+      P['docker-stacks'],
+      restricted([1000040000]),
+      'conda install -y nbgitpuller; exec start-notebook.py',
+    )
+    expect(r.ok).toBe(true)
+    expect(r.log).toContain(
+      'EnvironmentNotWritableError: The current user does not have write permissions to the target environment.',
+    )
+    expect(r.log).toContain('  environment location: /opt/conda')
+    expect(r.log.join('\n')).toContain('Jupyter Server')
+    const ok = start(
+      P['docker-stacks'],
+      restricted([100, 1000040000]),
+      'conda install -y nbgitpuller; exec start-notebook.py',
+    )
+    expect(ok.log.join('\n')).not.toContain('EnvironmentNotWritableError')
+  })
+
+  it('pip falls back to the user site, and fails there when the home is not writable; && stops the chain', () => {
+    const fallback = start(
+      P['docker-stacks'],
+      restricted([1000040000]),
+      'pip install nbgitpuller; exec start-notebook.py',
+    )
+    expect(fallback.log).toContain(
+      'Defaulting to user installation because normal site-packages is not writeable',
+    )
+    expect(fallback.log).toContain('Successfully installed nbgitpuller-1.0')
+    const noHome = [{path: '/home/jovyan', writable: false, kind: 'persistentVolumeClaim'}]
+    const bad = start(
+      P['docker-stacks'],
+      restricted([1000040000]),
+      'pip install --user nbgitpuller && exec start-notebook.py',
+      noHome,
+    )
+    expect(bad.ok).toBe(false)
+    expect(bad.log).toContain(
+      "WARNING: The directory '/home/jovyan/.cache/pip' or its parent directory is not owned or is not writable by the current user. The cache has been disabled. Check the permissions and owner of that directory. If executing pip with sudo, you should use sudo's -H flag.",
+    )
+    expect(bad.log).toContain(
+      "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/home/jovyan/.local/lib/python3.11/site-packages/nbgitpuller'",
+    )
+  })
+})
+
 describe('kubelet identity', () => {
   const pod = (psc: Record<string, unknown> = {}) => ({
     metadata: {name: 'p', namespace: 'ns', uid: 'u1'},

@@ -368,6 +368,14 @@ export function startContainer(
     : [...profile.entrypoint, ...(command?.args ?? profile.cmd)]
   let auth: Auth | undefined
   for (let hop = 0; hop < 8; hop++) {
+    if (SHELLS.has(words[0] ?? '') && words[1] === '-c') {
+      // `sh -c 'conda install -y x; exec start-notebook.py'`: run the script's steps, then exec its program
+      const r = shellChain(rt, words[2] ?? '', fullEnv, log)
+      if (r.exitCode !== 0 && r.next === undefined) return crash([], r.exitCode)
+      if (r.next === undefined) break
+      words = r.next
+      continue
+    }
     const program = programOf(profile, words)
     const behaviour = program?.behaviour
     if (!program || !behaviour) break
@@ -479,6 +487,106 @@ export function startContainer(
     ...profile.startupLog.map(l => l.replaceAll('${HOSTNAME}', rt.hostname).replaceAll('${TIME}', time)),
   )
   return {runtime: rt, ok: true, log, exitCode: 0}
+}
+
+const SHELLS = new Set(['sh', 'bash', '/bin/sh', '/bin/bash'])
+/** The Python of the images modelled here (site-packages paths only). */
+const PYTHON = 'python3.11'
+
+/**
+ * A start-up shell script's steps (`;`, `&&`, newlines; no quoting inside steps): package installs run
+ * against the permission model — conda/mamba into /opt/conda (EnvironmentNotWritableError when it is not
+ * writable), pip into the environment's site-packages, falling back to the user site when that is not
+ * writable ("Defaulting to user installation", pip >= 20), with its cache in ~/.cache/pip — and `exec
+ * CMD` hands over to CMD (returned as `next`). Other commands are taken as succeeding silently. A failed
+ * step before `&&` ends the script with its exit code.
+ */
+function shellChain(
+  rt: Runtime,
+  script: string,
+  env: Record<string, string>,
+  log: string[],
+): {exitCode: number; next?: string[]} {
+  const steps: Array<{cmd: string; op: string}> = []
+  let rest = script
+  const re = /(&&|\|\||;|\n)/
+  while (rest.length) {
+    const m = re.exec(rest)
+    if (!m) {
+      steps.push({cmd: rest, op: ''})
+      break
+    }
+    steps.push({cmd: rest.slice(0, m.index), op: m[1]})
+    rest = rest.slice(m.index + m[1].length)
+  }
+  let exitCode = 0
+  let prevOp = ''
+  for (const step of steps) {
+    const skip = (prevOp === '&&' && exitCode !== 0) || (prevOp === '||' && exitCode === 0)
+    prevOp = step.op
+    if (skip) continue
+    const words = shellWords(step.cmd).map(w => expandVars(w, {...envOf(rt), ...env}) ?? w)
+    if (words.length === 0) continue
+    if (words[0] === 'exec') return {exitCode: 0, next: words.slice(1)}
+    exitCode = installStep(rt, words, log)
+  }
+  return {exitCode}
+}
+
+function installStep(rt: Runtime, words: string[], log: string[]): number {
+  const [cmd, ...args] = words
+  const pipArgs =
+    cmd === 'pip' || cmd === 'pip3'
+      ? args
+      : (cmd === 'python' || cmd === 'python3') && args[0] === '-m' && args[1] === 'pip'
+        ? args.slice(2)
+        : undefined
+  if (pipArgs?.[0] === 'install') return pipInstall(rt, pipArgs.slice(1), log)
+  if ((cmd === 'conda' || cmd === 'mamba') && args[0] === 'install') {
+    const prefix = rt.profile.env.CONDA_DIR ?? '/opt/conda'
+    if (!canCreate(rt, `${prefix}/pkgs`)) {
+      log.push(...writeError('conda', prefix, rt))
+      return 1
+    }
+    rt.created.add(`${prefix}/pkgs`)
+    log.push(...args.filter(a => !a.startsWith('-') && a !== 'install').map(p => `  ${p}: installed`))
+    return 0
+  }
+  return 0
+}
+
+function pipInstall(rt: Runtime, args: string[], log: string[]): number {
+  const home = envOf(rt).HOME ?? '/'
+  const pkgs = args.filter(a => !a.startsWith('-'))
+  const cache = `${home}/.cache/pip`
+  if (canCreate(rt, cache)) rt.created.add(cache)
+  else
+    log.push(
+      `WARNING: The directory '${cache}' or its parent directory is not owned or is not writable by the current user. The cache has been disabled. Check the permissions and owner of that directory. If executing pip with sudo, you should use sudo's -H flag.`,
+    )
+  const prefix = exists(rt, rt.profile.env.CONDA_DIR ?? '/opt/conda')
+    ? (rt.profile.env.CONDA_DIR ?? '/opt/conda')
+    : '/usr/local'
+  const system = `${prefix}/lib/${PYTHON}/site-packages`
+  const userSite = `${home}/.local/lib/${PYTHON}/site-packages`
+  let site = args.includes('--user') ? userSite : system
+  if (site === system && !canCreate(rt, `${system}/${pkgs[0] ?? 'x'}`)) {
+    log.push('Defaulting to user installation because normal site-packages is not writeable')
+    site = userSite
+  }
+  for (const p of pkgs) {
+    const path = `${site}/${p}`
+    if (!canCreate(rt, path)) {
+      log.push(
+        `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '${path}'`,
+        'Check the permissions.',
+      )
+      return 1
+    }
+    rt.created.add(path)
+  }
+  if (pkgs.length > 0) log.push(`Successfully installed ${pkgs.map(p => `${p}-1.0`).join(' ')}`)
+  return 0
 }
 
 function userNameError(uid: number): string[] {
