@@ -71,6 +71,16 @@ function ownerWorkload(d: DoctorData, rsName: string): KubeObject | undefined {
   )
 }
 
+/** A ReplicaSet still missing pods: fewer than it wants, or a ReplicaFailure condition. */
+function shortOfPods(rs: KubeObject | undefined): boolean {
+  if (!rs) return true
+  const st = rec(rs.status)
+  const failing = arr(st.conditions).some(c => c.type === 'ReplicaFailure' && c.status === 'True')
+  const want = typeof rec(rs.spec).replicas === 'number' ? (rec(rs.spec).replicas as number) : 1
+  const have = typeof st.replicas === 'number' ? st.replicas : 0
+  return failing || have < want
+}
+
 /** Every live refusal, merged per workload and message (the event and the condition say the same). */
 export function refusals(d: DoctorData, accept: (message: string) => boolean): Refusal[] {
   const out: Refusal[] = []
@@ -103,6 +113,8 @@ export function refusals(d: DoctorData, accept: (message: string) => boolean): R
     const io = rec(e.involvedObject)
     const name = str(io.name) ?? '?'
     const kind = str(io.kind) ?? 'ReplicaSet'
+    // The refusal is over once the ReplicaSet has its pods (an event outlives its cause by an hour).
+    if (kind === 'ReplicaSet' && !shortOfPods(d.replicaSets.find(r => nameOf(r) === name))) continue
     add(
       ownerWorkload(d, name),
       {kind, name},
@@ -196,6 +208,17 @@ export const podsNotCreated: Check<DoctorData> = {
           `oc create serviceaccount ${sa[3]} -n ${sa[1]}   # the ReplicaSet retries and creates the pods`,
           r.object,
           {cause: cause.serviceAccount(sa[3])},
+        )
+      // the project's annotations missing: refused before any SCC is tried
+      if (/unable to find (annotation|pre-allocated)|error fetching namespace/.test(r.message))
+        return finding(
+          this.id,
+          this.severity,
+          `the pods of ${r.object.kind}/${r.object.name} are refused: the project has no SCC annotations`,
+          r.evidence,
+          `oc get project ${d.namespace} -o yaml   # the openshift.io/sa.scc.* annotations must be present`,
+          r.object,
+          {cause: cause.project(d.namespace)},
         )
       const quota = /exceeded quota|must specify limits|maximum .* usage per/.test(r.message)
       return finding(

@@ -609,6 +609,14 @@ export const instanceNotFound: Check<DoctorData> = {
   },
 }
 
+/** A registry image the container runs (kept by a re-deploy), not one of the project's image streams. */
+function registryImage(container: Record<string, unknown> | undefined): string | undefined {
+  const image = str(container?.image)
+  if (!image || !image.includes('/') || image.startsWith('image-registry.openshift-image-registry.svc'))
+    return undefined
+  return image.includes('@') ? undefined : image
+}
+
 export const generatedToken: Check<DoctorData> = {
   id: 'pods.generated-token',
   area: 'pods',
@@ -641,7 +649,7 @@ export const generatedToken: Check<DoctorData> = {
                 `oc jupyter deploy ${instanceName(d)} --image ${DEFAULT_BASE_IMAGE} ${inNs(d)}   # an image that honours ${PASSWORD_ENV}`,
               ]
             : [
-                `oc jupyter deploy ${instanceName(d)} ${inNs(d)}   # sets ${PASSWORD_ENV} from Secret ${instanceName(d)}-password (${w})`,
+                `oc jupyter deploy ${instanceName(d)}${registryImage(container) ? ` --image ${registryImage(container)}` : ''} ${inNs(d)}   # sets ${PASSWORD_ENV} from Secret ${instanceName(d)}-password (${w})`,
               ],
           {kind: 'Pod', name: logs.pod},
           {cause: cause.start(logs.pod, logs.container), root: true},
