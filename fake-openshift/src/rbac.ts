@@ -148,10 +148,14 @@ export function authorize(store: Store, user: UserInfo, attrs: AuthorizationAttr
   const rbRt = rt(store, 'rolebindings')
   const crRt = rt(store, 'clusterroles')
   const roleRt = rt(store, 'roles')
-  const clusterRole = (name: string) => (crRt ? store.get(crRt, undefined, name) : undefined)
+  // Read-only: no copies (every request and every SCC admission check runs this over all bindings).
+  const get = (r: ResourceType, ns: string | undefined, name: string) =>
+    store.getRaw ? store.getRaw(r, ns, name) : store.get(r, ns, name)
+  const list = (r: ResourceType, ns?: string) => (store.listRaw ? store.listRaw(r, ns) : store.list(r, ns))
+  const clusterRole = (name: string) => (crRt ? get(crRt, undefined, name) : undefined)
 
   if (crbRt) {
-    for (const b of store.list(crbRt)) {
+    for (const b of list(crbRt)) {
       const ref = b.roleRef as RoleRef | undefined
       if (!ref || ref.kind !== 'ClusterRole') continue
       const subject = ((b.subjects as Subject[] | undefined) ?? []).find(s => subjectMatches(s, user, ''))
@@ -165,18 +169,14 @@ export function authorize(store: Store, user: UserInfo, attrs: AuthorizationAttr
     }
   }
   if (rbRt && attrs.namespace) {
-    for (const b of store.list(rbRt, attrs.namespace)) {
+    for (const b of list(rbRt, attrs.namespace)) {
       const ref = b.roleRef as RoleRef | undefined
       if (!ref) continue
       const ns = b.metadata.namespace ?? attrs.namespace
       const subject = ((b.subjects as Subject[] | undefined) ?? []).find(s => subjectMatches(s, user, ns))
       if (!subject) continue
       const role =
-        ref.kind === 'ClusterRole'
-          ? clusterRole(ref.name)
-          : roleRt
-            ? store.get(roleRt, ns, ref.name)
-            : undefined
+        ref.kind === 'ClusterRole' ? clusterRole(ref.name) : roleRt ? get(roleRt, ns, ref.name) : undefined
       if (rulesOf(role).some(r => ruleAllows(r, attrs))) {
         return {
           allowed: true,

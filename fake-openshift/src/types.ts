@@ -134,6 +134,9 @@ export interface Store {
   resourceTypeForKind(apiVersion: string, kind: string): ResourceType | undefined
   get(rt: ResourceType, namespace: string | undefined, name: string): KObject | undefined
   list(rt: ResourceType, namespace?: string): KObject[]
+  /** get/list without the defensive copy, for read-only hot paths (the authorizer); callers must not mutate */
+  getRaw?(rt: ResourceType, namespace: string | undefined, name: string): KObject | undefined
+  listRaw?(rt: ResourceType, namespace?: string): KObject[]
   create(rt: ResourceType, obj: KObject, opts?: WriteOptions): KObject
   /** Replaces the object; when obj.metadata.resourceVersion is set and stale → 409 Conflict. */
   update(rt: ResourceType, obj: KObject, opts?: WriteOptions & {subresource?: string}): KObject
