@@ -4,8 +4,8 @@
  * applied as printed (runPrinted), by the user the scenario is about or by a cluster administrator where
  * the doctor says one is needed — clears that cause; projects that only look broken yield no error.
  * Outcomes come from the fake's rules (SCC admission, RBAC, the kubelet and image permission model).
- * One fake holds every scenario in its own namespace; the few that change something cluster-wide get
- * their own.
+ * Scenarios share a few fakes, each in its own namespace; the few that change something cluster-wide
+ * get their own.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -22,37 +22,38 @@ import {runPrinted} from './helpers/remedy.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ocj-doctor-corpus-'))
 const corpus = readCorpus()
+/**
+ * Scenarios share fakes, a namespace each: a few small fakes rather than one big one, because every
+ * write makes the simulators step over every object of its fake.
+ */
+const SHARED_FAKES = 6
+const fakeKey = (s: CorpusScenario) =>
+  s.doctor.isolated ? s.file : `shared-${corpus.filter(c => !c.doctor.isolated).indexOf(s) % SHARED_FAKES}`
 const fakes = new Map<string, FakeOpenShift>()
-const fakeOf = (s: CorpusScenario) => fakes.get(s.doctor.isolated ? s.file : 'shared') as FakeOpenShift
+const fakeOf = (s: CorpusScenario) => fakes.get(fakeKey(s)) as FakeOpenShift
 
 const kubeconfig = (s: CorpusScenario, user: 'developer' | 'admin') =>
   path.join(dir, `${s.file}.${user}.kubeconfig`)
 
 beforeAll(async () => {
-  const shared = corpus.filter(s => !s.doctor.isolated)
-  const starts = [
-    startFakeOpenShift({
-      simulatorOptions: mergeSimulatorOptions(shared.map(s => s.scenario.simulator)),
-      kubeconfigPath: path.join(dir, 'shared.kubeconfig'),
-    }).then(f => fakes.set('shared', f)),
-    ...corpus
-      .filter(s => s.doctor.isolated)
-      .map(s =>
-        startFakeOpenShift({
-          simulatorOptions: s.scenario.simulator,
-          kubeconfigPath: path.join(dir, `${s.file}.kubeconfig`),
-        }).then(f => fakes.set(s.file, f)),
-      ),
-  ]
-  await Promise.all(starts)
-  for (const s of corpus) {
-    const fake = fakeOf(s)
-    fake.loadScenario(s.scenario)
-    const ns = s.doctor.namespace ?? s.namespace
-    fake.writeKubeconfig(kubeconfig(s, 'developer'), {user: 'developer', namespace: ns})
-    fake.writeKubeconfig(kubeconfig(s, 'admin'), {user: 'admin', namespace: ns})
-  }
-  for (const f of fakes.values()) f.sims.settle()
+  const groups = new Map<string, CorpusScenario[]>()
+  for (const s of corpus) groups.set(fakeKey(s), [...(groups.get(fakeKey(s)) ?? []), s])
+  await Promise.all(
+    [...groups.entries()].map(async ([key, members]) => {
+      const fake = await startFakeOpenShift({
+        simulatorOptions: mergeSimulatorOptions(members.map(s => s.scenario.simulator)),
+        kubeconfigPath: path.join(dir, `${key}.kubeconfig`),
+      })
+      fakes.set(key, fake)
+      for (const s of members) {
+        fake.loadScenario(s.scenario)
+        const ns = s.doctor.namespace ?? s.namespace
+        fake.writeKubeconfig(kubeconfig(s, 'developer'), {user: 'developer', namespace: ns})
+        fake.writeKubeconfig(kubeconfig(s, 'admin'), {user: 'admin', namespace: ns})
+      }
+      fake.sims.settle()
+    }),
+  )
 }, 120_000)
 
 afterAll(async () => {
