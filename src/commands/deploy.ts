@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import {UsageError} from '../lib/errors.js'
 import {renderDeployObjects} from '../lib/render/notebook.js'
 import {randomPassword} from '../lib/render/secret.js'
 import {readSecretFromStdin} from '../lib/ui/input.js'
 import {
-  DEFAULT_ACCESS_MODE,
   DEFAULT_IMAGE,
   DEFAULT_INSECURE_POLICY,
   DEFAULT_MEMORY,
@@ -63,17 +63,16 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
       helpValue: 'STREAM:TAG|IMAGE',
     }),
     'volume-size': Flags.string({
-      description: 'Size of the persistent volume (1Gi, 1G, 500Mi); never shrunk.',
-      default: DEFAULT_VOLUME_SIZE,
+      description: `Size of the persistent volume (1Gi, 1G, 500Mi): ${DEFAULT_VOLUME_SIZE} for a new claim; an existing claim keeps its size unless a larger one is given; never shrunk.`,
       helpValue: 'SIZE',
     }),
     'access-mode': Flags.string({
-      description: 'Volume access mode: ReadWriteOnce (RWO), ReadWriteOncePod (RWOP) or ReadWriteMany (RWX).',
-      default: DEFAULT_ACCESS_MODE,
+      description: `Volume access mode of a new claim: ReadWriteOnce (RWO, default), ReadWriteOncePod (RWOP) or ReadWriteMany (RWX). Fixed once the claim exists.`,
       helpValue: 'MODE',
     }),
     'storage-class': Flags.string({
-      description: "Storage class of the volume (default: the cluster's default).",
+      description:
+        "Storage class of a new claim (default: the cluster's default). Fixed once the claim exists.",
       helpValue: 'NAME',
     }),
     'mount-path': Flags.string({
@@ -124,6 +123,12 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
   public async run(): Promise<void> {
     const opts = parseDeployOptions(this.args, this.flags, this.globals.namespace)
     if (this.globals.dryRun === 'client') {
+      if (opts.password === 'rotate') {
+        // A client dry run never reads the existing Secret: its output always holds a fresh password.
+        throw new UsageError(
+          '--rotate-password changes the password on the cluster; a client dry run renders a fresh one anyway: drop one of them',
+        )
+      }
       const password =
         opts.password === 'stdin' ? await readSecretFromStdin('--password-from-stdin') : randomPassword()
       return this.printRendered(renderDeployObjects(opts, password), 'deploy')

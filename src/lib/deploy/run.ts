@@ -28,8 +28,8 @@ import type {KObject} from '../render/types.js'
 import {passwordSecretName, randomPassword, type PasswordGenerator} from '../render/secret.js'
 import type {Ui} from '../ui/ui.js'
 import type {DeployOptions} from '../values/deploy-options.js'
-import {Quantity} from '../values/quantity.js'
 import {removeAnyuid, type AnyuidOutcome} from './anyuid-apply.js'
+import {reconcileClaim} from './claim.js'
 import {waitRollout, watchWarningEvents, type EventFeed, type PodSummary} from './rollout.js'
 
 export interface DeployRunContext {
@@ -101,7 +101,7 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
       {hint: `oc get pvc ${opts.name}-data -n ${namespace} -w`},
     )
   }
-  checkClaimSize(claim, opts)
+  opts = reconcileClaim(opts, claim)
   await requireImage(ctx, opts)
 
   // --- anyuid ---------------------------------------------------------------------------------
@@ -277,21 +277,6 @@ function unchangedSecret(
   }
   report(r)
   return r
-}
-
-/** SPEC: a PVC is never shrunk. Refused before any write (exit 2). */
-function checkClaimSize(claim: KubeObject | undefined, opts: DeployOptions): void {
-  const current = (claim?.spec as {resources?: {requests?: {storage?: string}}} | undefined)?.resources
-    ?.requests?.storage
-  if (!claim || current === undefined) return
-  const existing = Quantity.tryParse(current)
-  if (!existing) return
-  if (opts.volumeQuantity.compare(existing) < 0) {
-    throw new UsageError(
-      `--volume-size ${opts.volumeSize} is smaller than the existing claim ${claim.metadata?.name} (${current}): a volume is never shrunk`,
-      {hint: `oc jupyter deploy ${opts.name} --volume-size ${current}`},
-    )
-  }
 }
 
 /** The image stream tag to deploy must have an image, unless --build makes one first. */

@@ -22,7 +22,8 @@ import {
 } from './image.js'
 import {parseHostname, parseInstanceName, parseName} from './name.js'
 import {parseMountPath} from './path.js'
-import {parseCpu, parseSize, type Quantity} from './quantity.js'
+import {invalid} from './invalid.js'
+import {parseCpu, parseSize, Quantity} from './quantity.js'
 
 /** `deploy` flags as oclif parses them (kebab-case keys), before validation. */
 export interface DeployFlags {
@@ -54,11 +55,47 @@ export type PasswordSource = 'keep' | 'stdin' | 'rotate'
 export interface DeployOptions extends NotebookParams {
   /** --volume-size as a value, to compare with an existing claim (never shrink) */
   volumeQuantity: Quantity
+  /**
+   * The claim settings the user gave: the others default for a new claim and follow an existing one
+   * (its size may have grown; access modes and class are immutable once bound).
+   */
+  explicit: {volumeSize: boolean; accessMode: boolean; storageClass: boolean}
   password: PasswordSource
   /** leave anyuid grants alone */
   keepAnyuid: boolean
   /** `--build`: run this build first */
   build?: BuildOptions
+}
+
+interface Bounds {
+  min: string
+  max: string
+  /** why the bounds, for the message */
+  why: {min: string; max: string}
+}
+
+/**
+ * Sizes a notebook can run with: below, Jupyter's server alone (about 100 MiB resident) is killed at
+ * start; above, no provisioner creates the volume (cloud block volumes end at 16–64 TiB).
+ */
+const MEMORY_BOUNDS: Bounds = {
+  min: '128Mi',
+  max: '1Ti',
+  why: {min: "less than Jupyter's server needs to start (about 100 MiB)", max: 'more than any node has'},
+}
+const VOLUME_BOUNDS: Bounds = {
+  min: '1Mi',
+  max: '64Ti',
+  why: {min: 'too small for a filesystem', max: 'larger than any cloud or ODF volume (64 TiB at most)'},
+}
+
+function parseBounded(text: string, label: string, b: Bounds): Quantity {
+  const q = parseSize(text, label)
+  const min = Quantity.tryParse(b.min) as Quantity
+  const max = Quantity.tryParse(b.max) as Quantity
+  if (q.compare(min) < 0) throw invalid(label, text, `${b.why.min}: at least ${b.min}`)
+  if (q.compare(max) > 0) throw invalid(label, text, `${b.why.max}: at most ${b.max}`)
+  return q
 }
 
 export const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany']
@@ -85,7 +122,11 @@ export function parseDeployOptions(
       `--build builds an image stream of this project; --image ${flags.image} is imported from its registry`,
     )
   }
-  const volumeQuantity = parseSize(flags['volume-size'] ?? DEFAULT_VOLUME_SIZE, '--volume-size')
+  const volumeQuantity = parseBounded(
+    flags['volume-size'] ?? DEFAULT_VOLUME_SIZE,
+    '--volume-size',
+    VOLUME_BOUNDS,
+  )
   const accessMode = parseChoice(flags['access-mode'] ?? DEFAULT_ACCESS_MODE, '--access-mode', ACCESS_MODES, {
     RWO: 'ReadWriteOnce',
     RWOP: 'ReadWriteOncePod',
@@ -101,7 +142,7 @@ export function parseDeployOptions(
     accessMode,
     mountPath: parseMountPath(flags['mount-path'] ?? DEFAULT_MOUNT_PATH),
     env: parseEnvPairs(flags.env ?? []),
-    memory: parseSize(flags.memory ?? DEFAULT_MEMORY, '--memory').text,
+    memory: parseBounded(flags.memory ?? DEFAULT_MEMORY, '--memory', MEMORY_BOUNDS).text,
     insecurePolicy: parseChoice(
       flags['insecure-policy'] ?? DEFAULT_INSECURE_POLICY,
       '--insecure-policy',
@@ -114,6 +155,11 @@ export function parseDeployOptions(
     workload: flags['deployment-config'] ? 'DeploymentConfig' : 'Deployment',
     password: flags['password-from-stdin'] ? 'stdin' : flags['rotate-password'] ? 'rotate' : 'keep',
     keepAnyuid: flags['keep-anyuid'] ?? false,
+    explicit: {
+      volumeSize: flags['volume-size'] !== undefined,
+      accessMode: flags['access-mode'] !== undefined,
+      storageClass: flags['storage-class'] !== undefined,
+    },
   }
   if (flags['storage-class'] !== undefined) {
     opts.storageClass = parseName(flags['storage-class'], {

@@ -20,8 +20,27 @@ const CASES: Array<[string[], RegExp]> = [
   [['deploy', '--timeout', 'forever'], /^Error: --timeout "forever": not a duration/],
   [['deploy', '--request-timeout', '5 minutes'], /^Error: --request-timeout "5 minutes": not a duration/],
   [['deploy', '--image', 'quay.io/X/y:1'], /^Error: --image "quay\.io\/X\/y:1": not an image reference/],
-  [['deploy', '--image', 'quay.io/x/y:1', '--build'], /^Error: --build builds an image stream of this project/],
+  [
+    ['deploy', '--image', 'quay.io/x/y:1', '--build'],
+    /^Error: --build builds an image stream of this project/,
+  ],
   [['deploy', '--memory', '0'], /^Error: --memory "0": must be greater than zero$/],
+  [
+    ['deploy', '--memory', '1'],
+    /^Error: --memory "1": less than Jupyter's server needs to start .*: at least 128Mi$/,
+  ],
+  [
+    ['deploy', '--volume-size', '1Ei'],
+    /^Error: --volume-size "1Ei": larger than any cloud or ODF volume .*: at most 64Ti$/,
+  ],
+  [
+    ['deploy', '--rotate-password'], // the harness adds --dry-run=client
+    /^Error: --rotate-password changes the password on the cluster/,
+  ],
+  [
+    ['build', '--no-wait', '--follow'],
+    /^Error: --follow streams the log while the build runs; --no-wait returns at once/,
+  ],
   [['deploy', '--access-mode', 'ReadOnlyMany'], /^Error: --access-mode "ReadOnlyMany": must be one of/],
   [['deploy', '--hostname', '*.apps.example.com'], /^Error: --hostname "\*\.apps\.example\.com": wildcard/],
   [['deploy', '-n', 'Bad_NS'], /^Error: --namespace "Bad_NS": not a valid name/],
