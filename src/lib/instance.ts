@@ -31,17 +31,33 @@ export interface FoundObject {
   object: KubeObject
 }
 
+export interface FindOptions {
+  /**
+   * Kinds the user may not list are reported here instead of failing the whole read (a `view` user
+   * may not list Secrets): for status, which shows what it can. Without it a 403 is thrown (delete
+   * cannot remove what it cannot see).
+   */
+  hidden?: Array<{kind: KindName; message: string}>
+}
+
 export async function findInstance(
   client: KubeClient,
   namespace: string,
   name: string,
+  opts: FindOptions = {},
 ): Promise<FoundObject[]> {
   const selector = instanceSelector(name)
   const listKind = async (kind: KindName): Promise<FoundObject[]> => {
-    const {items} = await client.listAll<KubeObject>(resourcePath(kind, {namespace}), {
-      labelSelector: selector,
-    })
-    return items.map(object => ({kind, name: object.metadata?.name as string, object}))
+    try {
+      const {items} = await client.listAll<KubeObject>(resourcePath(kind, {namespace}), {
+        labelSelector: selector,
+      })
+      return items.map(object => ({kind, name: object.metadata?.name as string, object}))
+    } catch (error) {
+      if (!opts.hidden || !isForbidden(error)) throw error
+      opts.hidden.push({kind, message: error.message})
+      return []
+    }
   }
   const [deployments, ...rest] = await Promise.all(
     INSTANCE_KINDS.filter(k => k !== 'DeploymentConfig').map(listKind),

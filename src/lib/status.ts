@@ -2,7 +2,7 @@
  * `oc jupyter status`: objects, workload and pod state (UID and SCC), storage, route, last build.
  * Never shows the password: only the Secret's name and the command that prints it.
  */
-import {resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
+import {isForbidden, resourcePath, type KindName, type KubeClient, type KubeObject} from './cluster/index.js'
 import {CliError, ExitCode} from './errors.js'
 import {findInstance} from './instance.js'
 import {instanceSelector} from './render/labels.js'
@@ -45,6 +45,8 @@ export interface StatusReport {
   build?: {name: string; phase: string; reason?: string}
   passwordSecret?: string
   passwordCommand: string
+  /** what the user may not read (a `view` user may not list Secrets), with the server's reason */
+  notVisible?: Array<{kind: string; message: string}>
 }
 
 function triggerTag(workload: KubeObject): string | undefined {
@@ -89,8 +91,9 @@ export async function gatherStatus(
   namespace: string,
   name: string,
 ): Promise<StatusReport> {
-  const found = await findInstance(client, namespace, name)
-  if (found.length === 0) {
+  const hidden: Array<{kind: KindName; message: string}> = []
+  const found = await findInstance(client, namespace, name, {hidden})
+  if (found.length === 0 && hidden.length === 0) {
     throw new CliError(`no notebook "${name}" in project ${namespace}`, ExitCode.Failed, {
       hint: `oc jupyter deploy ${name} -n ${namespace}`,
     })
@@ -101,6 +104,7 @@ export async function gatherStatus(
     objects: found.map(f => ({kind: f.kind, name: f.name})),
     pods: [],
     passwordCommand: `oc jupyter password ${name} -n ${namespace}`,
+    ...(hidden.length > 0 ? {notVisible: hidden} : {}),
   }
   const byKind = (k: string) => found.find(f => f.kind === k)?.object
   const workload = byKind('Deployment') ?? byKind('DeploymentConfig')
@@ -152,9 +156,16 @@ export async function gatherStatus(
   if (secret) report.passwordSecret = secret.metadata?.name
 
   const [pods, build] = await Promise.all([
-    client.list<KubeObject>(resourcePath('Pod', {namespace}), {labelSelector: instanceSelector(name)}),
+    client
+      .list<KubeObject>(resourcePath('Pod', {namespace}), {labelSelector: instanceSelector(name)})
+      .catch((error: unknown) => {
+        if (!isForbidden(error)) throw error
+        hidden.push({kind: 'Pod', message: error.message})
+        return {items: [] as KubeObject[]}
+      }),
     lastBuild(client, namespace, report.workload?.imageStreamTag),
   ])
+  if (hidden.length > 0) report.notVisible = hidden
   report.pods = pods.items.filter(p => !p.metadata?.deletionTimestamp).map(summarizePod)
   await Promise.all(
     report.pods
@@ -247,9 +258,20 @@ export function formatStatus(r: StatusReport): string {
     )
   }
   if (r.build) row('Build', `${r.build.name} ${r.build.phase}${r.build.reason ? ` (${r.build.reason})` : ''}`)
+  const cannotSee = new Set((r.notVisible ?? []).map(h => h.kind))
   row(
     'Password',
-    r.passwordSecret ? `in Secret ${r.passwordSecret}: ${r.passwordCommand}` : 'no password Secret found',
+    r.passwordSecret
+      ? `in Secret ${r.passwordSecret}: ${r.passwordCommand}`
+      : cannotSee.has('Secret')
+        ? 'not visible to you (you may not read Secrets in this project)'
+        : 'no password Secret found',
   )
+  if (r.notVisible?.length) {
+    row(
+      'Not visible',
+      `${r.notVisible.map(h => h.kind).join(', ')}: your role in ${r.namespace} may not list them (e.g. view); an admin or editor sees all`,
+    )
+  }
   return lines.join('\n')
 }
