@@ -11,6 +11,7 @@ import {VIRTUAL_CREATE_ONLY} from '../registry.js'
 import {prepareForCreate} from '../strategy.js'
 import {accessReview} from './access-reviews.js'
 import {objectBody, writeOpts, type Ctx, type Deps} from './context.js'
+import {guardWrite} from './guards.js'
 
 export function doCreate(d: Deps, ctx: Ctx): void {
   const {rt, namespace, name, subresource, user} = ctx
@@ -25,6 +26,7 @@ export function doCreate(d: Deps, ctx: Ctx): void {
   if (rt.kind === 'Project') return send(ctx.res, 201, createProject(store, obj, opts))
   if (rt.kind === 'ImageStreamTag')
     return send(ctx.res, 201, writeImageStreamTag(store, rt, namespace!, obj, true, opts))
+  guardWrite(d, {rt, user, namespace, urlName: ''}, obj)
   prepareForCreate(rt, obj)
   const created = store.create(rt, obj, opts)
   if (rt.kind === 'Namespace' && !rt.group && !opts.dryRun)
