@@ -32,6 +32,7 @@ const KUBECTL_BUILTIN_GROUPS = new Set([
   'rbac.authorization.k8s.io',
   'storage.k8s.io',
   'authorization.k8s.io',
+  'authentication.k8s.io',
 ])
 
 const QUERY = (name: string, type = 'string') => ({name, in: 'query', schema: {type}, uniqueItems: true})

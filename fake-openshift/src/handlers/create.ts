@@ -9,7 +9,7 @@ import {instantiate} from '../openshift/instantiate.js'
 import {createProject, createProjectRequest, ensureServiceAccounts} from '../openshift/projects.js'
 import {VIRTUAL_CREATE_ONLY} from '../registry.js'
 import {prepareForCreate} from '../strategy.js'
-import {accessReview} from './access-reviews.js'
+import {accessReview, selfSubjectReview} from './access-reviews.js'
 import {objectBody, writeOpts, type Ctx, type Deps} from './context.js'
 import {guardWrite} from './guards.js'
 
@@ -43,6 +43,8 @@ function doVirtualCreate(d: Deps, ctx: Ctx): void {
     case 'localsubjectaccessreviews':
     case 'selfsubjectrulesreviews':
       return accessReview(d, ctx, body)
+    case 'selfsubjectreviews':
+      return selfSubjectReview(ctx, body)
     case 'projectrequests': {
       const opts = writeOpts(ctx)
       return send(ctx.res, 201, createProjectRequest(d.store, body, user, opts))
