@@ -105,7 +105,7 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
   const username = opts.user ?? 'developer'
   const minor = opts.kubernetesMinor ?? scenario?.kubernetesMinor ?? 31
   const patch: PatchEngine = opts.patch ?? patchEngine
-  const store = new MemoryStore({recordManagedFields: patch.recordUpdate})
+  const store = new MemoryStore({recordManagedFields: patch.recordUpdate, kubernetesMinor: minor})
   const sims =
     opts.sims ??
     createSimulators({...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})} as SimOptions)

@@ -11,7 +11,7 @@ import {VIRTUAL_CREATE_ONLY} from '../registry.js'
 import {prepareForCreate} from '../strategy.js'
 import {accessReview, selfSubjectReview} from './access-reviews.js'
 import {objectBody, writeOpts, type Ctx, type Deps} from './context.js'
-import {guardWrite} from './guards.js'
+import {guardWrite, validateCreateWrite} from './guards.js'
 
 export function doCreate(d: Deps, ctx: Ctx): void {
   const {rt, namespace, name, subresource, user} = ctx
@@ -28,6 +28,7 @@ export function doCreate(d: Deps, ctx: Ctx): void {
     return send(ctx.res, 201, writeImageStreamTag(store, rt, namespace!, obj, true, opts))
   guardWrite(d, {rt, user, namespace, urlName: ''}, obj)
   prepareForCreate(rt, obj)
+  validateCreateWrite(d, {rt, user, namespace, urlName: ''}, obj)
   const created = store.create(rt, obj, opts)
   if (rt.kind === 'Namespace' && !rt.group && !opts.dryRun)
     ensureServiceAccounts(store, created.metadata.name!)

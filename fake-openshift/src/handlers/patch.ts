@@ -13,7 +13,7 @@ import {prepareForCreate} from '../strategy.js'
 import {ApiError, type KObject} from '../types.js'
 import {body as requestBody, writeOpts, type Ctx, type Deps, type WriteOpts} from './context.js'
 import {scaleOf, writeScale} from './scale.js'
-import {guardWrite} from './guards.js'
+import {guardWrite, validateCreateWrite} from './guards.js'
 import {commitUpdate} from './update.js'
 
 export function doPatch(d: Deps, ctx: Ctx): void {
@@ -134,6 +134,7 @@ function doApply(d: Deps, ctx: Ctx, body: unknown, opts: WriteOpts): void {
     if (subresource) throw notFound(rt, name!)
     guardWrite(d, {rt, user: opts.user, namespace, urlName: ''}, object)
     prepareForCreate(rt, object)
+    validateCreateWrite(d, {rt, user: opts.user, namespace, urlName: ''}, object)
     // managedFields come from the apply engine: no fieldManager, so the store does not add an Update entry
     const created = store.create(rt, object, {dryRun: opts.dryRun, user: opts.user})
     if (rt.kind === 'Namespace' && !opts.dryRun) ensureServiceAccounts(store, created.metadata.name!)

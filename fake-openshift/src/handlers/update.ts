@@ -9,7 +9,7 @@ import {notFound} from '../store.js'
 import {prepareForStatusUpdate, prepareForUpdate} from '../strategy.js'
 import type {KObject, ResourceType, UserInfo} from '../types.js'
 import {objectBody, writeOpts, type Ctx, type Deps} from './context.js'
-import {guardWrite} from './guards.js'
+import {guardWrite, validateUpdateWrite} from './guards.js'
 import {writeScale} from './scale.js'
 
 export function doUpdate(d: Deps, ctx: Ctx): void {
@@ -55,12 +55,9 @@ export function commitUpdate(
     next.metadata.resourceVersion = obj.metadata.resourceVersion
     return store.update(rt, next, opts)
   }
-  guardWrite(
-    d,
-    {rt, user: opts.user, namespace: old.metadata.namespace, urlName: old.metadata.name!},
-    obj,
-    old,
-  )
+  const target = {rt, user: opts.user, namespace: old.metadata.namespace, urlName: old.metadata.name!}
+  guardWrite(d, target, obj, old)
   prepareForUpdate(rt, obj, old)
+  validateUpdateWrite(d, target, obj, old)
   return store.update(rt, obj, {...opts, keepManagedFields})
 }
