@@ -8,8 +8,8 @@
  */
 import {createHash} from 'node:crypto'
 
-import {apiVersionOf, type Registry} from './registry.js'
-import type {ResourceType} from './types.js'
+import {apiVersionOf, type Registry} from '../registry.js'
+import type {ResourceType} from '../types.js'
 
 /** The name real clusters give a kind's schema, e.g. io.k8s.api.apps.v1.Deployment. */
 export function schemaName(rt: ResourceType): string {
