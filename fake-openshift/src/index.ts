@@ -73,6 +73,8 @@ export interface StartOptions {
   kubeconfigPath?: string
   /** interval of periodic watch BOOKMARK events (default 30 s) */
   bookmarkIntervalMs?: number
+  /** OpenShift's openapi.json, for /openapi/v2 (default: openapi/schemas.ts defaultSchemaFile) */
+  openapiSchema?: string
 }
 
 export interface FakeOpenShift {
@@ -165,6 +167,7 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
       kubernetesMinor: minor,
       scriptedLogs,
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
+      openapiSchema: opts.openapiSchema,
     },
     tls,
   )
