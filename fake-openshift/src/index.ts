@@ -73,6 +73,8 @@ export interface StartOptions {
   kubeconfigPath?: string
   /** interval of periodic watch BOOKMARK events (default 30 s) */
   bookmarkIntervalMs?: number
+  /** OpenShift's openapi.json, for /openapi/v2 (default: openapi/schemas.ts defaultSchemaFile) */
+  openapiSchema?: string
 }
 
 export interface FakeOpenShift {
@@ -105,7 +107,7 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
   const username = opts.user ?? 'developer'
   const minor = opts.kubernetesMinor ?? scenario?.kubernetesMinor ?? 31
   const patch: PatchEngine = opts.patch ?? patchEngine
-  const store = new MemoryStore({recordManagedFields: patch.recordUpdate})
+  const store = new MemoryStore({recordManagedFields: patch.recordUpdate, kubernetesMinor: minor})
   const sims =
     opts.sims ??
     createSimulators({...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})} as SimOptions)
@@ -165,6 +167,7 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
       kubernetesMinor: minor,
       scriptedLogs,
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
+      openapiSchema: opts.openapiSchema,
     },
     tls,
   )

@@ -90,6 +90,11 @@ export const RESOURCES: readonly ResourceType[] = [
   rt('authorization.k8s.io', 'v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true, {
     verbs: CREATE_ONLY,
   }),
+  // authentication.k8s.io: `kubectl auth whoami` (v1 since 1.28; kubectl 1.27 asks for v1beta1)
+  rt('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', false, {verbs: CREATE_ONLY}),
+  rt('authentication.k8s.io', 'v1beta1', 'SelfSubjectReview', 'selfsubjectreviews', false, {
+    verbs: CREATE_ONLY,
+  }),
   // project.openshift.io/v1: projects mirror namespaces; projectrequests create them
   rt('project.openshift.io', 'v1', 'Project', 'projects', false, {
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
@@ -169,6 +174,7 @@ export const RESOURCES: readonly ResourceType[] = [
 export const VIRTUAL_CREATE_ONLY = new Set([
   'selfsubjectaccessreviews',
   'selfsubjectrulesreviews',
+  'selfsubjectreviews',
   'subjectaccessreviews',
   'localsubjectaccessreviews',
   'podsecuritypolicyreviews',

@@ -56,6 +56,8 @@ export interface MemoryStoreOptions {
   historyLimit?: number
   now?: () => Date
   recordManagedFields?: ManagedFieldsRecorder
+  /** the served Kubernetes minor: validation messages print bad values the way that version does */
+  kubernetesMinor?: number
 }
 
 /** Kinds that have no metadata.generation on a real cluster. */
@@ -161,12 +163,14 @@ export class MemoryStore implements Store {
   /** events with rv <= compactedRv are gone: a watch from an older resourceVersion gets 410 */
   private compactedRv = 1000
   recordManagedFields?: ManagedFieldsRecorder
+  readonly kubernetesMinor: number
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.registry = opts.registry ?? new Registry()
     this.historyLimit = opts.historyLimit ?? 10_000
     this.now = opts.now ?? (() => new Date())
     this.recordManagedFields = opts.recordManagedFields
+    this.kubernetesMinor = opts.kubernetesMinor ?? 31
   }
 
   // -- lookups ---------------------------------------------------------------------------------
@@ -373,7 +377,7 @@ export class MemoryStore implements Store {
         meta.name = meta.generateName + suffix
       } while (this.getRaw(rt, meta.namespace, meta.name))
     }
-    validateObject(rt, obj)
+    validateObject(rt, obj, this.kubernetesMinor)
     const name = meta.name!
     if (this.getRaw(rt, meta.namespace, name))
       throw new ApiError(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, {
@@ -449,7 +453,7 @@ export class MemoryStore implements Store {
         m.generation = old.metadata.generation
         if (JSON.stringify(specPart(old)) !== JSON.stringify(specPart(obj))) m.generation += 1
       } else delete m.generation
-      validateObject(rt, obj)
+      validateObject(rt, obj, this.kubernetesMinor)
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion
     if (opts.fieldManager && this.recordManagedFields && !opts.keepManagedFields)

@@ -9,7 +9,8 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Authz} from '../http/authz.js'
 import {parseBody} from '../http/body.js'
 import {badRequest, send} from '../http/respond.js'
-import type {OpenApi} from '../openapi.js'
+import type {OpenApiV2} from '../openapi/v2.js'
+import type {OpenApi} from '../openapi/v3.js'
 import type {RecordedRequest} from '../recorder.js'
 import {apiVersionOf, VIRTUAL_CREATE_ONLY} from '../registry.js'
 import {parseSelection, type Selection} from '../selectors.js'
@@ -54,6 +55,7 @@ export interface Deps {
   bookmarkIntervalMs?: number
   kubernetesMinor: number
   openapi: OpenApi
+  openapiV2: OpenApiV2
   /** list snapshots behind continue tokens */
   lists: ListSnapshots
 }

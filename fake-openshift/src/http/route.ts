@@ -130,8 +130,11 @@ export async function route(d: Deps, r: Incoming): Promise<void> {
   if (rt.namespaced && !namespace && (name || verb === 'create' || verb === 'deletecollection'))
     throw status404()
 
-  // projects are authorized inside their own namespace, as openshift-apiserver does
-  const authzNamespace = rt.kind === 'Project' && name ? name : namespace
+  // `/api/v1/namespaces/X` carries namespace X in its request attributes (k8s.io/apiserver
+  // endpoints/request/requestinfo.go), so a RoleBinding in X that grants `get namespaces` lets its
+  // subjects read their own Namespace; projects are authorized the same way by openshift-apiserver
+  const ownNamespace = (rt.kind === 'Project' && rt.group) || (rt.kind === 'Namespace' && !rt.group)
+  const authzNamespace = ownNamespace && name ? name : namespace
   const publicCreate = rt.plural === 'selfsubjectaccessreviews' || rt.plural === 'selfsubjectrulesreviews'
   if (!publicCreate && !(rt.kind === 'Project' && verb === 'list') && !(rt.kind === 'User' && name === '~'))
     d.authz.authorizeOrThrow(user, {
