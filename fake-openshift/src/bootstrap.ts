@@ -291,7 +291,39 @@ export function systemNamespaces(): KObject[] {
  * default StorageClass (installer-provisioned clusters have one; without it PVCs stay Pending).
  */
 export function bootstrapObjects(): KObject[] {
-  return [...systemNamespaces(), ...defaultSCCs(), ...defaultRbac(), defaultStorageClass()]
+  return [
+    ...systemNamespaces(),
+    ...defaultSCCs(),
+    ...defaultRbac(),
+    defaultStorageClass(),
+    ...releaseImageStreams(),
+  ]
+}
+
+/**
+ * Image streams the release puts in `openshift` for workloads to reference (openshift/cluster-samples /
+ * release payload): `oauth-proxy` with tag v4.4, which OpenShift 4 clusters carry (readable by every
+ * authenticated user through the shared-resource viewer role). The import controller gives it an image.
+ */
+export function releaseImageStreams(): KObject[] {
+  return [
+    {
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: {name: 'oauth-proxy', namespace: 'openshift'},
+      spec: {
+        lookupPolicy: {local: false},
+        tags: [
+          {
+            name: 'v4.4',
+            from: {kind: 'DockerImage', name: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev:oauth-proxy'},
+            importPolicy: {scheduled: true},
+            referencePolicy: {type: 'Source'},
+          },
+        ],
+      },
+    },
+  ]
 }
 
 function serviceAccount(namespace: string, name: string): KObject {

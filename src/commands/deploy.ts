@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../lib/errors.js'
+import {DEFAULT_OAUTH_PROXY_IMAGE} from '../lib/render/oauth.js'
 import {renderDeployObjects} from '../lib/render/notebook.js'
 import {randomPassword} from '../lib/render/secret.js'
 import {readSecretFromStdin} from '../lib/ui/input.js'
@@ -31,6 +32,11 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
   static override examples = [
     {description: 'Deploy notebook from the builder image stream tag.', command: 'oc jupyter deploy'},
     {description: 'Build the builder image first, then deploy.', command: 'oc jupyter deploy --build'},
+    {
+      description:
+        'Log in with OpenShift accounts instead of a shared password (like OpenShift AI workbenches).',
+      command: 'oc jupyter deploy --auth openshift',
+    },
     {
       description: 'Run a docker-stacks image straight from its registry (no build).',
       command: 'oc jupyter deploy lab --image quay.io/jupyter/scipy-notebook:2025-12-31',
@@ -105,8 +111,7 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
       helpValue: 'POLICY',
     }),
     'service-account': Flags.string({
-      description: 'Service account of the pod (anyuid grants to it are removed).',
-      default: DEFAULT_SERVICE_ACCOUNT,
+      description: `Service account of the pod (anyuid grants to it are removed); default ${DEFAULT_SERVICE_ACCOUNT}, or NAME with --auth openshift.`,
       helpValue: 'NAME',
     }),
     'deployment-config': Flags.boolean({
@@ -118,6 +123,16 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
       description: 'Set the password from stdin (replaces an existing one).',
     }),
     'rotate-password': Flags.boolean({description: 'Replace the password with a new random one.'}),
+    auth: Flags.string({
+      description:
+        'How people log in: password (the Secret NAME-password, default) or openshift (their OpenShift account through an oauth-proxy sidecar; anyone who may view the project gets in). A re-run with the other mode switches; no data or Secret is lost.',
+      options: ['password', 'openshift'],
+      helpValue: 'MODE',
+    }),
+    'oauth-proxy-image': Flags.string({
+      description: `oauth-proxy image for --auth openshift (default: the cluster's image stream openshift/oauth-proxy:v4.4, else ${DEFAULT_OAUTH_PROXY_IMAGE}).`,
+      helpValue: 'IMAGE',
+    }),
   }
 
   public async run(): Promise<void> {

@@ -18,11 +18,17 @@ export const INSTANCE_KINDS: readonly KindName[] = [
   'DeploymentConfig',
   'Route',
   'Service',
+  // --auth openshift: the OAuth client and the notebook's Jupyter config
+  'ServiceAccount',
+  'ConfigMap',
   'PersistentVolumeClaim',
   'Secret',
 ]
 
-/** Kept by `delete` unless --delete-data: the notebooks and the password (SPEC: no data lost by default). */
+/**
+ * Kept by `delete` unless --delete-data: the notebooks and the Secrets — the password, and with
+ * --auth openshift the proxy's cookie secret (SPEC: no data lost by default).
+ */
 export const DATA_KINDS: ReadonlySet<string> = new Set(['PersistentVolumeClaim', 'Secret'])
 
 export interface FoundObject {
@@ -72,4 +78,15 @@ export async function findInstance(
     })
   }
   return [...deployments, ...dcs, ...rest.flat()]
+}
+
+/** The container oauth-proxy runs in with `--auth openshift` (render/oauth.ts PROXY_CONTAINER). */
+const PROXY_CONTAINER = 'oauth-proxy'
+
+/** How people log in to this workload: OpenShift accounts when it runs the oauth-proxy sidecar. */
+export function loginMode(workload: KubeObject | undefined): 'password' | 'openshift' {
+  const containers =
+    (workload?.spec as {template?: {spec?: {containers?: Array<{name?: string}>}}} | undefined)?.template
+      ?.spec?.containers ?? []
+  return containers.some(c => c.name === PROXY_CONTAINER) ? 'openshift' : 'password'
 }

@@ -4,7 +4,8 @@
  */
 import {isForbidden, resourcePath, type KindName, type KubeClient, type KubeObject} from './cluster/index.js'
 import {CliError, ExitCode} from './errors.js'
-import {findInstance} from './instance.js'
+import {findInstance, loginMode} from './instance.js'
+import {passwordSecretName} from './render/secret.js'
 import {instanceSelector} from './render/labels.js'
 import {arr, count, rec, str, type Rec} from './cluster/obj.js'
 
@@ -45,6 +46,8 @@ export interface StatusReport {
   build?: {name: string; phase: string; reason?: string}
   passwordSecret?: string
   passwordCommand: string
+  /** how people log in: the Secret's password, or their OpenShift account (--auth openshift) */
+  login: 'password' | 'openshift'
   /** what the user may not read (a `view` user may not list Secrets), with the server's reason */
   notVisible?: Array<{kind: string; message: string}>
 }
@@ -104,10 +107,12 @@ export async function gatherStatus(
     objects: found.map(f => ({kind: f.kind, name: f.name})),
     pods: [],
     passwordCommand: `oc jupyter password ${name} -n ${namespace}`,
+    login: 'password',
     ...(hidden.length > 0 ? {notVisible: hidden} : {}),
   }
   const byKind = (k: string) => found.find(f => f.kind === k)?.object
   const workload = byKind('Deployment') ?? byKind('DeploymentConfig')
+  report.login = loginMode(workload)
   if (workload) {
     const s = rec(workload.status)
     const c = arr(rec(rec(rec(workload.spec).template).spec).containers).find(x => x.name === 'notebook')
@@ -152,8 +157,8 @@ export async function gatherStatus(
       ...(rejected && !admitted ? {reason: str(cond(rejected)?.reason)} : {}),
     }
   }
-  const secret = byKind('Secret')
-  if (secret) report.passwordSecret = secret.metadata?.name
+  const secret = found.find(f => f.kind === 'Secret' && f.name === passwordSecretName(name))
+  if (secret && report.login === 'password') report.passwordSecret = secret.name
 
   const [pods, build] = await Promise.all([
     client
@@ -259,14 +264,20 @@ export function formatStatus(r: StatusReport): string {
   }
   if (r.build) row('Build', `${r.build.name} ${r.build.phase}${r.build.reason ? ` (${r.build.reason})` : ''}`)
   const cannotSee = new Set((r.notVisible ?? []).map(h => h.kind))
-  row(
-    'Password',
-    r.passwordSecret
-      ? `in Secret ${r.passwordSecret}: ${r.passwordCommand}`
-      : cannotSee.has('Secret')
-        ? 'not visible to you (you may not read Secrets in this project)'
-        : 'no password Secret found',
-  )
+  if (r.login === 'openshift')
+    row(
+      'Login',
+      `OpenShift accounts (oauth-proxy): anyone who may view project ${r.namespace}; let someone in: oc adm policy add-role-to-user view USER -n ${r.namespace}`,
+    )
+  else
+    row(
+      'Password',
+      r.passwordSecret
+        ? `in Secret ${r.passwordSecret}: ${r.passwordCommand}`
+        : cannotSee.has('Secret')
+          ? 'not visible to you (you may not read Secrets in this project)'
+          : 'no password Secret found',
+    )
   if (r.notVisible?.length) {
     row(
       'Not visible',

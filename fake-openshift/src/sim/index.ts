@@ -7,6 +7,7 @@ import type {ExecResult, KObject, LogSource, Simulators, Store, UserInfo} from '
 import {admissionHook} from './admission.js'
 import {buildConfigTriggers, buildLog, buildStep, instantiate} from './builds.js'
 import {pvcStep, routeStep, serviceAccountStep} from './cluster.js'
+import {serviceCaStep} from './service-ca.js'
 import {SimContext} from './context.js'
 import {applyImageTriggers, importImages} from './images.js'
 import {kubeletStep, podExec, podLog} from './kubelet.js'
@@ -39,6 +40,7 @@ export interface FakeSimulators extends Simulators {
  */
 const CONTROLLERS: Array<[string, (ctx: SimContext) => boolean]> = [
   ['serviceaccounts', serviceAccountStep],
+  ['service-ca', serviceCaStep],
   ['image-import', importImages],
   ['buildconfig-triggers', buildConfigTriggers],
   ['builds', buildStep],

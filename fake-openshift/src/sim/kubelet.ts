@@ -23,12 +23,15 @@ import {
 } from './kube.js'
 import {LogStream} from './logs.js'
 import type {PodOverride} from './options.js'
+import {missingVolumeSource} from './volumes.js'
 import {execCommand, formatPod, identityFor, mountsFor, type Runtime, startContainer} from './process.js'
 
 const KUBELET = 'kubelet'
 
 interface PodSimEx extends PodSim {
   managed: boolean
+  /** the FailedMount message last reported, so each is reported once */
+  mountFailure?: string
 }
 
 function podOverride(ctx: SimContext, pod: KObject, container: string): PodOverride | undefined {
@@ -176,6 +179,7 @@ function start(ctx: SimContext, pod: KObject, c: Obj, cs: ContainerSim): void {
     {
       command: strs(c.command),
       args: strs(c.args),
+      namespace: nsOf(pod),
     },
   )
   cs.runtime = result.runtime
@@ -396,6 +400,15 @@ export function kubeletStep(ctx: SimContext): boolean {
       changed = true
       continue
     }
+    // Volumes are set up before any container starts: a missing Secret/ConfigMap holds the pod.
+    const notStarted = [...sim.containers.values()].every(cs => cs.state === 'waiting')
+    const mountFailure = notStarted ? missingVolumeSource(ctx, pod) : undefined
+    if (mountFailure) {
+      if (sim.mountFailure !== mountFailure) ctx.event(pod, 'Warning', 'FailedMount', mountFailure, KUBELET)
+      sim.mountFailure = mountFailure
+      continue
+    }
+    sim.mountFailure = undefined
     for (const c of arr(spec(pod).containers)) {
       const name = str(c.name) ?? ''
       let cs = sim.containers.get(name)

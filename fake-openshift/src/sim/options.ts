@@ -89,6 +89,8 @@ export interface SimOptions {
   namespaceAnnotations?: boolean
   /** create the default/builder/deployer ServiceAccounts in new namespaces (default true) */
   serviceAccounts?: boolean
+  /** the service CA signs serving certificates and every namespace gets the CA bundle ConfigMaps (default true) */
+  serviceCA?: boolean
   /** extra or overriding image profiles */
   profiles?: Record<string, ImageProfileInput>
   /** image reference / image stream tag → profile rules, tried before the built-in ones */
@@ -128,6 +130,7 @@ export interface Normalized {
   namespaces: Record<string, {uidStart?: number; annotations?: boolean}>
   namespaceAnnotations: boolean
   serviceAccounts: boolean
+  serviceCA: boolean
   profiles: Record<string, ImageProfile>
   imageRules: ImageRule[]
   defaultProfile: string
@@ -170,6 +173,7 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     namespaces: o.namespaces ?? {},
     namespaceAnnotations: o.namespaceAnnotations ?? true,
     serviceAccounts: o.serviceAccounts ?? true,
+    serviceCA: o.serviceCA ?? true,
     profiles,
     imageRules: [...(o.images ?? []), ...BUILTIN_IMAGE_RULES],
     defaultProfile,

@@ -330,7 +330,7 @@ export function startContainer(
   env: Record<string, string>,
   hostname: string,
   time: string,
-  command?: {command?: string[]; args?: string[]},
+  command?: {command?: string[]; args?: string[]; namespace?: string},
 ): StartResult {
   const rt: Runtime = {
     profile,
@@ -451,6 +451,34 @@ export function startContainer(
         return crash([`${script}: line 60: /usr/local/bin/start-notebook.sh: No such file or directory`], 127)
       }
       continue
+    }
+    if (behaviour.script === 'oauth-proxy') {
+      const arg = (flag: string) => program.rest.find(a => a.startsWith(`--${flag}=`))?.slice(flag.length + 3)
+      const at = (l: string) => `${time.replace(/\.\d+$/, '').replace(/-/g, '/')} ${l}`
+      const sa = arg('openshift-service-account')
+      const files = [
+        ...(sa ? ['/var/run/secrets/kubernetes.io/serviceaccount/token'] : []),
+        arg('cookie-secret-file'),
+        arg('tls-cert'),
+        arg('tls-key'),
+      ].filter((f): f is string => f !== undefined && f !== '')
+      const unreadable = files.find(f => !mounts.some(m => f.startsWith(`${m.path}/`)))
+      if (unreadable) return crash([at(`main.go:145: open ${unreadable}: no such file or directory`)])
+      const clientId = `system:serviceaccount:${command?.namespace ?? 'default'}:${sa ?? 'default'}`
+      log.push(
+        ...(sa
+          ? [
+              at(`provider.go:129: Defaulting client-id to ${clientId}`),
+              at(
+                'provider.go:134: Defaulting client-secret to service account token /var/run/secrets/kubernetes.io/serviceaccount/token',
+              ),
+            ]
+          : []),
+        at(`oauthproxy.go:210: mapping path "/" => upstream "${arg('upstream') ?? ''}/"`),
+        at(`oauthproxy.go:237: OAuthProxy configured for OpenShift Client ID: ${clientId}`),
+        at(`http.go:110: HTTPS: listening on [::]:${(arg('https-address') ?? ':8443').split(':').pop()}`),
+      )
+      return {runtime: rt, ok: true, log, exitCode: 0}
     }
     if (behaviour.script === 'jupyter-start') {
       if (program.path.endsWith('start-notebook.sh') && profile.files['/usr/local/bin/start-notebook.py'])

@@ -25,6 +25,7 @@ import {generatedTokenLine} from '../notebook/known-crashes.js'
 import {CONTAINER_NAME} from '../render/deployment.js'
 import {renderNotebook} from '../render/notebook.js'
 import type {KObject} from '../render/types.js'
+import {DEFAULT_OAUTH_PROXY_IMAGE, OAUTH_PROXY_STREAM, oauthConfigSecretName} from '../render/oauth.js'
 import {passwordSecretName, randomPassword, type PasswordGenerator} from '../render/secret.js'
 import type {Ui} from '../ui/ui.js'
 import type {DeployOptions} from '../values/deploy-options.js'
@@ -55,7 +56,12 @@ export interface DeployRunResult {
   anyuid: AnyuidOutcome | {skipped: true}
   url?: string
   pod?: PodSummary
-  passwordCommand: string
+  /** how people log in */
+  auth: 'password' | 'openshift'
+  /** `--auth password`: the command that prints the password */
+  passwordCommand?: string
+  /** `--auth openshift`: the command that lets another OpenShift user in */
+  accessCommand?: string
 }
 
 const ACTION: Record<string, string> = {created: 'Created', configured: 'Configured', unchanged: 'Unchanged'}
@@ -76,15 +82,24 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
 
   const claimPath = resourcePath('PersistentVolumeClaim', {namespace, name: `${opts.name}-data`})
   const workloadPath = resourcePath(dc ? 'DeploymentConfig' : 'Deployment', {namespace, name: opts.name})
-  const secretPath = resourcePath('Secret', {namespace, name: passwordSecretName(opts.name)})
-  const [claim, liveWorkload, liveSecret, otherWorkload] = await Promise.all([
+  const openshiftAuth = opts.auth === 'openshift'
+  // The credential the notebook needs: the password Secret, or in --auth openshift the proxy's cookie
+  // secret. Either is created once and kept; the other mode's Secret is left alone (switching back
+  // finds it).
+  const secretPath = resourcePath('Secret', {
+    namespace,
+    name: openshiftAuth ? oauthConfigSecretName(opts.name) : passwordSecretName(opts.name),
+  })
+  const [claim, liveWorkload, liveSecret, otherWorkload, proxyImage] = await Promise.all([
     client.getIfExists<KubeObject>(claimPath),
     client.getIfExists<KubeObject>(workloadPath),
     readSecret(client, secretPath),
     // A Deployment of the same notebook would keep serving beside a new DeploymentConfig. (The other
     // way round is not checked: reading DeploymentConfigs draws a deprecation warning on 4.14+.)
     dc ? client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name: opts.name})) : undefined,
+    openshiftAuth ? (opts.oauthProxyImage ?? clusterOAuthProxyImage(client)) : undefined,
   ])
+  if (proxyImage !== undefined) opts = {...opts, oauthProxyImage: proxyImage}
   if (otherWorkload) {
     throw new UsageError(
       `notebook ${opts.name} runs as a Deployment: --deployment-config would start a second one beside it`,
@@ -157,17 +172,27 @@ async function applyAndWait(
     ui.info(
       `${ui.c.green('✔')} ${ACTION[r.action]} ${r.kind}/${r.name}${r.dryRun ? ' (server dry run)' : ''} ${ui.c.dim(`(${(r.durationMs / 1000).toFixed(1)}s)`)}`,
     )
-  const writeSecret =
-    opts.password === 'keep'
-      ? liveSecret
-        ? Promise.resolve(unchangedSecret(opts.name, namespace, ctx.serverDryRun, report))
-        : createIfAbsent(client, objs.secret, {dryRun: ctx.serverDryRun, namespace, onResult: report})
-      : applyObject(client, objs.secret, {
-          dryRun: ctx.serverDryRun,
-          namespace,
-          onResult: report,
-          known: new Map([[`Secret/${objs.secret.metadata.name}`, liveSecret]]),
-        })
+  const writeCredentials = async (): Promise<ApplyResult[]> => {
+    const credential = objs.secret ?? objs.oauthConfig
+    if (!credential) return []
+    const secret =
+      opts.password === 'keep'
+        ? liveSecret
+          ? unchangedSecret(credential.metadata.name as string, namespace, ctx.serverDryRun, report)
+          : await createIfAbsent(client, credential, {dryRun: ctx.serverDryRun, namespace, onResult: report})
+        : await applyObject(client, credential, {
+            dryRun: ctx.serverDryRun,
+            namespace,
+            onResult: report,
+            known: new Map([[`Secret/${credential.metadata.name}`, liveSecret]]),
+          })
+    // --auth openshift: the OAuth client and the notebook's Jupyter config, before the pods that use them
+    const extra = [objs.serviceAccount, objs.jupyterConfig].filter((o): o is KObject => o !== undefined)
+    return [
+      secret,
+      ...(await applyObjects(client, extra, {dryRun: ctx.serverDryRun, namespace, onResult: report})),
+    ]
+  }
   const applyOpts = {dryRun: ctx.serverDryRun, namespace, onResult: report}
   const deadline = ctx.timeoutMs > 0 ? Date.now() + ctx.timeoutMs : 0
   const remaining = () => (deadline === 0 ? 0 : Math.max(1, deadline - Date.now()))
@@ -178,22 +203,25 @@ async function applyAndWait(
       : undefined
   // The workload follows the Secret its pods read the password from (else the first pod may fail with
   // CreateContainerConfigError `secret not found`); everything else is independent and goes at once.
-  const [[secretResult, workloadResult], rest] = await Promise.all([
-    writeSecret.then(async secret => [
-      secret,
-      await applyObject(client, restartOnNewPassword(objs.workload, liveWorkload, secret.action), {
-        ...applyOpts,
-        // Already read in preflight: no second GET.
-        known: new Map([[`${objs.workload.kind}/${opts.name}`, liveWorkload]]),
-      }),
-    ]),
+  const [[credentials, workloadResult], rest] = await Promise.all([
+    writeCredentials().then(async written => {
+      const passwordChanged = objs.secret !== undefined && written[0]?.action === 'configured'
+      return [
+        written,
+        await applyObject(client, restartOnNewPassword(objs.workload, liveWorkload, passwordChanged), {
+          ...applyOpts,
+          // Already read in preflight: no second GET.
+          known: new Map([[`${objs.workload.kind}/${opts.name}`, liveWorkload]]),
+        }),
+      ] as const
+    }),
     applyObjects(client, [objs.claim, objs.service, objs.route], {
       ...applyOpts,
       known: new Map([[`PersistentVolumeClaim/${opts.name}-data`, claim]]),
       concurrency: 3,
     }),
   ])
-  const applied = [...(imported ? [imported] : []), secretResult, ...rest, workloadResult]
+  const applied = [...(imported ? [imported] : []), ...credentials, ...rest, workloadResult]
   const result: DeployRunResult = {
     name: opts.name,
     namespace,
@@ -201,7 +229,10 @@ async function applyAndWait(
     uidRange,
     objects: applied.map(a => ({kind: a.kind, name: a.name, action: a.action})),
     anyuid,
-    passwordCommand: `oc jupyter password ${opts.name} -n ${namespace}`,
+    auth: opts.auth ?? 'password',
+    ...(opts.auth === 'openshift'
+      ? {accessCommand: `oc adm policy add-role-to-user view USER -n ${namespace}`}
+      : {passwordCommand: `oc jupyter password ${opts.name} -n ${namespace}`}),
   }
   if (ctx.serverDryRun) return result
   if (applied.every(a => a.action === 'unchanged')) ui.info('Nothing changed.')
@@ -214,7 +245,7 @@ async function applyAndWait(
     reportedTimeoutMs: ctx.timeoutMs,
     events: live.events,
   })
-  if (result.pod) await warnGeneratedToken(ctx, opts.name, result.pod.name)
+  if (result.pod && opts.auth !== 'openshift') await warnGeneratedToken(ctx, opts.name, result.pod.name)
   const route = await waitFor(client, {
     path: resourcePath('Route', {namespace}),
     name: opts.name,
@@ -249,6 +280,24 @@ async function warnGeneratedToken(ctx: DeployRunContext, name: string, pod: stri
   ctx.ui.warn(`see why: oc jupyter doctor ${name} -n ${ctx.namespace}`)
 }
 
+/**
+ * The oauth-proxy image OpenShift ships as image stream `oauth-proxy` in `openshift` (readable by every
+ * authenticated user), else DEFAULT_OAUTH_PROXY_IMAGE.
+ */
+async function clusterOAuthProxyImage(client: KubeClient): Promise<string> {
+  const is = await client
+    .getIfExists<KubeObject>(
+      resourcePath('ImageStream', {namespace: OAUTH_PROXY_STREAM.namespace, name: OAUTH_PROXY_STREAM.name}),
+    )
+    .catch(() => undefined)
+  const tags =
+    (is?.status as {tags?: Array<{tag?: string; items?: Array<{dockerImageReference?: string}>}>})?.tags ?? []
+  return (
+    tags.find(t => t.tag === OAUTH_PROXY_STREAM.tag)?.items?.[0]?.dockerImageReference ??
+    DEFAULT_OAUTH_PROXY_IMAGE
+  )
+}
+
 /** The password Secret, if it exists. Its value is registered for redaction, never shown. */
 async function readSecret(client: KubeClient, path: string): Promise<KubeObject | undefined> {
   const found = await client.getIfExists<KubeObject>(path, undefined)
@@ -262,14 +311,14 @@ async function readSecret(client: KubeClient, path: string): Promise<KubeObject 
 }
 
 function unchangedSecret(
-  name: string,
+  secretName: string,
   namespace: string,
   dryRun: boolean,
   report: (r: ApplyResult) => void,
 ): ApplyResult {
   const r: ApplyResult = {
     kind: 'Secret',
-    name: passwordSecretName(name),
+    name: secretName,
     namespace,
     action: 'unchanged',
     dryRun,
@@ -400,11 +449,11 @@ const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt'
 function restartOnNewPassword<T extends object>(
   workload: T,
   live: KubeObject | undefined,
-  secretAction: ApplyResult['action'],
+  passwordChanged: boolean,
 ): T {
   type Tpl = {spec?: {template?: {metadata?: {annotations?: Record<string, string>}}}}
   const liveValue = (live as Tpl | undefined)?.spec?.template?.metadata?.annotations?.[RESTARTED_AT]
-  const value = live && secretAction === 'configured' ? new Date().toISOString() : liveValue
+  const value = live && passwordChanged ? new Date().toISOString() : liveValue
   const template = (workload as Tpl).spec?.template
   if (!value || !template) return workload
   template.metadata = {
@@ -440,7 +489,9 @@ export function formatDeployResult(r: DeployRunResult): string {
     )
   }
   lines.push(
-    `Log in: open the URL and paste the password into the "Password or token" field; print it with: ${r.passwordCommand}`,
+    r.auth === 'openshift'
+      ? `Log in: open the URL and log in with your OpenShift account; anyone who may view project ${r.namespace} gets in — to let a colleague in: ${r.accessCommand}`
+      : `Log in: open the URL and paste the password into the "Password or token" field; print it with: ${r.passwordCommand}`,
   )
   return lines.join('\n')
 }

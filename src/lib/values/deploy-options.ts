@@ -1,5 +1,5 @@
 import {UsageError} from '../errors.js'
-import type {AccessMode, InsecurePolicy, NotebookParams} from '../render/params.js'
+import type {AccessMode, AuthMode, InsecurePolicy, NotebookParams} from '../render/params.js'
 import {defaultBuildFor, type BuildOptions} from './build-options.js'
 import {parseChoice} from './choice.js'
 import {
@@ -43,6 +43,8 @@ export interface DeployFlags {
   build?: boolean
   'password-from-stdin'?: boolean
   'rotate-password'?: boolean
+  auth?: string
+  'oauth-proxy-image'?: string
 }
 
 /**
@@ -98,6 +100,7 @@ function parseBounded(text: string, label: string, b: Bounds): Quantity {
   return q
 }
 
+export const AUTH_MODES: readonly AuthMode[] = ['password', 'openshift']
 export const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany']
 export const INSECURE_POLICIES: readonly InsecurePolicy[] = ['Redirect', 'Allow', 'None']
 
@@ -116,6 +119,24 @@ export function parseDeployOptions(
     )
   }
   const name = parseInstanceName(args.name ?? DEFAULT_NOTEBOOK_NAME)
+  const auth = parseChoice(flags.auth ?? 'password', '--auth', AUTH_MODES)
+  if (auth === 'openshift') {
+    for (const [given, flag] of [
+      [flags['password-from-stdin'], '--password-from-stdin'],
+      [flags['rotate-password'], '--rotate-password'],
+    ] as const) {
+      if (given)
+        throw new UsageError(
+          `${flag} sets the notebook's password; with --auth openshift people log in with their OpenShift account`,
+        )
+    }
+    if (flags['service-account'] !== undefined && flags['service-account'] !== name)
+      throw new UsageError(
+        `--auth openshift runs the notebook as service account ${name}, its OAuth client: --service-account does not apply`,
+      )
+  } else if (flags['oauth-proxy-image'] !== undefined) {
+    throw new UsageError('--oauth-proxy-image only applies with --auth openshift')
+  }
   const {image, importImage} = parseDeployImage(flags.image ?? DEFAULT_IMAGE)
   if (importImage && flags.build) {
     throw new UsageError(
@@ -148,13 +169,20 @@ export function parseDeployOptions(
       '--insecure-policy',
       INSECURE_POLICIES,
     ),
-    serviceAccount: parseName(flags['service-account'] ?? DEFAULT_SERVICE_ACCOUNT, {
-      label: '--service-account',
-      rule: 'dns1123-subdomain',
-    }),
+    serviceAccount: parseName(
+      flags['service-account'] ?? (auth === 'openshift' ? name : DEFAULT_SERVICE_ACCOUNT),
+      {
+        label: '--service-account',
+        rule: 'dns1123-subdomain',
+      },
+    ),
     workload: flags['deployment-config'] ? 'DeploymentConfig' : 'Deployment',
     password: flags['password-from-stdin'] ? 'stdin' : flags['rotate-password'] ? 'rotate' : 'keep',
     keepAnyuid: flags['keep-anyuid'] ?? false,
+    auth,
+    ...(flags['oauth-proxy-image'] === undefined
+      ? {}
+      : {oauthProxyImage: formatImageRef(parseImageRef(flags['oauth-proxy-image'], '--oauth-proxy-image'))}),
     explicit: {
       volumeSize: flags['volume-size'] !== undefined,
       accessMode: flags['access-mode'] !== undefined,

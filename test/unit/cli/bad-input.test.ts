@@ -49,6 +49,19 @@ const CASES: Array<[string[], RegExp]> = [
     /^Error: --password-from-stdin and --rotate-password cannot be combined/,
   ],
   [['deploy', '-o', 'xml'], /^Error: Expected --output=xml to be one of: text, json, yaml$/],
+  [['deploy', '--auth', 'ldap'], /^Error: Expected --auth=ldap to be one of: password, openshift$/],
+  [
+    ['deploy', '--auth', 'openshift', '--rotate-password'],
+    /^Error: --rotate-password sets the notebook's password; with --auth openshift people log in with their OpenShift account$/,
+  ],
+  [
+    ['deploy', '--oauth-proxy-image', 'quay.io/x/y:1'],
+    /^Error: --oauth-proxy-image only applies with --auth openshift$/,
+  ],
+  [
+    ['deploy', '--auth', 'openshift', '--service-account', 'other'],
+    /^Error: --auth openshift runs the notebook as service account notebook/,
+  ],
   [['deploy', '--dry-run=maybe'], /^Error: Expected --dry-run=maybe to be one of: none, client, server$/],
   [['deploy', '--no-such-flag'], /^Error: Nonexistent flag: --no-such-flag$/],
   [['deploy', 'a', 'b'], /^Error: Unexpected argument: b$/],
