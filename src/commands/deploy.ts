@@ -123,6 +123,10 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
       description: 'Set the password from stdin (replaces an existing one).',
     }),
     'rotate-password': Flags.boolean({description: 'Replace the password with a new random one.'}),
+    start: Flags.boolean({
+      description:
+        'Start the notebook if it is stopped (oc jupyter stop); without it a re-run applies changes and keeps a stopped notebook stopped.',
+    }),
     auth: Flags.string({
       description:
         'How people log in: password (the Secret NAME-password, default) or openshift (their OpenShift account through an oauth-proxy sidecar; anyone who may view the project gets in). A re-run with the other mode switches; no data or Secret is lost.',

@@ -55,9 +55,12 @@ export async function findInstance(
   const selector = instanceSelector(name)
   const listKind = async (kind: KindName): Promise<FoundObject[]> => {
     try {
-      const {items} = await client.listAll<KubeObject>(resourcePath(kind, {namespace}), {
-        labelSelector: selector,
-      })
+      const {items} = await client.listAll<KubeObject>(
+        resourcePath(kind, {namespace}),
+        {labelSelector: selector},
+        // a probe for DeploymentConfigs the user may never have made: no deprecation warning for it
+        {quietWarnings: kind === 'DeploymentConfig'},
+      )
       return items.map(object => ({kind, name: object.metadata?.name as string, object}))
     } catch (error) {
       if (!opts.hidden || !isForbidden(error)) throw error
@@ -89,4 +92,23 @@ export function loginMode(workload: KubeObject | undefined): 'password' | 'opens
     (workload?.spec as {template?: {spec?: {containers?: Array<{name?: string}>}}} | undefined)?.template
       ?.spec?.containers ?? []
   return containers.some(c => c.name === PROXY_CONTAINER) ? 'openshift' : 'password'
+}
+
+/**
+ * The image stream tag a workload runs: the `image.openshift.io/triggers` annotation of a Deployment,
+ * or a DeploymentConfig's ImageChange trigger.
+ */
+export function workloadImageStreamTag(workload: KubeObject | undefined): string | undefined {
+  const raw = workload?.metadata?.annotations?.['image.openshift.io/triggers']
+  if (raw) {
+    try {
+      const name = (JSON.parse(raw) as Array<{from?: {name?: string}}>)[0]?.from?.name
+      if (name) return name
+    } catch {
+      // not a trigger list: fall through
+    }
+  }
+  type Trigger = {type?: string; imageChangeParams?: {from?: {name?: string}}}
+  const triggers = (workload?.spec as {triggers?: Trigger[]} | undefined)?.triggers ?? []
+  return triggers.find(t => t.type === 'ImageChange')?.imageChangeParams?.from?.name
 }

@@ -2,6 +2,7 @@
 import {isNotFound, resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
 import {CliError, ExitCode} from './errors.js'
 import {loginMode} from './instance.js'
+import {noSuchNotebook} from './notebooks.js'
 import {PASSWORD_KEY, passwordSecretName} from './render/secret.js'
 
 export async function readPassword(client: KubeClient, namespace: string, name: string): Promise<string> {
@@ -15,7 +16,9 @@ export async function readPassword(client: KubeClient, namespace: string, name: 
     secret = await client.get<KubeObject>(resourcePath('Secret', {namespace, name: secretName}))
   } catch (error) {
     if (isNotFound(error)) {
-      if (loginMode(await workload) === 'openshift') throw noPassword(name, namespace)
+      const w = await workload
+      if (loginMode(w) === 'openshift') throw noPassword(name, namespace)
+      if (!w) throw await noSuchNotebook(client, namespace, name, 'password')
       throw new CliError(`Secret ${secretName} not found in project ${namespace}`, ExitCode.Failed, {
         hint: `oc jupyter deploy ${name} -n ${namespace}`,
         cause: error,

@@ -3,8 +3,8 @@
  * Never shows the password: only the Secret's name and the command that prints it.
  */
 import {isForbidden, resourcePath, type KindName, type KubeClient, type KubeObject} from './cluster/index.js'
-import {CliError, ExitCode} from './errors.js'
-import {findInstance, loginMode} from './instance.js'
+import {noSuchNotebook, stateOf, type NotebookRow} from './notebooks.js'
+import {findInstance, loginMode, workloadImageStreamTag} from './instance.js'
 import {passwordSecretName} from './render/secret.js'
 import {instanceSelector} from './render/labels.js'
 import {arr, count, rec, str, type Rec} from './cluster/obj.js'
@@ -12,6 +12,8 @@ import {arr, count, rec, str, type Rec} from './cluster/obj.js'
 export interface StatusReport {
   name: string
   namespace: string
+  /** Running, Starting, Failing, or Stopped (oc jupyter stop: scaled to 0, data and password kept) */
+  state?: NotebookRow['state']
   objects: Array<{kind: string; name: string}>
   workload?: {
     kind: string
@@ -52,21 +54,6 @@ export interface StatusReport {
   notVisible?: Array<{kind: string; message: string}>
 }
 
-function triggerTag(workload: KubeObject): string | undefined {
-  const raw = workload.metadata?.annotations?.['image.openshift.io/triggers']
-  if (raw) {
-    try {
-      const t = JSON.parse(raw) as Array<{from?: {name?: string}}>
-      return t[0]?.from?.name
-    } catch {
-      return undefined
-    }
-  }
-  // DeploymentConfig: spec.triggers[type=ImageChange].imageChangeParams.from.name
-  const ic = arr(rec(workload.spec).triggers).find(t => t.type === 'ImageChange')
-  return str(rec(rec(ic?.imageChangeParams).from).name)
-}
-
 export function summarizePod(pod: KubeObject): StatusReport['pods'][number] {
   const status = rec(pod.status)
   const statuses = arr(status.containerStatuses)
@@ -96,11 +83,7 @@ export async function gatherStatus(
 ): Promise<StatusReport> {
   const hidden: Array<{kind: KindName; message: string}> = []
   const found = await findInstance(client, namespace, name, {hidden})
-  if (found.length === 0 && hidden.length === 0) {
-    throw new CliError(`no notebook "${name}" in project ${namespace}`, ExitCode.Failed, {
-      hint: `oc jupyter deploy ${name} -n ${namespace}`,
-    })
-  }
+  if (found.length === 0 && hidden.length === 0) throw await noSuchNotebook(client, namespace, name, 'status')
   const report: StatusReport = {
     name,
     namespace,
@@ -122,7 +105,7 @@ export async function gatherStatus(
       ready: count(s.readyReplicas),
       available: count(s.availableReplicas),
       ...(str(c?.image) ? {image: str(c?.image)} : {}),
-      ...(triggerTag(workload) ? {imageStreamTag: triggerTag(workload)} : {}),
+      ...(workloadImageStreamTag(workload) ? {imageStreamTag: workloadImageStreamTag(workload)} : {}),
     }
     const failure = arr(s.conditions).find(x => x.type === 'ReplicaFailure' && x.status === 'True')
     if (str(failure?.message)) report.workload.failure = str(failure?.message)
@@ -171,7 +154,9 @@ export async function gatherStatus(
     lastBuild(client, namespace, report.workload?.imageStreamTag),
   ])
   if (hidden.length > 0) report.notVisible = hidden
-  report.pods = pods.items.filter(p => !p.metadata?.deletionTimestamp).map(summarizePod)
+  const live = pods.items.filter(p => !p.metadata?.deletionTimestamp)
+  report.pods = live.map(summarizePod)
+  if (workload) report.state = stateOf(workload, live).state
   await Promise.all(
     report.pods
       .filter(p => !p.ready)
@@ -227,6 +212,12 @@ async function lastBuild(
 export function formatStatus(r: StatusReport): string {
   const lines = [`Notebook ${r.name} in project ${r.namespace}`]
   const row = (k: string, v: string) => lines.push(`  ${(k + ':').padEnd(11)} ${v}`)
+  if (r.state === 'Stopped')
+    row(
+      'State',
+      `Stopped (no pods; volume and ${r.login === 'openshift' ? 'Secrets' : 'password'} kept) — start it: oc jupyter start ${r.name} -n ${r.namespace}`,
+    )
+  else if (r.state) row('State', r.state)
   row('Objects', r.objects.map(o => `${o.kind}/${o.name}`).join(', '))
   if (r.route)
     row(

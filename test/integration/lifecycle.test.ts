@@ -187,10 +187,10 @@ describe('status, password, delete', () => {
       const gone = await runCli(['password'], {kubeconfig: kc})
       expect(gone.code, both(gone)).toBe(1)
       expect(gone.stdout).toBe('')
-      expect(gone.stderr).toContain(`Error: Secret notebook-password not found in project ${ns}`)
+      expect(gone.stderr).toContain(`Error: no notebook notebook in project ${ns}\n`)
       const noStatus = await runCli(['status'], {kubeconfig: kc})
       expect(noStatus.code, both(noStatus)).toBe(1)
-      expect(noStatus.stderr).toContain(`Error: no notebook "notebook" in project ${ns}`)
+      expect(noStatus.stderr).toContain(`Error: no notebook notebook in project ${ns}\n`)
       expect(noStatus.stderr).toContain(`Try: oc jupyter deploy notebook -n ${ns}`)
     },
     120_000,

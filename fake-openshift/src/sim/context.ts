@@ -80,6 +80,11 @@ export class SimContext {
   readonly progress = new Map<string, {step: number; fingerprint: string}>()
   /** route uid → admission order (older routes win a host) */
   readonly routeOrder = new Map<string, number>()
+  /**
+   * PersistentVolume name → paths written on it (relative to its root): a volume's files outlive the
+   * pods that wrote them and appear in every later pod that mounts its claim, as on real storage.
+   */
+  readonly volumeContents = new Map<string, Set<string>>()
 
   constructor(opts: Normalized) {
     this.opts = opts

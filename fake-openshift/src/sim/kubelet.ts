@@ -167,7 +167,7 @@ function start(ctx: SimContext, pod: KObject, c: Obj, cs: ContainerSim): void {
     ctx.event(pod, 'Warning', 'Failed', `Error: ${cs.message ?? cs.reason}`, KUBELET, field)
     return
   }
-  const mounts = mountsFor({spec: spec(pod)}, c, ctx.opts.pvc)
+  const mounts = mountsFor({spec: spec(pod)}, c, ctx.opts.pvc, claim => volumeContents(ctx, nsOf(pod), claim))
   const strs = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined)
   const result = startContainer(
     profile,
@@ -494,4 +494,14 @@ export function podExec(
     throw new ApiError(400, 'BadRequest', `unable to upgrade connection: container not found ("${name}")`)
   }
   return execCommand(runtime, command)
+}
+
+/** The files on the PersistentVolume a claim is bound to (none for an unbound claim). */
+function volumeContents(ctx: SimContext, namespace: string, claimName: string): Set<string> | undefined {
+  const claim = ctx.get('v1', 'persistentvolumeclaims', namespace, claimName)
+  const pv = str(obj(claim?.spec).volumeName)
+  if (!pv) return undefined
+  let files = ctx.volumeContents.get(pv)
+  if (!files) ctx.volumeContents.set(pv, (files = new Set()))
+  return files
 }

@@ -100,6 +100,8 @@ export async function waitRollout(
     reportedTimeoutMs?: number
     /** Warning events watched since before the writes (see watchWarningEvents) */
     events?: EventFeed
+    /** after Ctrl-C: the command that waits again (default: the same deploy) and what was done */
+    interrupt?: {again: string; done: string}
   },
 ): Promise<PodSummary | undefined> {
   const {client, namespace, ui} = ctx
@@ -225,7 +227,7 @@ export async function waitRollout(
     })
   } catch (error) {
     if (fatal) throw fatal
-    if (ctx.signal?.aborted) throw interrupted(ctx.signal, name, namespace)
+    if (ctx.signal?.aborted) throw interrupted(ctx.signal, name, namespace, opts.interrupt)
     const evidence = [
       ...[...pods.keys()].flatMap(p => (shownProblem.has(p) ? [`pod ${p}: ${shownProblem.get(p)}`] : [])),
       ...recentEvents.slice(-3).map(e => `event ${e}`),
@@ -264,15 +266,20 @@ export async function waitRollout(
  * out; a re-run of the same deploy changes nothing and waits again. The exit code is the signal's
  * (the base command's abort reason carries it).
  */
-export function interrupted(signal: AbortSignal, name: string, namespace: string): CliError {
+export function interrupted(
+  signal: AbortSignal,
+  name: string,
+  namespace: string,
+  what = {again: `oc jupyter deploy ${name} -n ${namespace}`, done: 'every object is applied'},
+): CliError {
   const reason: unknown = signal.reason
   const exitCode = reason instanceof CliError ? reason.exitCode : ExitCode.Interrupted
-  const what = reason instanceof CliError ? reason.message : 'interrupted'
+  const why = reason instanceof CliError ? reason.message : 'interrupted'
   return new CliError(
-    `${what} while waiting for the rollout of ${name}: every object is applied and the rollout goes on in the cluster`,
+    `${why} while waiting for the rollout of ${name}: ${what.done} and the rollout goes on in the cluster`,
     exitCode,
     {
-      hint: `oc jupyter deploy ${name} -n ${namespace}   # changes nothing and waits again; or: oc jupyter status ${name} -n ${namespace}`,
+      hint: `${what.again}   # changes nothing and waits again; or: oc jupyter status ${name} -n ${namespace}`,
     },
   )
 }

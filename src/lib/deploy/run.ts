@@ -19,6 +19,7 @@ import {
   type KubeObject,
   type RequiredApi,
 } from '../cluster/index.js'
+import {count, rec} from '../cluster/obj.js'
 import {CliError, ExitCode, UsageError} from '../errors.js'
 import {requireProject, requireUidRange, type UidBlock} from '../preflight.js'
 import {generatedTokenLine} from '../notebook/known-crashes.js'
@@ -62,6 +63,8 @@ export interface DeployRunResult {
   passwordCommand?: string
   /** `--auth openshift`: the command that lets another OpenShift user in */
   accessCommand?: string
+  /** the notebook is stopped (replicas 0) and was kept so: no pod was awaited */
+  stopped?: boolean
 }
 
 const ACTION: Record<string, string> = {created: 'Created', configured: 'Configured', unchanged: 'Unchanged'}
@@ -117,6 +120,9 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     )
   }
   opts = reconcileClaim(opts, claim)
+  // `oc jupyter stop` scaled it to 0: a re-run applies the changes and keeps it stopped, unless --start.
+  if (liveWorkload && count(rec(liveWorkload.spec).replicas) === 0 && !opts.start)
+    opts = {...opts, stopped: true}
   await requireImage(ctx, opts)
 
   // --- anyuid ---------------------------------------------------------------------------------
@@ -238,27 +244,74 @@ async function applyAndWait(
   if (applied.every(a => a.action === 'unchanged')) ui.info('Nothing changed.')
 
   // --- wait -----------------------------------------------------------------------------------
-  result.pod = await waitRollout(ctx, {
+  if (opts.stopped) {
+    // A stopped notebook (replicas 0) stays stopped: a re-run applies changes without starting pods.
+    ui.info(
+      `Notebook ${opts.name} is stopped: kept stopped (start it: oc jupyter start ${opts.name} -n ${namespace})`,
+    )
+    result.stopped = true
+    const url = await waitRouteUrl(ctx, opts.name, remaining, ctx.timeoutMs)
+    if (url) result.url = url
+    return result
+  }
+  const serving = await waitServing(ctx, {
     name: opts.name,
     deploymentConfig: dc,
-    timeoutMs: remaining(),
-    reportedTimeoutMs: ctx.timeoutMs,
     events: live.events,
+    remaining,
+    interrupt: {again: `oc jupyter deploy ${opts.name} -n ${namespace}`, done: 'every object is applied'},
   })
+  if (serving.pod) result.pod = serving.pod
+  if (serving.url) result.url = serving.url
   if (result.pod && opts.auth !== 'openshift') await warnGeneratedToken(ctx, opts.name, result.pod.name)
-  const route = await waitFor(client, {
-    path: resourcePath('Route', {namespace}),
+  return result
+}
+
+/**
+ * Waits for a notebook to serve: its rollout (showing why a pod is not ready), then its Route's
+ * admission. Shared by deploy and start; `remaining` is what is left of the command's --timeout.
+ */
+export async function waitServing(
+  ctx: Pick<DeployRunContext, 'client' | 'namespace' | 'ui' | 'signal' | 'timeoutMs'>,
+  opts: {
+    name: string
+    deploymentConfig: boolean
+    events?: EventFeed
+    remaining: () => number
+    /** after Ctrl-C: the command that waits again and what was done */
+    interrupt: {again: string; done: string}
+  },
+): Promise<{pod?: PodSummary; url?: string}> {
+  const pod = await waitRollout(ctx, {
     name: opts.name,
+    deploymentConfig: opts.deploymentConfig,
+    timeoutMs: opts.remaining(),
+    reportedTimeoutMs: ctx.timeoutMs,
+    events: opts.events,
+    interrupt: opts.interrupt,
+  })
+  const url = await waitRouteUrl(ctx, opts.name, opts.remaining, ctx.timeoutMs)
+  return {...(pod ? {pod} : {}), ...(url ? {url} : {})}
+}
+
+async function waitRouteUrl(
+  ctx: Pick<DeployRunContext, 'client' | 'namespace' | 'ui' | 'signal'>,
+  name: string,
+  remaining: () => number,
+  reportedTimeoutMs: number,
+): Promise<string | undefined> {
+  const route = await waitFor(ctx.client, {
+    path: resourcePath('Route', {namespace: ctx.namespace}),
+    name,
     judge: routeAdmitted,
     timeoutMs: remaining(),
-    reportedTimeoutMs: ctx.timeoutMs,
+    reportedTimeoutMs,
     signal: ctx.signal,
-    description: `route "${opts.name}"`,
-    onUpdate: r => ui.info(r.message),
+    description: `route "${name}"`,
+    onUpdate: r => ctx.ui.info(r.message),
   })
   const host = routeHost(route.object)
-  if (host) result.url = `https://${host}`
-  return result
+  return host ? `https://${host}` : undefined
 }
 
 /**
@@ -479,6 +532,12 @@ export function formatDeployResult(r: DeployRunResult): string {
     return [
       `Server dry run: ${r.objects.map(o => `${o.kind}/${o.name} ${o.action}`).join(', ')}.`,
       ...('removed' in r.anyuid ? r.anyuid.removed : []),
+    ].join('\n')
+  }
+  if (r.stopped) {
+    return [
+      `Notebook ${r.name} is stopped${r.url ? ` (its URL: ${r.url})` : ''}; its volume and ${r.auth === 'openshift' ? 'Secrets' : 'password'} are kept.`,
+      `Start it: oc jupyter start ${r.name} -n ${r.namespace}   (or deploy again with --start)`,
     ].join('\n')
   }
   const lines = [`Notebook ${r.name} is running${r.url ? ` at ${r.url}` : ''}`]

@@ -134,7 +134,7 @@ export function renderDeployment(p: NotebookParams): KObject {
       annotations: {'image.openshift.io/triggers': imageTriggerAnnotation(p.image)},
     }),
     spec: {
-      replicas: 1,
+      replicas: p.stopped ? 0 : 1,
       selector: {matchLabels: selectorFor(p.name)},
       strategy: {type: 'Recreate'},
       template: renderPodTemplate(p),

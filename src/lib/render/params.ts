@@ -78,4 +78,6 @@ export interface NotebookParams {
   auth?: AuthMode
   /** `--auth openshift`: the oauth-proxy image (default: the cluster's, else DEFAULT_OAUTH_PROXY_IMAGE) */
   oauthProxyImage?: string
+  /** `oc jupyter stop`ped (replicas 0), kept so by a re-run of deploy without --start */
+  stopped?: boolean
 }

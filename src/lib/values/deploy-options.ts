@@ -45,6 +45,7 @@ export interface DeployFlags {
   'rotate-password'?: boolean
   auth?: string
   'oauth-proxy-image'?: string
+  start?: boolean
 }
 
 /**
@@ -67,6 +68,8 @@ export interface DeployOptions extends NotebookParams {
   keepAnyuid: boolean
   /** `--build`: run this build first */
   build?: BuildOptions
+  /** `--start`: start a stopped notebook (else a re-run keeps it stopped) */
+  start: boolean
 }
 
 interface Bounds {
@@ -179,6 +182,7 @@ export function parseDeployOptions(
     workload: flags['deployment-config'] ? 'DeploymentConfig' : 'Deployment',
     password: flags['password-from-stdin'] ? 'stdin' : flags['rotate-password'] ? 'rotate' : 'keep',
     keepAnyuid: flags['keep-anyuid'] ?? false,
+    start: flags.start ?? false,
     auth,
     ...(flags['oauth-proxy-image'] === undefined
       ? {}
