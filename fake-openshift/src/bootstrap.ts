@@ -300,13 +300,18 @@ function serviceAccount(namespace: string, name: string): KObject {
 
 /**
  * A project as `oc new-project NAME` leaves it for user `developer`: the Namespace with the three SCC
- * annotations (and requester), the default/builder/deployer ServiceAccounts, the `admin` RoleBinding and
+ * annotations (from `uidStart`; none when it is null) and requester, the default/builder/deployer ServiceAccounts, the `admin` RoleBinding and
  * the image-puller/builder/deployer RoleBindings OpenShift's project template creates.
  */
-export function defaultProject(name: string, uidStart = 1_000_040_000, requester = 'developer'): KObject[] {
+export function defaultProject(
+  name: string,
+  uidStart: number | null = 1_000_040_000,
+  requester = 'developer',
+): KObject[] {
   return [
     namespace(name, {
-      ...blockAnnotations(uidStart),
+      // null: a namespace the cluster-policy-controller never annotated
+      ...(uidStart === null ? {} : blockAnnotations(uidStart)),
       'openshift.io/requester': requester,
       'openshift.io/description': '',
       'openshift.io/display-name': '',

@@ -108,9 +108,8 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
   const minor = opts.kubernetesMinor ?? scenario?.kubernetesMinor ?? 31
   const patch: PatchEngine = opts.patch ?? patchEngine
   const store = new MemoryStore({recordManagedFields: patch.recordUpdate, kubernetesMinor: minor})
-  const sims =
-    opts.sims ??
-    createSimulators({...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})} as SimOptions)
+  const simOptions = {...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})} as SimOptions
+  const sims = opts.sims ?? createSimulators(simOptions)
   const auth = new Authenticator()
   const faults = new Faults()
   const recorder = new Recorder()
@@ -145,7 +144,12 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
 
   if (opts.bootstrap !== false) {
     seed(bootstrapObjects())
-    seed(defaultProject(namespace, undefined, username))
+    // the scenario may pin the project's UID block, or leave it unannotated, as for any other namespace
+    const pin = simOptions.namespaces?.[namespace]
+    const annotated =
+      pin?.annotations ?? (pin?.uidStart !== undefined || simOptions.namespaceAnnotations !== false)
+    const uidStart = annotated ? pin?.uidStart : null
+    seed(defaultProject(namespace, uidStart, username))
   } else {
     seed([{apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace}}])
     populateProject(store, namespace, username)

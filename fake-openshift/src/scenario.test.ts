@@ -58,6 +58,25 @@ describe('scenario files', () => {
       .toBe(1)
   })
 
+  it("simulator.namespaces pins the scenario's own project too: its UID block, or no annotations", async () => {
+    const annotations = async (simulator: Record<string, unknown>) => {
+      const f = await startFakeOpenShift({simulators: 'manual', simulatorOptions: simulator})
+      try {
+        return (await request(target(f), NS)).json.metadata.annotations
+      } finally {
+        await f.stop()
+      }
+    }
+    expect(await annotations({namespaces: {myproject: {uidStart: 1000070000}}})).toMatchObject({
+      'openshift.io/sa.scc.uid-range': '1000070000/10000',
+      'openshift.io/sa.scc.supplemental-groups': '1000070000/10000',
+    })
+    const bare = await annotations({namespaces: {myproject: {annotations: false}}})
+    expect(bare['openshift.io/requester']).toBe('developer')
+    expect(bare['openshift.io/sa.scc.uid-range']).toBeUndefined()
+    expect((await annotations({namespaceAnnotations: false}))['openshift.io/sa.scc.mcs']).toBeUndefined()
+  })
+
   it('rejects malformed scenarios with the file and the entry', () => {
     expect(() => parseScenario('objects: {a: 1}', 'x.yaml')).toThrow('x.yaml: "objects" must be a list')
     expect(() => parseScenario('objects: [{kind: ConfigMap}]', 'x.yaml')).toThrow(
