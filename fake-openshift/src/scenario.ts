@@ -4,6 +4,8 @@
  * ```yaml
  * name: anyuid-era-image
  * description: what this scenario shows
+ * profile: ocp-4.20-aws          # cluster profile: OpenShift release (→ Kubernetes minor, release rules) and storage
+ * storage: none                  # storage profile, overriding the cluster profile's
  * namespace: myproject           # default namespace of the objects below (created as a project if missing)
  * users:                         # extra users: tokens via fake.tokenFor(name)
  *   - {name: alice, groups: [devs]}
@@ -58,6 +60,9 @@ export interface Scenario {
   name?: string
   description?: string
   namespace?: string
+  /** cluster profile (profiles/clusters.ts) and storage profile (profiles/storage.ts) */
+  profile?: string
+  storage?: string
   kubernetesMinor?: number
   users?: Array<{name: string; groups?: string[]; token?: string}>
   objects?: KObject[]

@@ -3,6 +3,7 @@
  * ServiceAccount and image-policy defaults on pods followed by SCC admission, generated route hosts and
  * the default StorageClass on PVCs. Each hook is a thin adapter over the pure logic in uid.ts/scc.ts.
  */
+import {openshiftHas} from '../profiles/versions.js'
 import {authorize, serviceAccountUser} from '../rbac.js'
 import {
   type AdmissionHook,
@@ -15,7 +16,15 @@ import {
 import type {SimContext} from './context.js'
 import {resolveLocalName} from './images.js'
 import {arr, type Obj, spec, str} from './kube.js'
-import {admitPod, listedFor, type NamespaceInfo, SCC_ANNOTATION, type Scc, toScc} from './scc.js'
+import {
+  admitPod,
+  listedFor,
+  type NamespaceInfo,
+  REQUIRED_SCC_ANNOTATION,
+  SCC_ANNOTATION,
+  type Scc,
+  toScc,
+} from './scc.js'
 import {blockAnnotations, MCS_ANNOTATION, nextFreeBlock, UID_RANGE_ANNOTATION} from './uid.js'
 
 function is(req: AdmissionRequest, group: string, plural: string): boolean {
@@ -81,7 +90,12 @@ export function sccUsableBy(store: Store, namespace: string, subjects: UserInfo[
  * returns — named by generateName when the pod has one, as the real message is computed before the
  * name is generated.
  */
-export function admitPodOrThrow(store: Store, pod: KObject, user: UserInfo | undefined): KObject {
+export function admitPodOrThrow(
+  store: Store,
+  pod: KObject,
+  user: UserInfo | undefined,
+  kubernetesMinor = 31,
+): KObject {
   const namespace = pod.metadata.namespace ?? ''
   const info = namespaceInfo(store, namespace) ?? {name: namespace, annotations: {}}
   const sa = str(spec(pod).serviceAccountName) ?? 'default'
@@ -91,6 +105,7 @@ export function admitPodOrThrow(store: Store, pod: KObject, user: UserInfo | und
     namespace: info,
     sccs: listSccs(store),
     usable: sccUsableBy(store, namespace, subjects),
+    requiredScc: openshiftHas('requiredSccAnnotation', kubernetesMinor),
   })
   if (result.allowed)
     return {...pod, metadata: result.pod.metadata as KObject['metadata'], spec: result.pod.spec}
@@ -153,8 +168,24 @@ function defaultStorageClass(ctx: SimContext, pvc: KObject): KObject {
   return {...pvc, spec: {...s, storageClassName: def.metadata.name}}
 }
 
+/** SCC admission refuses to change a pod's required SCC (4.14+): the template is where it changes. */
+function requiredSccUnchanged(ctx: SimContext, req: AdmissionRequest): void {
+  if (!openshiftHas('requiredSccAnnotation', ctx.opts.kubernetesMinor) || !req.old) return
+  const now = req.object.metadata.annotations?.[REQUIRED_SCC_ANNOTATION]
+  const before = req.old.metadata.annotations?.[REQUIRED_SCC_ANNOTATION]
+  if (now === before) return
+  const name = req.object.metadata.name ?? ''
+  throw new ApiError(
+    403,
+    'Forbidden',
+    `pods "${name}" is forbidden: invalid change of required security context constraint annotation: ${REQUIRED_SCC_ANNOTATION}`,
+    {name, kind: 'pods'},
+  )
+}
+
 export function admissionHook(ctx: SimContext): AdmissionHook {
   return (req, store) => {
+    if (req.operation === 'UPDATE' && is(req, '', 'pods')) requiredSccUnchanged(ctx, req)
     if (req.operation !== 'CREATE') return req.object
     if (is(req, '', 'namespaces')) return namespaceAnnotations(ctx, req.object)
     if (is(req, '', 'pods')) {
@@ -163,7 +194,7 @@ export function admissionHook(ctx: SimContext): AdmissionHook {
       // a scenario may seed pods that were admitted before (they carry the annotation): keep them as they are
       if (pod.metadata.annotations?.[SCC_ANNOTATION] || exempt(store, pod.metadata.namespace ?? ''))
         return pod
-      return admitPodOrThrow(store, pod, req.user)
+      return admitPodOrThrow(store, pod, req.user, ctx.opts.kubernetesMinor)
     }
     if (is(req, 'route.openshift.io', 'routes')) return generatedHost(ctx, req.object)
     if (is(req, '', 'persistentvolumeclaims')) return defaultStorageClass(ctx, req.object)

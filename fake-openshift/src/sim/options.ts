@@ -77,6 +77,8 @@ export interface RouteBehaviour {
 }
 
 export interface SimOptions {
+  /** the cluster's Kubernetes minor (/version), for rules that changed between releases (default 31) */
+  kubernetesMinor?: number
   /** router domain for generated hosts (default apps.sandbox.example.com) */
   appsDomain?: string
   /** timestamps: real clock by default; `start` gives a virtual clock advancing `secondsPerStep` per step */
@@ -122,6 +124,7 @@ export interface SimOptions {
 }
 
 export interface Normalized {
+  kubernetesMinor: number
   appsDomain: string
   clock: {start?: number; secondsPerStep: number}
   allocator: AllocatorOptions
@@ -160,7 +163,9 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
   for (const r of o.images ?? []) {
     if (!profiles[r.profile]) throw new Error(`simulator image rule: unknown profile ${r.profile}`)
   }
+  const kubernetesMinor = o.kubernetesMinor ?? 31
   return {
+    kubernetesMinor,
     appsDomain: o.appsDomain ?? 'apps.sandbox.example.com',
     clock: {
       start: o.clock?.start ? Date.parse(o.clock.start) : undefined,
