@@ -80,6 +80,8 @@ export class SimContext {
   readonly progress = new Map<string, {step: number; fingerprint: string}>()
   /** route uid → admission order (older routes win a host) */
   readonly routeOrder = new Map<string, number>()
+  /** bumped on every change of an RBAC object or SCC: who may use which SCC may have changed */
+  grantsGeneration = 0
 
   constructor(opts: Normalized) {
     this.opts = opts

@@ -11,6 +11,7 @@ import {SimContext} from './context.js'
 import {applyImageTriggers, importImages} from './images.js'
 import {kubeletStep, podExec, podLog} from './kubelet.js'
 import {normalizeOptions, type SimOptions} from './options.js'
+import {podSecurityLabelSyncStep} from './psa-label-sync.js'
 import {review} from './review.js'
 import {pvcStep} from './volumes.js'
 import {deploymentConfigStep, deploymentStep, replicaSetStep} from './rollout.js'
@@ -40,6 +41,7 @@ export interface FakeSimulators extends Simulators {
  */
 const CONTROLLERS: Array<[string, (ctx: SimContext) => boolean]> = [
   ['serviceaccounts', serviceAccountStep],
+  ['podsecurity-label-sync', podSecurityLabelSyncStep],
   ['image-import', importImages],
   ['buildconfig-triggers', buildConfigTriggers],
   ['builds', buildStep],
@@ -70,6 +72,10 @@ export function createSimulators(options: SimOptions = {}): FakeSimulators {
     install(store: Store): void {
       ctx.store = store
       store.addAdmission(admissionHook(ctx))
+      store.subscribe(e => {
+        if (e.rt.group === 'rbac.authorization.k8s.io' || e.rt.plural === 'securitycontextconstraints')
+          ctx.grantsGeneration++
+      })
     },
     instantiate(namespace: string, buildConfig: string, request: KObject, user?: UserInfo): KObject {
       needStore()

@@ -2,6 +2,8 @@
  * SimOptions: the `simulator:` section of a scenario file (documented in sim/README.md). Every field is
  * optional; `normalizeOptions` fills the defaults.
  */
+import {openshiftHas} from '../profiles/versions.js'
+import {type Level, type Mode, MODES, OPENSHIFT_DEFAULTS, type PodSecurityPolicy} from './podsecurity.js'
 import {type AllocatorOptions, DEFAULT_ALLOCATOR} from './uid.js'
 import {
   BUILTIN_IMAGE_RULES,
@@ -79,6 +81,14 @@ export interface RouteBehaviour {
 export interface SimOptions {
   /** the cluster's Kubernetes minor (/version), for rules that changed between releases (default 31) */
   kubernetesMinor?: number
+  /**
+   * Pod Security Admission (OpenShift 4.11+; earlier releases: off). `defaults`: the kube-apiserver's
+   * levels for namespaces without labels (OpenShift: enforce privileged, warn and audit restricted);
+   * `labelSync`: what the cluster-policy-controller syncs — `warn-audit` (every release so far), `all`
+   * (also `enforce`, and enforce restricted by default: the TechPreview `OpenShiftPodSecurityAdmission`
+   * feature gate) or `off`
+   */
+  podSecurity?: {defaults?: Partial<Record<Mode, Level>>; labelSync?: 'warn-audit' | 'all' | 'off'}
   /** router domain for generated hosts (default apps.sandbox.example.com) */
   appsDomain?: string
   /** timestamps: real clock by default; `start` gives a virtual clock advancing `secondsPerStep` per step */
@@ -125,6 +135,7 @@ export interface SimOptions {
 
 export interface Normalized {
   kubernetesMinor: number
+  podSecurity: {defaults: PodSecurityPolicy; labelSync: 'warn-audit' | 'all' | 'off'}
   appsDomain: string
   clock: {start?: number; secondsPerStep: number}
   allocator: AllocatorOptions
@@ -166,6 +177,7 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
   const kubernetesMinor = o.kubernetesMinor ?? 31
   return {
     kubernetesMinor,
+    podSecurity: podSecurityOptions(kubernetesMinor, o.podSecurity),
     appsDomain: o.appsDomain ?? 'apps.sandbox.example.com',
     clock: {
       start: o.clock?.start ? Date.parse(o.clock.start) : undefined,
@@ -193,6 +205,28 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     maxRestarts: o.maxRestarts ?? 5,
     progressDeadlineSteps: o.progressDeadlineSteps ?? 60,
   }
+}
+
+function podSecurityOptions(
+  kubernetesMinor: number,
+  o: SimOptions['podSecurity'] = {},
+): Normalized['podSecurity'] {
+  const psa = openshiftHas('podSecurityLabelSync', kubernetesMinor)
+  const labelSync = o.labelSync ?? (psa ? 'warn-audit' : 'off')
+  const base: PodSecurityPolicy = psa
+    ? structuredClone(OPENSHIFT_DEFAULTS)
+    : {
+        enforce: {level: 'privileged', version: 'latest'},
+        warn: {level: 'privileged', version: 'latest'},
+        audit: {level: 'privileged', version: 'latest'},
+      }
+  // the feature gate also makes the global default enforce restricted
+  if (labelSync === 'all') base.enforce.level = 'restricted'
+  for (const mode of MODES) {
+    const level = o.defaults?.[mode]
+    if (level !== undefined) base[mode] = {level, version: 'latest'}
+  }
+  return {defaults: base, labelSync}
 }
 
 function toRepository(r: RepositoryInput): Repository {
