@@ -265,7 +265,22 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
       scriptedLogs.set(key, l.text)
     }
     const now = timestamp(new Date())
-    seed((s.events ?? []).map(e => eventObject(e, ns, now)))
+    const named = (s.events ?? []).filter(e => e.involvedObject)
+    seed(named.map(e => eventObject(e as Parameters<typeof eventObject>[0], ns, now)))
+    const rules = (s.events ?? []).filter(e => e.match)
+    if (rules.length) {
+      if (!sims.addEventRules)
+        throw new Error('fake-openshift: these simulators cannot record events on matching objects')
+      sims.addEventRules(
+        rules.map(e => ({
+          match: {namespace: e.namespace ?? ns, ...e.match},
+          type: e.type,
+          reason: e.reason,
+          message: e.message,
+          source: e.source,
+        })),
+      )
+    }
   }
   if (scenario) loadScenario(scenario)
 

@@ -18,6 +18,7 @@
  *   - {build: s2i-minimal-notebook-1, text: "..."}
  * events:                        # core/v1 Events, short form
  *   - {involvedObject: {kind: ReplicaSet, name: notebook-5d9}, type: Warning, reason: FailedCreate, message: "..."}
+ *   - {match: {kind: Pod, owner: Deployment/notebook}, type: Warning, reason: FailedMount, message: "..."}
  * simulator: {...}               # passed to createSimulators() as options (see sim/)
  * ```
  */
@@ -39,7 +40,12 @@ export interface ScenarioLog {
 
 export interface ScenarioEvent {
   namespace?: string
-  involvedObject: {
+  /**
+   * instead of `involvedObject`: every object that matches, when it appears — for generated names, e.g.
+   * `{owner: Deployment/notebook}` (its pods and ReplicaSets) or `{kind: Pod, owner: Deployment/notebook}`
+   */
+  match?: {kind?: string; owner?: string; name?: string; namespace?: string}
+  involvedObject?: {
     kind: string
     name: string
     namespace?: string
@@ -83,6 +89,11 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   for (const [i, o] of (s.objects ?? []).entries())
     if (!o || !o.apiVersion || !o.kind || !o.metadata?.name)
       throw new Error(`${source}: objects[${i}] needs apiVersion, kind and metadata.name`)
+  for (const [i, e] of (s.events ?? []).entries())
+    if (!e || !e.involvedObject === !e.match || !e.reason || typeof e.message !== 'string')
+      throw new Error(
+        `${source}: events[${i}] needs involvedObject or match (one of them), reason and message`,
+      )
   for (const [i, l] of (s.logs ?? []).entries())
     if ((!l.pod && !l.build) || typeof l.text !== 'string')
       throw new Error(`${source}: logs[${i}] needs pod or build, and text`)
@@ -94,7 +105,11 @@ export function readScenario(file: string): Scenario {
 }
 
 /** A core/v1 Event from the short form, named like the event recorder names them. */
-export function eventObject(e: ScenarioEvent, defaultNamespace: string, now: string): KObject {
+export function eventObject(
+  e: ScenarioEvent & {involvedObject: NonNullable<ScenarioEvent['involvedObject']>},
+  defaultNamespace: string,
+  now: string,
+): KObject {
   const ns = e.namespace ?? e.involvedObject.namespace ?? defaultNamespace
   const when = e.lastTimestamp ?? now
   return {

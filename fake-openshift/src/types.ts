@@ -199,6 +199,11 @@ export interface Simulators {
     command: string[],
     stdin?: string,
   ): ExecResult
+  /**
+   * Events to record on matching objects as they appear (a scenario's `events` written with `match`):
+   * `{match: {kind?, owner?, name?, namespace?}, type?, reason, message, source?}`
+   */
+  addEventRules?(rules: Array<Record<string, unknown>>): void
   /** Advances every in-flight process by one transition. Returns false when nothing changed. */
   step(): boolean
   /** Steps until nothing changes (or max steps); returns the number of steps taken. */

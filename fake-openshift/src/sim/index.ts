@@ -10,9 +10,10 @@ import {routeStep, serviceAccountStep} from './cluster.js'
 import {SimContext} from './context.js'
 import {applyImageTriggers, importImages} from './images.js'
 import {kubeletStep, podExec, podLog} from './kubelet.js'
-import {normalizeOptions, type SimOptions} from './options.js'
+import {type EventRule, normalizeOptions, type SimOptions} from './options.js'
 import {podSecurityLabelSyncStep} from './psa-label-sync.js'
 import {review} from './review.js'
+import {scenarioEventsStep} from './scenario-events.js'
 import {pvcStep} from './volumes.js'
 import {deploymentConfigStep, deploymentStep, replicaSetStep} from './rollout.js'
 
@@ -52,6 +53,7 @@ const CONTROLLERS: Array<[string, (ctx: SimContext) => boolean]> = [
   ['deploymentconfigs', deploymentConfigStep],
   ['kubelet', kubeletStep],
   ['routes', routeStep],
+  ['scenario-events', scenarioEventsStep],
 ]
 
 export function createSimulators(options: SimOptions = {}): FakeSimulators {
@@ -96,6 +98,9 @@ export function createSimulators(options: SimOptions = {}): FakeSimulators {
     exec(namespace: string, pod: string, container: string | undefined, command: string[]): ExecResult {
       needStore()
       return podExec(ctx, namespace, pod, container, command)
+    },
+    addEventRules(rules: Array<Record<string, unknown>>): void {
+      ctx.opts.events.push(...(rules as unknown as EventRule[]))
     },
     step,
     settle(maxSteps = 200): number {

@@ -5,7 +5,7 @@
  * ImagePullBackOff, CreateContainerConfigError. Exec probes answer from the same model.
  */
 import {ApiError, type ExecResult, type KObject, type LogSource} from '../types.js'
-import {type ContainerSim, NODE_NAME, type PodSim, type SimContext} from './context.js'
+import {type ContainerSim, NODE_NAME, ownedByRef, type PodSim, type SimContext} from './context.js'
 import {pull} from './images.js'
 import {
   arr,
@@ -37,6 +37,7 @@ function podOverride(ctx: SimContext, pod: KObject, container: string): PodOverr
     o =>
       (!o.match.namespace || globMatch(o.match.namespace, nsOf(pod))) &&
       (!o.match.name || globMatch(o.match.name, pod.metadata.name ?? '')) &&
+      (!o.match.owner || ownedByRef(ctx, pod, o.match.owner)) &&
       (!o.match.container || globMatch(o.match.container, container)),
   )
 }

@@ -50,7 +50,8 @@ export type PodOutcome =
   'Running' | 'CrashLoopBackOff' | 'CreateContainerConfigError' | 'ErrImagePull' | 'Pending'
 
 export interface PodOverride {
-  match: {namespace?: string; name?: string; container?: string}
+  /** `owner: Deployment/notebook` matches the pods that Deployment's ReplicaSets create (names unknown at load) */
+  match: {namespace?: string; name?: string; container?: string; owner?: string}
   /** forces the container's state instead of what the image model decides */
   outcome?: PodOutcome
   /** waiting message / termination message */
@@ -62,6 +63,19 @@ export interface PodOverride {
   ready?: boolean
   /** scripted exec answers keyed by the command joined with spaces */
   exec?: Record<string, {stdout?: string; stderr?: string; exitCode?: number}>
+}
+
+/**
+ * An event recorded once on every object that matches, when it appears — for objects whose names are
+ * generated (a Deployment's ReplicaSets and pods). `kind` defaults to Pod and ReplicaSet.
+ */
+export interface EventRule {
+  match: {kind?: string; owner?: string; name?: string; namespace?: string}
+  type?: 'Normal' | 'Warning'
+  reason: string
+  message: string
+  /** the reporting component (default fake-openshift) */
+  source?: string
 }
 
 export interface PvcBehaviour {
@@ -117,6 +131,8 @@ export interface SimOptions {
   buildRunningSteps?: number
   /** per-pod forced outcomes/logs/exec answers */
   pods?: PodOverride[]
+  /** events recorded on matching objects as they appear */
+  events?: EventRule[]
   pvc?: {
     /** fsGroup ownership management makes PVCs writable for the pod's fsGroup (default true) */
     ownershipManagement?: boolean
@@ -150,6 +166,7 @@ export interface Normalized {
   repositories: Repository[]
   buildRunningSteps: number
   pods: PodOverride[]
+  events: EventRule[]
   pvc: {ownershipManagement: boolean; worldWritable: boolean; behaviours: PvcBehaviour[]}
   autoAdmitRoutes: boolean
   routes: RouteBehaviour[]
@@ -195,6 +212,7 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     repositories: [...(o.repositories ?? []).map(toRepository), ...BUILTIN_REPOSITORIES],
     buildRunningSteps: o.buildRunningSteps ?? 2,
     pods: o.pods ?? [],
+    events: [...(o.events ?? [])],
     pvc: {
       ownershipManagement: o.pvc?.ownershipManagement ?? true,
       worldWritable: o.pvc?.worldWritable ?? false,
