@@ -220,6 +220,9 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
     else setImmediate(run)
   }
   store.subscribe(() => schedule())
+  // the cluster's controllers have caught up with the bootstrap before anyone connects (service
+  // accounts, the projects' Pod Security labels)
+  schedule()
 
   const loadScenario = (file: string | Scenario) => {
     const s = typeof file === 'string' ? readScenario(file) : file
