@@ -74,6 +74,7 @@ describe.concurrent('the flow on every cluster profile', () => {
         'PersistentVolumeClaim/notebook-data',
         'Secret/notebook-password',
       ])
-    })
+      // five CLI processes in a row, three profiles side by side with the other files on 2 cores
+    }, 240_000)
   }
 })
