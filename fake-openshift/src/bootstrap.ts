@@ -3,9 +3,10 @@
  * from openshift/cluster-kube-apiserver-operator bindata/bootkube/scc-manifests), the default RBAC policy
  * (policy/: the Kubernetes and OpenShift roles and bindings, the SCCs' `system:openshift:scc:<name>`
  * ClusterRoles, `restricted-v2` for system:authenticated), and a few system namespaces holding the first
- * UID blocks.
+ * UID blocks, and the StorageClasses of a storage profile.
  */
 import {clusterRoleBinding, defaultPolicy, roleBinding} from './policy/index.js'
+import {storageProfile} from './profiles/storage.js'
 import {blockAnnotations} from './sim/uid.js'
 import type {KObject} from './types.js'
 
@@ -287,15 +288,15 @@ export function systemNamespaces(): KObject[] {
 }
 
 /**
- * Everything of a fresh cluster: system namespaces, SCCs, ClusterRoles and ClusterRoleBindings, and a
- * default StorageClass (installer-provisioned clusters have one; without it PVCs stay Pending).
+ * Everything of a fresh cluster: system namespaces, SCCs, ClusterRoles and ClusterRoleBindings, and the
+ * StorageClasses of a storage profile (profiles/storage.ts; `standard`: one Immediate default class).
  */
-export function bootstrapObjects(): KObject[] {
+export function bootstrapObjects(storage = 'standard'): KObject[] {
   return [
     ...systemNamespaces(),
     ...defaultSCCs(),
     ...defaultRbac(),
-    defaultStorageClass(),
+    ...storageProfile(storage).classes,
     ...releaseImageStreams(),
   ]
 }
@@ -332,13 +333,18 @@ function serviceAccount(namespace: string, name: string): KObject {
 
 /**
  * A project as `oc new-project NAME` leaves it for user `developer`: the Namespace with the three SCC
- * annotations (and requester), the default/builder/deployer ServiceAccounts, the `admin` RoleBinding and
+ * annotations (from `uidStart`; none when it is null) and requester, the default/builder/deployer ServiceAccounts, the `admin` RoleBinding and
  * the image-puller/builder/deployer RoleBindings OpenShift's project template creates.
  */
-export function defaultProject(name: string, uidStart = 1_000_040_000, requester = 'developer'): KObject[] {
+export function defaultProject(
+  name: string,
+  uidStart: number | null = 1_000_040_000,
+  requester = 'developer',
+): KObject[] {
   return [
     namespace(name, {
-      ...blockAnnotations(uidStart),
+      // null: a namespace the cluster-policy-controller never annotated
+      ...(uidStart === null ? {} : blockAnnotations(uidStart)),
       'openshift.io/requester': requester,
       'openshift.io/description': '',
       'openshift.io/display-name': '',
@@ -357,17 +363,4 @@ export function defaultProject(name: string, uidStart = 1_000_040_000, requester
       {kind: 'ServiceAccount', name: 'deployer', namespace: name},
     ]),
   ]
-}
-
-/** A default StorageClass, so PVCs bind (the sandbox and most scenarios want one). */
-export function defaultStorageClass(name = 'standard-csi'): KObject {
-  return {
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: {name, annotations: {'storageclass.kubernetes.io/is-default-class': 'true'}},
-    provisioner: 'csi.sandbox.example.com',
-    reclaimPolicy: 'Delete',
-    volumeBindingMode: 'Immediate',
-    allowVolumeExpansion: true,
-  }
 }

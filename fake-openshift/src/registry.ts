@@ -130,6 +130,7 @@ export const RESOURCES: readonly ResourceType[] = [
     categories: ['all'],
     deprecationWarning:
       'apps.openshift.io/v1 DeploymentConfig is deprecated in v4.14+, unavailable in v4.10000+',
+    deprecatedSince: 'deploymentConfigDeprecated',
   }),
   // route.openshift.io/v1
   rt('route.openshift.io', 'v1', 'Route', 'routes', true, {subresources: ['status'], categories: ['all']}),

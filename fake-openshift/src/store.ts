@@ -278,9 +278,12 @@ export class MemoryStore implements Store {
     old: KObject | undefined,
     user: UserInfo | undefined,
     dryRun: boolean,
+    onWarning?: (text: string) => void,
   ): KObject {
     let obj = object
-    for (const hook of this.hooks) obj = hook({operation, rt, object: obj, old, user, dryRun}, this) ?? obj
+    const warn = (text: string) => onWarning?.(text)
+    for (const hook of this.hooks)
+      obj = hook({operation, rt, object: obj, old, user, dryRun, warn}, this) ?? obj
     return obj
   }
 
@@ -401,7 +404,7 @@ export class MemoryStore implements Store {
         apiVersionOf(rt),
         meta.creationTimestamp,
       )
-    obj = this.admit('CREATE', rt, obj, undefined, opts.user, !!opts.dryRun)
+    obj = this.admit('CREATE', rt, obj, undefined, opts.user, !!opts.dryRun, opts.onWarning)
     if (opts.dryRun) return clone(obj)
     obj.metadata.resourceVersion = this.nextRv()
     this.put(rt, obj)
@@ -466,7 +469,7 @@ export class MemoryStore implements Store {
         this.stamp(),
         opts.subresource,
       )
-    obj = this.admit('UPDATE', rt, obj, clone(old), opts.user, !!opts.dryRun)
+    obj = this.admit('UPDATE', rt, obj, clone(old), opts.user, !!opts.dryRun, opts.onWarning)
     // an update that changes nothing is not written: no new resourceVersion, no watch event
     if (sameContent(obj, old)) return clone(old)
     if (opts.dryRun) return clone(obj)

@@ -8,7 +8,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import type {Authz} from '../http/authz.js'
 import {parseBody} from '../http/body.js'
-import {badRequest, send} from '../http/respond.js'
+import {addWarning, badRequest, send} from '../http/respond.js'
 import type {OpenApiV2} from '../openapi/v2.js'
 import type {OpenApi} from '../openapi/v3.js'
 import type {RecordedRequest} from '../recorder.js'
@@ -81,6 +81,8 @@ export interface WriteOpts {
   dryRun: boolean
   fieldManager: string
   user: UserInfo
+  /** admission warnings go to the response's `Warning` headers */
+  onWarning: (text: string) => void
 }
 
 export function rtFor(store: MemoryStore, apiVersion: string, plural: string): ResourceType {
@@ -94,7 +96,7 @@ export function writeOpts(ctx: Ctx, bodyDryRun?: unknown): WriteOpts {
   const fm = ctx.q.get('fieldManager') ?? (ctx.req.headers['user-agent'] ?? 'unknown').split('/')[0]
   if (fm.length > 128)
     throw new ApiError(422, 'Invalid', `fieldManager: Too long: may not be longer than 128 characters`)
-  return {dryRun: dry.length > 0, fieldManager: fm, user: ctx.user}
+  return {dryRun: dry.length > 0, fieldManager: fm, user: ctx.user, onWarning: t => addWarning(ctx.res, t)}
 }
 
 /** The decoded body, decoded once per request. */

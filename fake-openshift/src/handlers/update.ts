@@ -38,7 +38,7 @@ export function commitUpdate(
   obj: KObject,
   old: KObject,
   subresource: string | undefined,
-  opts: {dryRun: boolean; fieldManager?: string; user: UserInfo},
+  opts: {dryRun: boolean; fieldManager?: string; user: UserInfo; onWarning?: (text: string) => void},
   keepManagedFields = false,
 ): KObject {
   const store = d.store

@@ -5,7 +5,7 @@
  * ImagePullBackOff, CreateContainerConfigError. Exec probes answer from the same model.
  */
 import {ApiError, type ExecResult, type KObject, type LogSource} from '../types.js'
-import {type ContainerSim, NODE_NAME, type PodSim, type SimContext} from './context.js'
+import {type ContainerSim, NODE_NAME, ownedByRef, type PodSim, type SimContext} from './context.js'
 import {pull} from './images.js'
 import {
   arr,
@@ -23,8 +23,9 @@ import {
 } from './kube.js'
 import {LogStream} from './logs.js'
 import type {PodOverride} from './options.js'
-import {missingVolumeSource} from './volumes.js'
+import {missingVolumeSource} from './mounts.js'
 import {execCommand, formatPod, identityFor, mountsFor, type Runtime, startContainer} from './process.js'
+import {volumeBinding} from './volumes.js'
 
 const KUBELET = 'kubelet'
 
@@ -39,23 +40,9 @@ function podOverride(ctx: SimContext, pod: KObject, container: string): PodOverr
     o =>
       (!o.match.namespace || globMatch(o.match.namespace, nsOf(pod))) &&
       (!o.match.name || globMatch(o.match.name, pod.metadata.name ?? '')) &&
+      (!o.match.owner || ownedByRef(ctx, pod, o.match.owner)) &&
       (!o.match.container || globMatch(o.match.container, container)),
   )
-}
-
-/** The scheduler's answer for a pod whose claims are missing or unbound (undefined: schedulable). */
-function unschedulable(ctx: SimContext, pod: KObject): string | undefined {
-  for (const v of arr(spec(pod).volumes)) {
-    const claim = str(obj(v.persistentVolumeClaim).claimName)
-    if (!claim) continue
-    const pvc = ctx.get('v1', 'persistentvolumeclaims', nsOf(pod), claim)
-    if (!pvc)
-      return `0/1 nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`
-    if (obj(pvc.status).phase !== 'Bound') {
-      return '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'
-    }
-  }
-  return undefined
 }
 
 /** Container environment as the kubelet builds it; a missing Secret/ConfigMap key is a config error. */
@@ -362,7 +349,10 @@ export function kubeletStep(ctx: SimContext): boolean {
     }
     if (!sim.managed || pod.metadata.deletionTimestamp) continue
     if (!sim.scheduled) {
-      const blocked = unschedulable(ctx, pod)
+      const binding = volumeBinding(ctx, pod)
+      // a WaitForFirstConsumer claim is being provisioned for the node the scheduler chose: wait
+      if (binding.state === 'binding') continue
+      const blocked = binding.state === 'unschedulable' ? binding.message : undefined
       const after = clone(pod)
       const st = obj(after.status)
       st.phase = 'Pending'
