@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, READ_ONLY} from '../base-command.js'
 import type {FailOn} from '../lib/doctor/report.js'
 import type {DoctorData, ExecResult} from '../lib/doctor/types.js'
 import {ExitCode} from '../lib/errors.js'
@@ -31,6 +31,8 @@ Problems are listed root cause first: findings with one cause (an SCC grant, a t
       command: 'oc jupyter doctor --dockerfile ./Dockerfile',
     },
   ]
+
+  static override inapplicable = READ_ONLY
 
   static override args = {
     name: Args.string({description: 'Notebook name (default: any notebook found by label).'}),

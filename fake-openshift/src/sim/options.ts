@@ -2,6 +2,8 @@
  * SimOptions: the `simulator:` section of a scenario file (documented in sim/README.md). Every field is
  * optional; `normalizeOptions` fills the defaults.
  */
+import {openshiftHas} from '../profiles/versions.js'
+import {type Level, type Mode, MODES, OPENSHIFT_DEFAULTS, type PodSecurityPolicy} from './podsecurity.js'
 import {type AllocatorOptions, DEFAULT_ALLOCATOR} from './uid.js'
 import {
   BUILTIN_IMAGE_RULES,
@@ -48,7 +50,8 @@ export type PodOutcome =
   'Running' | 'CrashLoopBackOff' | 'CreateContainerConfigError' | 'ErrImagePull' | 'Pending'
 
 export interface PodOverride {
-  match: {namespace?: string; name?: string; container?: string}
+  /** `owner: Deployment/notebook` matches the pods that Deployment's ReplicaSets create (names unknown at load) */
+  match: {namespace?: string; name?: string; container?: string; owner?: string}
   /** forces the container's state instead of what the image model decides */
   outcome?: PodOutcome
   /** waiting message / termination message */
@@ -60,6 +63,19 @@ export interface PodOverride {
   ready?: boolean
   /** scripted exec answers keyed by the command joined with spaces */
   exec?: Record<string, {stdout?: string; stderr?: string; exitCode?: number}>
+}
+
+/**
+ * An event recorded once on every object that matches, when it appears — for objects whose names are
+ * generated (a Deployment's ReplicaSets and pods). `kind` defaults to Pod and ReplicaSet.
+ */
+export interface EventRule {
+  match: {kind?: string; owner?: string; name?: string; namespace?: string}
+  type?: 'Normal' | 'Warning'
+  reason: string
+  message: string
+  /** the reporting component (default fake-openshift) */
+  source?: string
 }
 
 export interface PvcBehaviour {
@@ -77,6 +93,16 @@ export interface RouteBehaviour {
 }
 
 export interface SimOptions {
+  /** the cluster's Kubernetes minor (/version), for rules that changed between releases (default 31) */
+  kubernetesMinor?: number
+  /**
+   * Pod Security Admission (OpenShift 4.11+; earlier releases: off). `defaults`: the kube-apiserver's
+   * levels for namespaces without labels (OpenShift: enforce privileged, warn and audit restricted);
+   * `labelSync`: what the cluster-policy-controller syncs — `warn-audit` (every release so far), `all`
+   * (also `enforce`, and enforce restricted by default: the TechPreview `OpenShiftPodSecurityAdmission`
+   * feature gate) or `off`
+   */
+  podSecurity?: {defaults?: Partial<Record<Mode, Level>>; labelSync?: 'warn-audit' | 'all' | 'off'}
   /** router domain for generated hosts (default apps.sandbox.example.com) */
   appsDomain?: string
   /** timestamps: real clock by default; `start` gives a virtual clock advancing `secondsPerStep` per step */
@@ -89,6 +115,8 @@ export interface SimOptions {
   namespaceAnnotations?: boolean
   /** create the default/builder/deployer ServiceAccounts in new namespaces (default true) */
   serviceAccounts?: boolean
+  /** the service CA signs serving certificates and every namespace gets the CA bundle ConfigMaps (default true) */
+  serviceCA?: boolean
   /** extra or overriding image profiles */
   profiles?: Record<string, ImageProfileInput>
   /** image reference / image stream tag → profile rules, tried before the built-in ones */
@@ -105,6 +133,8 @@ export interface SimOptions {
   buildRunningSteps?: number
   /** per-pod forced outcomes/logs/exec answers */
   pods?: PodOverride[]
+  /** events recorded on matching objects as they appear */
+  events?: EventRule[]
   pvc?: {
     /** fsGroup ownership management makes PVCs writable for the pod's fsGroup (default true) */
     ownershipManagement?: boolean
@@ -127,12 +157,15 @@ export interface SimOptions {
 }
 
 export interface Normalized {
+  kubernetesMinor: number
+  podSecurity: {defaults: PodSecurityPolicy; labelSync: 'warn-audit' | 'all' | 'off'}
   appsDomain: string
   clock: {start?: number; secondsPerStep: number}
   allocator: AllocatorOptions
   namespaces: Record<string, {uidStart?: number; annotations?: boolean}>
   namespaceAnnotations: boolean
   serviceAccounts: boolean
+  serviceCA: boolean
   profiles: Record<string, ImageProfile>
   imageRules: ImageRule[]
   defaultProfile: string
@@ -141,6 +174,7 @@ export interface Normalized {
   repositories: Repository[]
   buildRunningSteps: number
   pods: PodOverride[]
+  events: EventRule[]
   pvc: {ownershipManagement: boolean; worldWritable: boolean; behaviours: PvcBehaviour[]}
   nodes: string[]
   autoAdmitRoutes: boolean
@@ -166,7 +200,10 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
   for (const r of o.images ?? []) {
     if (!profiles[r.profile]) throw new Error(`simulator image rule: unknown profile ${r.profile}`)
   }
+  const kubernetesMinor = o.kubernetesMinor ?? 31
   return {
+    kubernetesMinor,
+    podSecurity: podSecurityOptions(kubernetesMinor, o.podSecurity),
     appsDomain: o.appsDomain ?? 'apps.sandbox.example.com',
     clock: {
       start: o.clock?.start ? Date.parse(o.clock.start) : undefined,
@@ -176,6 +213,7 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     namespaces: o.namespaces ?? {},
     namespaceAnnotations: o.namespaceAnnotations ?? true,
     serviceAccounts: o.serviceAccounts ?? true,
+    serviceCA: o.serviceCA ?? true,
     profiles,
     imageRules: [...(o.images ?? []), ...BUILTIN_IMAGE_RULES],
     defaultProfile,
@@ -184,6 +222,7 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     repositories: [...(o.repositories ?? []).map(toRepository), ...BUILTIN_REPOSITORIES],
     buildRunningSteps: o.buildRunningSteps ?? 2,
     pods: o.pods ?? [],
+    events: [...(o.events ?? [])],
     pvc: {
       ownershipManagement: o.pvc?.ownershipManagement ?? true,
       worldWritable: o.pvc?.worldWritable ?? false,
@@ -200,6 +239,28 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
 /** `worker-N.sandbox.example.com` (worker-0 is NODE_NAME). */
 export function nodeName(i: number): string {
   return `worker-${i}.sandbox.example.com`
+}
+
+function podSecurityOptions(
+  kubernetesMinor: number,
+  o: SimOptions['podSecurity'] = {},
+): Normalized['podSecurity'] {
+  const psa = openshiftHas('podSecurityLabelSync', kubernetesMinor)
+  const labelSync = o.labelSync ?? (psa ? 'warn-audit' : 'off')
+  const base: PodSecurityPolicy = psa
+    ? structuredClone(OPENSHIFT_DEFAULTS)
+    : {
+        enforce: {level: 'privileged', version: 'latest'},
+        warn: {level: 'privileged', version: 'latest'},
+        audit: {level: 'privileged', version: 'latest'},
+      }
+  // the feature gate also makes the global default enforce restricted
+  if (labelSync === 'all') base.enforce.level = 'restricted'
+  for (const mode of MODES) {
+    const level = o.defaults?.[mode]
+    if (level !== undefined) base[mode] = {level, version: 'latest'}
+  }
+  return {defaults: base, labelSync}
 }
 
 function toRepository(r: RepositoryInput): Repository {

@@ -21,6 +21,8 @@ export interface Mount {
   path: string
   writable: boolean
   kind: string
+  /** a persistent volume's files (paths relative to the mount), shared by every pod that mounts it */
+  contents?: Set<string>
 }
 
 export interface VolumeRules {
@@ -110,7 +112,13 @@ export function identityFor(
  * only when the scenario says its root is world-writable; configMap/secret/projected/downwardAPI are
  * read-only.
  */
-export function mountsFor(pod: {spec: Obj}, container: Obj, rules: VolumeRules): Mount[] {
+export function mountsFor(
+  pod: {spec: Obj},
+  container: Obj,
+  rules: VolumeRules,
+  /** the files of the persistent volume bound to a claim, by claim name */
+  contentsOf?: (claimName: string) => Set<string> | undefined,
+): Mount[] {
   const volumes = new Map(arr(pod.spec.volumes).map(v => [str(v.name) ?? '', v]))
   const fsGroup = num(obj(pod.spec.securityContext).fsGroup)
   return arr(container.volumeMounts).map(m => {
@@ -135,7 +143,15 @@ export function mountsFor(pod: {spec: Obj}, container: Obj, rules: VolumeRules):
       kind = 'hostPath'
       writable = false
     }
-    return {path: (str(m.mountPath) ?? '/').replace(/\/+$/, '') || '/', writable: writable && !readOnly, kind}
+    const contents = isObj(v.persistentVolumeClaim)
+      ? contentsOf?.(str(v.persistentVolumeClaim.claimName) ?? '')
+      : undefined
+    return {
+      path: (str(m.mountPath) ?? '/').replace(/\/+$/, '') || '/',
+      writable: writable && !readOnly,
+      kind,
+      ...(contents ? {contents} : {}),
+    }
   })
 }
 
@@ -167,9 +183,26 @@ function mountFor(rt: Runtime, path: string): Mount | undefined {
   return best
 }
 
+/** A path below a mount, relative to it (`/opt/app-root/src/a.ipynb` → `a.ipynb`); '' for the mount itself. */
+function relativeTo(m: Mount, path: string): string {
+  return m.path === '/' ? path.slice(1) : path.slice(m.path.length + 1)
+}
+
+/** Records a created path: in the container, and on the persistent volume it lies on (it outlives the pod). */
+function recordCreated(rt: Runtime, path: string): void {
+  rt.created.add(path)
+  const m = mountFor(rt, path)
+  if (m?.contents && path !== m.path) m.contents.add(relativeTo(m, path))
+}
+
 /** A path exists when the image declares it (or something below it), a volume is mounted there, or it was created. */
 export function exists(rt: Runtime, path: string): boolean {
   if (rt.created.has(path) || rt.profile.paths[path]) return true
+  const m = mountFor(rt, path)
+  if (m?.contents) {
+    const rel = relativeTo(m, path)
+    if (rel === '' || m.contents.has(rel) || [...m.contents].some(c => c.startsWith(`${rel}/`))) return true
+  }
   if (rt.mounts.some(m => m.path === path || m.path.startsWith(`${path}/`))) return true
   return Object.keys(rt.profile.paths).some(p => p.startsWith(`${path}/`))
 }
@@ -177,6 +210,9 @@ export function exists(rt: Runtime, path: string): boolean {
 function permOf(rt: Runtime, path: string): PathPerm {
   if (rt.profile.paths[path]) return rt.profile.paths[path]
   if (rt.created.has(path)) return {uid: rt.identity.uid, gid: rt.identity.gid, mode: 0o755}
+  // written on the volume by an earlier pod: the notebook's files keep the UID that wrote them
+  if (mountFor(rt, path)?.contents && exists(rt, path))
+    return {uid: rt.identity.uid, gid: rt.identity.gid, mode: 0o755}
   return {uid: 0, gid: 0, mode: 0o755}
 }
 
@@ -330,7 +366,7 @@ export function startContainer(
   env: Record<string, string>,
   hostname: string,
   time: string,
-  command?: {command?: string[]; args?: string[]},
+  command?: {command?: string[]; args?: string[]; namespace?: string},
 ): StartResult {
   const rt: Runtime = {
     profile,
@@ -459,6 +495,34 @@ export function startContainer(
         return crash([`${script}: line 60: /usr/local/bin/start-notebook.sh: No such file or directory`], 127)
       }
       continue
+    }
+    if (behaviour.script === 'oauth-proxy') {
+      const arg = (flag: string) => program.rest.find(a => a.startsWith(`--${flag}=`))?.slice(flag.length + 3)
+      const at = (l: string) => `${time.replace(/\.\d+$/, '').replace(/-/g, '/')} ${l}`
+      const sa = arg('openshift-service-account')
+      const files = [
+        ...(sa ? ['/var/run/secrets/kubernetes.io/serviceaccount/token'] : []),
+        arg('cookie-secret-file'),
+        arg('tls-cert'),
+        arg('tls-key'),
+      ].filter((f): f is string => f !== undefined && f !== '')
+      const unreadable = files.find(f => !mounts.some(m => f.startsWith(`${m.path}/`)))
+      if (unreadable) return crash([at(`main.go:145: open ${unreadable}: no such file or directory`)])
+      const clientId = `system:serviceaccount:${command?.namespace ?? 'default'}:${sa ?? 'default'}`
+      log.push(
+        ...(sa
+          ? [
+              at(`provider.go:129: Defaulting client-id to ${clientId}`),
+              at(
+                'provider.go:134: Defaulting client-secret to service account token /var/run/secrets/kubernetes.io/serviceaccount/token',
+              ),
+            ]
+          : []),
+        at(`oauthproxy.go:210: mapping path "/" => upstream "${arg('upstream') ?? ''}/"`),
+        at(`oauthproxy.go:237: OAuthProxy configured for OpenShift Client ID: ${clientId}`),
+        at(`http.go:110: HTTPS: listening on [::]:${(arg('https-address') ?? ':8443').split(':').pop()}`),
+      )
+      return {runtime: rt, ok: true, log, exitCode: 0}
     }
     if (behaviour.script === 'jupyter-start') {
       if (program.path.endsWith('start-notebook.sh') && profile.files['/usr/local/bin/start-notebook.py'])
@@ -745,7 +809,7 @@ function runOne(rt: Runtime, words: string[], inShell: boolean): ExecOutput {
               : `mkdir: cannot create directory '${p}': Permission denied\n`,
           )
         }
-        rt.created.add(p)
+        recordCreated(rt, p)
       }
       return out('')
     }

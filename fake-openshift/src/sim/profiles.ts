@@ -226,7 +226,20 @@ function builtFromBranch(name: string, base: ImageProfile, ref: string): ImagePr
   return result.profile
 }
 
+/** openshift/oauth-proxy's image: a static binary, USER 65534 (nobody). */
+const OAUTH_PROXY: ImageProfile = {
+  ...GENERIC,
+  name: 'oauth-proxy',
+  user: '65534',
+  home: '/',
+  entrypoint: ['/usr/bin/oauth-proxy'],
+  cmd: [],
+  files: {'/usr/bin/oauth-proxy': {script: 'oauth-proxy'}},
+  startupLog: [],
+}
+
 export const BUILTIN_PROFILES: Record<string, ImageProfile> = {
+  'oauth-proxy': OAUTH_PROXY,
   'docker-stacks': dockerStacks('docker-stacks', 'ubuntu-24.04', 7.5, 2.17),
   'docker-stacks-2023': dockerStacks('docker-stacks-2023', 'ubuntu-22.04', 7.0, 2.8),
   'docker-stacks-notebook6': dockerStacks('docker-stacks-notebook6', 'ubuntu-22.04', 6.5, 2.5),
@@ -296,6 +309,7 @@ export interface ImageRule {
  * OS and Notebook version changed over time; see the profiles above). First match wins.
  */
 export const BUILTIN_IMAGE_RULES: ImageRule[] = [
+  {image: '*oauth-proxy*', profile: 'oauth-proxy'},
   {image: 'docker.io/jupyter/*:latest', profile: 'docker-stacks-2023'},
   {image: '*jupyter/*-notebook:*', tagBefore: '2023-07-25', profile: 'docker-stacks-notebook6'},
   {image: 'docker.io/jupyter/*-notebook*', profile: 'docker-stacks-2023'},

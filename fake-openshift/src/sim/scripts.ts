@@ -16,8 +16,12 @@
  *   directory there; echoes its banner; then `exec /usr/local/bin/start-notebook.sh`.
  * - `s2i-assemble`: s2i/bin/assemble — copies the source into ~/work and conda-installs
  *   requirements.txt (S2I builds).
+ * - `oauth-proxy`: openshift/oauth-proxy (main.go, providers/openshift/provider.go, http.go): with
+ *   `--openshift-service-account` it reads the mounted service account token as its client secret; it
+ *   reads `--cookie-secret-file`, `--tls-cert`/`--tls-key`, then listens on `--https-address`. A file it
+ *   cannot open ends it.
  */
-export type ScriptKind = 'docker-stacks-start' | 'jupyter-start' | 's2i-run' | 's2i-assemble'
+export type ScriptKind = 'docker-stacks-start' | 'jupyter-start' | 's2i-run' | 's2i-assemble' | 'oauth-proxy'
 
 export interface ScriptBehaviour {
   script: ScriptKind

@@ -58,6 +58,12 @@ export const RELEVANT_EVENT_REASONS: ReadonlySet<string> = new Set([
   'Failed',
   'FailedSync',
 ])
+/**
+ * Reasons that matter although the event is Normal: the PV controller records FailedBinding ("no
+ * persistent volumes available for this claim and no storage class is set") as Normal (kubernetes
+ * pkg/controller/volume/persistentvolume/pv_controller.go).
+ */
+const RELEVANT_NORMAL_REASONS: ReadonlySet<string> = new Set(['FailedBinding'])
 /** Upper bound of kept events (the newest win). */
 const MAX_EVENTS = 200
 /** Crash-looping pods whose logs are read. */
@@ -197,7 +203,9 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
   const eventsP = (async () => {
     const kept: KubeObject[] = []
     const read = await collectOrUndefined('events', 'Event', e => {
-      if (e.type === 'Normal' || !RELEVANT_EVENT_REASONS.has(String(e.reason ?? ''))) return false
+      const reason = String(e.reason ?? '')
+      if (!RELEVANT_EVENT_REASONS.has(reason)) return false
+      if (e.type === 'Normal' && !RELEVANT_NORMAL_REASONS.has(reason)) return false
       const involved = str(rec(e.involvedObject).name) ?? ''
       if (name !== undefined && involved !== name && !involved.startsWith(`${name}-`)) {
         // PVC events are kept regardless: a claim's name need not carry the instance's name.

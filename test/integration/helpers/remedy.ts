@@ -58,7 +58,7 @@ export function words(line: string): string[] {
   return out
 }
 
-function kubectl(args: string[], kubeconfig: string): Promise<CliResult> {
+export function kubectl(args: string[], kubeconfig: string): Promise<CliResult> {
   const home = mkdtempSync(path.join(tmpdir(), 'ocj-remedy-'))
   return new Promise(resolve => {
     execFile(
