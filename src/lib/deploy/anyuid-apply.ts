@@ -1,8 +1,16 @@
 /**
- * Carries out an anyuid removal plan (anyuid.ts) against the cluster. A 403 never fails the deploy:
- * it becomes a warning with the exact command an administrator must run — except where deleting
- * a binding does what the forbidden update would have done (RBAC checks updates of a binding against
- * its role's permissions, not deletes).
+ * anyuid removal before a deploy. Every grant of the `anyuid` SCC to the pod's service account is
+ * located with the grants locator (src/lib/grants: the SCC's users and groups, and any RoleBinding or
+ * ClusterRoleBinding, whatever its name, whose role grants `use` on anyuid — `oc adm policy
+ * remove-scc-from-user` only edits the bindings named system:openshift:scc:anyuid) and removed as the
+ * locator plans it: a binding whose every subject is the service account is deleted (what a project
+ * admin may do even to a binding of a role it does not hold: RBAC escalation prevention checks
+ * updates, not deletes), otherwise our entries go with a JSON patch guarded by `test` operations.
+ *
+ * Not removed, but reported with the command that would: a grant through a group (it would take
+ * anyuid from every other member) and a binding whose role grants more than SCC use (the service
+ * account would lose that too). A 403 never fails the deploy: it becomes a warning and the exact
+ * command an administrator must run. Grants this user cannot read are asked of the SCC subject review.
  */
 import {
   isForbidden,
@@ -13,14 +21,16 @@ import {
   type KubeObject,
 } from '../cluster/index.js'
 import {
-  ANYUID_BINDING,
-  ANYUID_SCC,
-  adminRemovalCommand,
-  planAnyuidRemoval,
+  locateSccGrants,
+  planGrantRemoval,
+  readGrantSources,
+  serviceAccountGroups,
   serviceAccountUser,
-  type AnyuidChange,
-  type GrantPlace,
-} from './anyuid.js'
+  type GrantRemoval,
+  type SccGrant,
+} from '../grants/index.js'
+
+export const ANYUID_SCC = 'anyuid'
 
 export interface AnyuidOutcome {
   /** what was removed (or, in a dry run, would be) */
@@ -31,150 +41,76 @@ export interface AnyuidOutcome {
   adminCommands: string[]
 }
 
-interface Unreadable {
-  place: GrantPlace
-  what: string
+export interface AnyuidOptions {
+  namespace: string
+  serviceAccount: string
+  /** the notebook, for the `oc jupyter doctor` an administrator runs to find a grant we cannot read */
+  name: string
+  dryRun: boolean
 }
 
-async function readOptional(
-  client: KubeClient,
-  path: string,
-  place: GrantPlace,
-  what: string,
-  unreadable: Unreadable[],
-): Promise<KubeObject | undefined> {
-  try {
-    return await client.getIfExists<KubeObject>(path)
-  } catch (error) {
-    if (isForbidden(error)) {
-      unreadable.push({place, what})
-      return undefined
-    }
-    throw error
+const where = (g: SccGrant) =>
+  g.target.namespace
+    ? `${g.target.kind} ${g.target.name} in ${g.target.namespace}`
+    : `${g.target.kind} ${g.target.name}`
+
+/** Why deploy leaves a grant alone although it could remove it; undefined when it removes it. */
+function sideEffect(g: SccGrant, sa: string): string | undefined {
+  if (g.shared) {
+    const groups = g.matches.filter(m => m.via === 'Group').map(m => m.name)
+    return `also takes anyuid from every other member of ${groups.join(', ')}`
   }
+  if (g.broaderRole && g.role)
+    return `also takes the other permissions of ${g.role.kind} ${g.role.name} from service account ${sa}`
+  return undefined
 }
 
-const VERB: Record<AnyuidChange['action'], string> = {
-  'remove-user': 'patch',
-  'remove-subject': 'patch',
-  'delete-binding': 'delete',
-}
-
-export async function removeAnyuid(
-  client: KubeClient,
-  opts: {namespace: string; serviceAccount: string; dryRun: boolean},
-): Promise<AnyuidOutcome> {
-  const {namespace, serviceAccount} = opts
-  const unreadable: Unreadable[] = []
-  const [scc, roleBinding, clusterRoleBinding] = await Promise.all([
-    readOptional(
-      client,
-      resourcePath('SecurityContextConstraints', {name: ANYUID_SCC}),
-      'scc-users',
-      `SecurityContextConstraints ${ANYUID_SCC}`,
-      unreadable,
-    ),
-    readOptional(
-      client,
-      resourcePath('RoleBinding', {namespace, name: ANYUID_BINDING}),
-      'rolebinding',
-      `RoleBinding ${ANYUID_BINDING}`,
-      unreadable,
-    ),
-    readOptional(
-      client,
-      resourcePath('ClusterRoleBinding', {name: ANYUID_BINDING}),
-      'clusterrolebinding',
-      `ClusterRoleBinding ${ANYUID_BINDING}`,
-      unreadable,
-    ),
-  ])
-  type PlanInput = Parameters<typeof planAnyuidRemoval>[0]
-  const plan = planAnyuidRemoval({
-    namespace,
-    serviceAccount,
-    scc: scc as PlanInput['scc'],
-    roleBinding: roleBinding as PlanInput['roleBinding'],
-    clusterRoleBinding: clusterRoleBinding as PlanInput['clusterRoleBinding'],
-  })
-  const outcome: AnyuidOutcome = {removed: [], warnings: plan.notices.map(n => n.message), adminCommands: []}
+export async function removeAnyuid(client: KubeClient, opts: AnyuidOptions): Promise<AnyuidOutcome> {
+  const {namespace, serviceAccount: sa, dryRun} = opts
+  const located = locateSccGrants(await readGrantSources(client, ANYUID_SCC, {namespace, name: sa}))
+  const outcome: AnyuidOutcome = {removed: [], warnings: [], adminCommands: []}
   const addCommand = (command: string) => {
     if (!outcome.adminCommands.includes(command)) outcome.adminCommands.push(command)
   }
-  for (const change of plan.changes) {
+  for (const grant of located.grants) {
+    const removal = planGrantRemoval(grant)
+    const effect = sideEffect(grant, sa)
+    if (effect) {
+      outcome.warnings.push(`${grant.description}; not removed: that ${effect}`)
+      addCommand(`${removal.command}   # ${effect}`)
+      continue
+    }
     try {
-      await apply(client, change, opts.dryRun)
-      outcome.removed.push(opts.dryRun ? `would have ${change.description}` : change.description)
+      await send(client, removal, dryRun)
+      outcome.removed.push(dryRun ? `would have ${removal.description}` : removal.description)
     } catch (error) {
       if (!isForbidden(error)) throw error
-      // Updating a binding is checked against the permissions of its role; deleting it is not.
-      const instead = change.action === 'remove-subject' ? change.deleteInstead : undefined
-      if (instead && (await deleteInsteadAllowed(client, change, instead.resourceVersion, opts.dryRun))) {
-        outcome.removed.push(opts.dryRun ? `would have ${instead.description}` : instead.description)
-        continue
-      }
-      const t = change.target
-      const where =
-        'namespace' in t && t.namespace ? `${t.kind} ${t.name} in ${t.namespace}` : `${t.kind} ${t.name}`
       outcome.warnings.push(
-        `not allowed to ${VERB[change.action]} ${where}: service account ${serviceAccount} keeps anyuid`,
+        `${grant.description}; this user may not ${removal.action} ${where(grant)}: service account ${sa} keeps anyuid`,
       )
-      addCommand(
-        adminRemovalCommand(
-          namespace,
-          serviceAccount,
-          change.place,
-          'patch' in change ? change.patch : undefined,
-        ),
-      )
+      addCommand(removal.command)
     }
   }
-  // A project admin cannot read cluster-scoped grants (the ClusterRoleBinding, sometimes the SCC). Ask
-  // the server instead: the subject review answers whether the service account may use anyuid. Not
-  // when a grant we saw could not be removed: that one already explains a "yes".
-  if (unreadable.length > 0 && outcome.adminCommands.length === 0 && !opts.dryRun) {
-    const review = await reviewScc(client, namespace, serviceAccount)
-    const notRead = unreadable.map(u => u.what).join(', ')
+  // A project admin reads neither SCCs nor ClusterRoleBindings: ask the server whether the service
+  // account may still use anyuid. Not when a grant we saw stays: that one already explains a "yes".
+  if (located.unread.length > 0 && outcome.adminCommands.length === 0 && !dryRun) {
+    const review = await reviewScc(client, namespace, sa)
+    const notRead = located.unread.map(u => u.what).join(', ')
     if (review.allowedBy === ANYUID_SCC) {
       outcome.warnings.push(
-        `service account ${serviceAccount} can still use anyuid (SCC subject review), through a grant this user may not read: ${notRead}`,
+        `service account ${sa} can still use anyuid (SCC subject review), through a grant this user may not read: ${notRead}`,
       )
-      for (const u of unreadable) addCommand(adminRemovalCommand(namespace, serviceAccount, u.place))
+      addCommand(
+        `oc jupyter doctor ${opts.name} -n ${namespace}   # as a cluster administrator: names the grant and prints the command that removes it`,
+      )
     } else if (!review.answered) {
       // e.g. the `edit` role: no RBAC reads and no SCC review (only `admin` may create those)
       outcome.warnings.push(
-        `could not check whether service account ${serviceAccount} may use anyuid: this user may not read ${notRead}, nor run an SCC subject review (podsecuritypolicysubjectreviews)`,
+        `could not check whether service account ${sa} may use anyuid: this user may not read ${notRead}, nor run an SCC subject review (podsecuritypolicysubjectreviews)`,
       )
     }
   }
   return outcome
-}
-
-/** Deletes a binding whose only subject is ours, once emptying it was forbidden; false when that is forbidden too. */
-async function deleteInsteadAllowed(
-  client: KubeClient,
-  change: AnyuidChange,
-  resourceVersion: string | undefined,
-  dryRun: boolean,
-): Promise<boolean> {
-  const t = change.target
-  try {
-    await apply(
-      client,
-      {
-        place: change.place as 'rolebinding' | 'clusterrolebinding',
-        action: 'delete-binding',
-        target: t as Extract<AnyuidChange, {action: 'delete-binding'}>['target'],
-        resourceVersion,
-        description: '',
-      },
-      dryRun,
-    )
-    return true
-  } catch (error) {
-    if (isForbidden(error)) return false
-    throw error
-  }
 }
 
 /**
@@ -187,21 +123,21 @@ async function reviewScc(
   namespace: string,
   sa: string,
 ): Promise<{answered: boolean; allowedBy?: string}> {
-  const template = {
-    metadata: {},
-    spec: {
-      serviceAccountName: sa,
-      containers: [{name: 'probe', image: 'probe', securityContext: {runAsUser: 1000}}],
-    },
-  }
+  const identity = {namespace, name: sa}
   try {
     const res = await client.create<KubeObject>(resourcePath('PodSecurityPolicySubjectReview', {namespace}), {
       apiVersion: 'security.openshift.io/v1',
       kind: 'PodSecurityPolicySubjectReview',
       spec: {
-        template,
-        user: serviceAccountUser(namespace, sa),
-        groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+        template: {
+          metadata: {},
+          spec: {
+            serviceAccountName: sa,
+            containers: [{name: 'probe', image: 'probe', securityContext: {runAsUser: 1000}}],
+          },
+        },
+        user: serviceAccountUser(identity),
+        groups: serviceAccountGroups(identity),
       },
     })
     const allowedBy = (res.body.status as {allowedBy?: {name?: string} | null} | undefined)?.allowedBy?.name
@@ -213,21 +149,19 @@ async function reviewScc(
   }
 }
 
-async function apply(client: KubeClient, change: AnyuidChange, dryRun: boolean): Promise<void> {
-  const t = change.target
-  const kind = t.kind
-  if (change.action === 'delete-binding') {
+async function send(client: KubeClient, removal: GrantRemoval, dryRun: boolean): Promise<void> {
+  const t = removal.target
+  if (removal.action === 'delete') {
     try {
-      const path = resourcePath(kind, {namespace: 'namespace' in t ? t.namespace : undefined, name: t.name})
       await client.request({
         method: 'DELETE',
-        path,
+        path: resourcePath(t.kind, {namespace: t.namespace, name: t.name}),
         query: dryRun ? {dryRun: 'All'} : {},
         // Delete only the version we inspected: a subject added meanwhile must not be lost.
         body: {
           apiVersion: 'v1',
           kind: 'DeleteOptions',
-          ...(change.resourceVersion ? {preconditions: {resourceVersion: change.resourceVersion}} : {}),
+          ...(t.resourceVersion ? {preconditions: {resourceVersion: t.resourceVersion}} : {}),
         },
       })
     } catch (error) {
@@ -237,8 +171,8 @@ async function apply(client: KubeClient, change: AnyuidChange, dryRun: boolean):
   }
   await jsonPatch(
     client,
-    {kind, name: t.name, ...('namespace' in t && t.namespace ? {namespace: t.namespace} : {})},
-    change.patch,
+    {kind: t.kind, name: t.name, ...(t.namespace ? {namespace: t.namespace} : {})},
+    removal.patch,
     {dryRun},
   )
 }

@@ -131,6 +131,7 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     const outcome = await removeAnyuid(client, {
       namespace,
       serviceAccount: opts.serviceAccount,
+      name: opts.name,
       dryRun: ctx.serverDryRun,
     })
     for (const r of outcome.removed) ui.info(`${ui.c.green('✔')} anyuid: ${r}`)

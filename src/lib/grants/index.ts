@@ -1,6 +1,6 @@
 /**
  * SCC grants of a service account: where they are (locate.ts) and how to take them away (remove.ts),
- * as pure functions over objects the caller read. doctor prints the removals; deploy can send them
+ * as pure functions over objects the caller read (read.ts reads them for deploy; doctor gathers its own). doctor prints the removals; deploy can send them
  * (`removal.action === 'delete'` → DELETE `target`; `'patch'` → JSON patch `removal.patch`).
  *
  * ```ts
@@ -23,6 +23,7 @@ export {
   type SccGrant,
   type UnreadPlace,
 } from './locate.js'
+export {readGrantSources} from './read.js'
 export {
   accessKey,
   mayRemove,
@@ -35,6 +36,7 @@ export {
   DEFAULT_SCCS,
   SCC_GROUP,
   SCC_RESOURCE,
+  roleGrantsMoreThanSccUse,
   roleGrantsSccUse,
   ruleGrantsSccUse,
   serviceAccountGroups,

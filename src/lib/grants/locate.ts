@@ -14,6 +14,7 @@
 import type {KubeObject} from '../cluster/index.js'
 import {arr, rec, str, strs} from '../cluster/obj.js'
 import {
+  roleGrantsMoreThanSccUse,
   roleGrantsSccUse,
   sccEntryReaches,
   serviceAccountUser,
@@ -46,6 +47,8 @@ export interface SccGrant {
   target: GrantTarget
   /** the role a binding refers to */
   role?: {kind: 'Role' | 'ClusterRole'; name: string}
+  /** the binding's role grants more than `use` of SCCs: removing the binding takes that from the service account too */
+  broaderRole?: boolean
   /** the entries of the list that reach the service account */
   matches: GrantMatch[]
   /** entries of the same list that stay once ours are removed */
@@ -150,6 +153,7 @@ function bindingGrant(
       ...(binding.metadata?.resourceVersion ? {resourceVersion: binding.metadata.resourceVersion} : {}),
     },
     role: {kind: ref.kind, name: ref.name},
+    ...(roleGrantsMoreThanSccUse(role) ? {broaderRole: true} : {}),
     matches,
     remaining: subjects.length - matches.length,
     shared: matches.some(m => m.via === 'Group'),

@@ -56,6 +56,19 @@ function resourceOf(t: GrantTarget): {group: string; resource: string; cli: stri
 
 const nsFlag = (t: GrantTarget) => (t.namespace ? ` -n ${t.namespace}` : '')
 
+/** How a removal names the entries it takes away. */
+function entryWords(grant: SccGrant): string {
+  return grant.matches
+    .map(m =>
+      grant.place === 'scc-users'
+        ? m.name
+        : m.via === 'ServiceAccount'
+          ? `service account ${m.name}`
+          : `${m.via === 'Group' ? 'group' : 'user'} ${m.name}`,
+    )
+    .join(', ')
+}
+
 /** The change that removes this grant from the service account (and only what the grant's entries carry). */
 export function planGrantRemoval(grant: SccGrant): GrantRemoval {
   const t = grant.target
@@ -68,7 +81,11 @@ export function planGrantRemoval(grant: SccGrant): GrantRemoval {
       grant,
       target: t,
       command: `oc delete ${cli} ${t.name}${nsFlag(t)}`,
-      description: `deleted ${where} (every subject of it reached the service account)`,
+      description: `deleted ${where} (${
+        grant.matches.length === 1
+          ? `its only subject was ${entryWords(grant)}`
+          : `each of its subjects reached the service account: ${entryWords(grant)}`
+      })`,
     }
   }
   const list = grant.place === 'scc-users' ? 'users' : grant.place === 'scc-groups' ? 'groups' : 'subjects'
@@ -85,7 +102,7 @@ export function planGrantRemoval(grant: SccGrant): GrantRemoval {
     target: t,
     patch,
     command: `oc patch ${cli} ${t.name}${nsFlag(t)} --type=json -p '${JSON.stringify(patch)}'`,
-    description: `removed ${grant.matches.map(m => m.name).join(', ')} from the ${list} of ${where}`,
+    description: `removed ${entryWords(grant)} from the ${list} of ${where}`,
   }
 }
 

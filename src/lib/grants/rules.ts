@@ -54,6 +54,28 @@ export function roleGrantsSccUse(role: unknown, scc: string): boolean {
 }
 
 /**
+ * Whether a role grants anything besides `use` of SCCs: removing the binding from the service account
+ * then takes those permissions too. Only rules of `use` on securitycontextconstraints in
+ * security.openshift.io count as SCC grants (the `system:openshift:scc:*` roles are one such rule).
+ */
+export function roleGrantsMoreThanSccUse(role: unknown): boolean {
+  return arr(rec(role).rules).some(rule => {
+    const r = rec(rule)
+    const only = (list: unknown, ...values: string[]) => {
+      const l = strs(list)
+      return l.length > 0 && l.every(x => values.includes(x))
+    }
+    // `use` is a verb of SCCs alone in security.openshift.io: a wildcard resource there grants nothing else
+    return (
+      !only(r.verbs, 'use') ||
+      !only(r.apiGroups, SCC_GROUP) ||
+      !only(r.resources, SCC_RESOURCE, '*') ||
+      strs(r.nonResourceURLs).length > 0
+    )
+  })
+}
+
+/**
  * How a binding subject reaches the service account, or undefined. A ServiceAccount subject without a
  * namespace means the namespace of the request (the binding's for a RoleBinding, the pod's for SCC use).
  */

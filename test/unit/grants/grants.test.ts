@@ -251,3 +251,61 @@ describe('locateSccGrants', () => {
     expect(where.grants).toEqual([])
   })
 })
+
+describe('what removing a grant also takes away', () => {
+  it('a role granting more than SCC use is flagged; the SCC roles, wildcard SCC use and aggregated use are not', () => {
+    const roles = {
+      [roleKey('ClusterRole', SCC_ROLE)]: clusterRole(SCC_ROLE, [useAnyuid]),
+      [roleKey('ClusterRole', 'all-sccs')]: clusterRole('all-sccs', [
+        {apiGroups: ['security.openshift.io'], resources: ['*'], verbs: ['use']},
+      ]),
+      [roleKey('ClusterRole', 'everything')]: clusterRole('everything', [
+        {apiGroups: ['*'], resources: ['*'], verbs: ['*']},
+      ]),
+      [roleKey('ClusterRole', 'scc-and-pods')]: clusterRole('scc-and-pods', [
+        useAnyuid,
+        {apiGroups: [''], resources: ['pods'], verbs: ['get']},
+      ]),
+    }
+    const where = locateSccGrants(
+      sources({
+        roleBindings: ['system:openshift:scc:anyuid', 'all-sccs', 'everything', 'scc-and-pods'].map(r =>
+          rb(`b-${r}`, {kind: 'ClusterRole', name: r}, [ourSa]),
+        ),
+        roles,
+      }),
+    )
+    expect(where.grants.map(g => [g.role?.name, g.broaderRole === true])).toEqual([
+      [SCC_ROLE, false],
+      ['all-sccs', false],
+      ['everything', true],
+      ['scc-and-pods', true],
+    ])
+  })
+
+  it('removals say what they took: the only subject, several subjects, SCC users', () => {
+    const where = locateSccGrants(
+      sources({
+        sccObject: {
+          kind: 'SecurityContextConstraints',
+          metadata: {name: 'anyuid'},
+          users: ['system:serviceaccount:myproject:default'],
+        },
+        roleBindings: [
+          rb('one', {kind: 'ClusterRole', name: SCC_ROLE}, [ourSa]),
+          rb('two', {kind: 'ClusterRole', name: SCC_ROLE}, [
+            ourSa,
+            {kind: 'User', name: 'system:serviceaccount:myproject:default'},
+          ]),
+          rb('shared', {kind: 'ClusterRole', name: SCC_ROLE}, [otherSa, ourSa]),
+        ],
+      }),
+    )
+    expect(where.grants.map(g => planGrantRemoval(g).description)).toEqual([
+      'removed system:serviceaccount:myproject:default from the users of SecurityContextConstraints anyuid',
+      'deleted RoleBinding one in myproject (its only subject was service account default)',
+      'deleted RoleBinding two in myproject (each of its subjects reached the service account: service account default, user system:serviceaccount:myproject:default)',
+      'removed service account default from the subjects of RoleBinding shared in myproject',
+    ])
+  })
+})

@@ -118,6 +118,11 @@ export function grantRemedies(
       ...(may === false
         ? [`${ADMIN}: this user may not ${removal.action} ${g.target.kind} ${g.target.name}`]
         : []),
+      ...(g.broaderRole && g.role
+        ? [
+            `also takes the other permissions of ${g.role.kind} ${g.role.name} from service account ${d.serviceAccount}`,
+          ]
+        : []),
       ...(g.shared
         ? [
             `also takes ${scc} from every other member of ${g.matches
