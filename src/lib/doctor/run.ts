@@ -5,7 +5,7 @@ import {DOCKERFILE_CHECKS, analyseDockerfile} from './dockerfile/index.js'
 import {EXEC_CHECKS} from './checks/exec.js'
 import {gather, type GatherOptions} from './gather.js'
 import {buildReport, runChecks, type DoctorReport} from './report.js'
-import type {DoctorData, ExecResult} from './types.js'
+import type {DoctorData, ExecResult, Unread} from './types.js'
 
 export interface DoctorRun {
   report: DoctorReport
@@ -68,5 +68,11 @@ export async function runClusterDoctor(
 
 export function runDockerfileDoctor(path: string, text: string): DoctorReport {
   const model = analyseDockerfile(text)
-  return buildReport(`Dockerfile ${path}`, DOCKERFILE_CHECKS, runChecks(DOCKERFILE_CHECKS, model))
+  // An empty file, or one without FROM, has no image to judge: its image checks are unknown.
+  const notVisible: Unread[] = model.final
+    ? []
+    : [{key: 'buildStage', what: 'a build stage', reason: 'error', message: 'the file has no FROM'}]
+  return buildReport(`Dockerfile ${path}`, DOCKERFILE_CHECKS, runChecks(DOCKERFILE_CHECKS, model), {
+    notVisible,
+  })
 }

@@ -79,6 +79,8 @@ export type ReadKey =
   | 'reviews'
   | 'access'
   | 'exec'
+  /** --dockerfile: the final build stage (a file without FROM has none to judge) */
+  | 'buildStage'
 
 export interface Check<D> {
   /** stable: `area.what`, e.g. `project.uid-range-missing`; never renamed once released */

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {CLUSTER_CHECKS} from '../../../src/lib/doctor/checks/index.js'
 import {buildReport, runChecks} from '../../../src/lib/doctor/report.js'
+import {runDockerfileDoctor} from '../../../src/lib/doctor/run.js'
 import {reportValidator} from '../helpers/doctor-schema.js'
 import {healthy, pod} from './fixtures.js'
 
@@ -29,6 +30,11 @@ describe('docs/doctor-report.schema.json', () => {
       cannotSee: 'project nope does not exist',
     })
     expect(check(JSON.parse(JSON.stringify(blind)))).toEqual([])
+  })
+
+  it('accepts Dockerfile reports, an empty file (unknown image checks) included', () => {
+    for (const text of ['', 'FROM a\nUSER 0\nEXPOSE 80\n'])
+      expect(check(JSON.parse(JSON.stringify(runDockerfileDoctor('Dockerfile', text))))).toEqual([])
   })
 
   it('rejects what the contract does not allow', () => {

@@ -464,8 +464,8 @@ export const privilegedPortCheck: Check<ImageModel> = {
   },
 }
 
-export const DOCKERFILE_CHECKS: ReadonlyArray<Check<ImageModel>> = [
-  noInstructionsCheck,
+/** Checks of the image: without a build stage they judge nothing, so they are unknown, never passed. */
+const IMAGE_CHECKS: ReadonlyArray<Check<ImageModel>> = [
   userCheck,
   notGroup0Check,
   group100Check,
@@ -473,4 +473,6 @@ export const DOCKERFILE_CHECKS: ReadonlyArray<Check<ImageModel>> = [
   separateLayerCheck,
   passwdCheck,
   privilegedPortCheck,
-]
+].map(c => ({...c, needs: ['buildStage']}))
+
+export const DOCKERFILE_CHECKS: ReadonlyArray<Check<ImageModel>> = [noInstructionsCheck, ...IMAGE_CHECKS]

@@ -210,6 +210,18 @@ describe('more cases', () => {
     expect(found('RUN true\n')).toEqual([['no-instructions', 'error', 1]])
   })
 
+  it('an empty file or one without FROM passes no check: the image checks are unknown', () => {
+    for (const text of ['', '# just a comment\n', 'RUN true\n']) {
+      const report = runDockerfileDoctor('Dockerfile', text)
+      expect(report.summary).toMatchObject({errors: 1, passed: 0, unknown: DOCKERFILE_CHECKS.length - 1})
+      expect(renderText(report)).not.toContain('✔')
+    }
+    expect(runDockerfileDoctor('Dockerfile', 'FROM a\nUSER 1001\n').summary).toMatchObject({
+      unknown: 0,
+      passed: DOCKERFILE_CHECKS.length,
+    })
+  })
+
   it('every output mode renders the new findings', () => {
     const report = runDockerfileDoctor('Dockerfile', read('separate-layer.Dockerfile'))
     expect(renderText(report)).toContain('(line 8)  [dockerfile.writable-group-100]')
