@@ -216,6 +216,11 @@ export const KUBERNETES_CLUSTER_ROLES: RoleInput[] = [
     ],
   },
   {
+    // what an API server or proxy delegating authentication and authorization needs
+    name: 'system:auth-delegator',
+    rules: [rule(['create'], [AUTHN], ['tokenreviews']), rule(['create'], [AUTHZ], ['subjectaccessreviews'])],
+  },
+  {
     name: 'system:public-info-viewer',
     rules: [urls(['get'], ['/livez', '/readyz', '/healthz', '/version', '/version/'])],
   },

@@ -4,6 +4,7 @@
  * kubelet does — Running/Ready, CrashLoopBackOff (restartCount growing per step), ErrImagePull /
  * ImagePullBackOff, CreateContainerConfigError. Exec probes answer from the same model.
  */
+import {authorize, forbidden, serviceAccountUser} from '../rbac.js'
 import {ApiError, type ExecResult, type KObject, type LogSource} from '../types.js'
 import {type ContainerSim, ownedByRef, type PodSim, type SimContext} from './context.js'
 import {pull} from './images.js'
@@ -209,7 +210,16 @@ function start(ctx: SimContext, pod: KObject, c: Obj, cs: ContainerSim): void {
     ctx.event(pod, 'Warning', 'Failed', `Error: ${cs.message ?? cs.reason}`, KUBELET, field)
     return
   }
-  const mounts = mountsFor({spec: spec(pod)}, c, ctx.opts.pvc, claim => volumeContents(ctx, nsOf(pod), claim))
+  const mounts = mountsFor(
+    {spec: spec(pod)},
+    c,
+    ctx.opts.pvc,
+    claim => volumeContents(ctx, nsOf(pod), claim),
+    name => {
+      const data = ctx.get('v1', 'configmaps', nsOf(pod), name)?.data
+      return isObj(data) ? (data as Record<string, string>) : undefined
+    },
+  )
   const strs = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined)
   const result = startContainer(
     profile,
@@ -222,6 +232,11 @@ function start(ctx: SimContext, pod: KObject, c: Obj, cs: ContainerSim): void {
       command: strs(c.command),
       args: strs(c.args),
       namespace: nsOf(pod),
+      // what the pod's service account may do (oauth-proxy checks its delegation permissions at start)
+      may: attrs => {
+        const sa = serviceAccountUser(nsOf(pod), str(spec(pod).serviceAccountName) ?? 'default')
+        return authorize(ctx.store, sa, attrs).allowed ? undefined : forbidden(sa, attrs).message
+      },
     },
   )
   cs.runtime = result.runtime

@@ -115,7 +115,10 @@ export interface SimOptions {
   namespaceAnnotations?: boolean
   /** create the default/builder/deployer ServiceAccounts in new namespaces (default true) */
   serviceAccounts?: boolean
-  /** the service CA signs serving certificates and every namespace gets the CA bundle ConfigMaps (default true) */
+  /**
+   * the service CA signs serving certificates and injects the openshift-service-ca.crt bundle (default
+   * true); false models a degraded service-ca operator (kube-root-ca.crt is still published)
+   */
   serviceCA?: boolean
   /** extra or overriding image profiles */
   profiles?: Record<string, ImageProfileInput>

@@ -3,6 +3,7 @@
  * it may write (Unix permission checks, volume ownership management), whether its program survives
  * start-up, and what exec'd probes print. Pure functions over a profile and the admitted pod.
  */
+import type {AuthorizationAttributes} from '../rbac.js'
 import {arr, expandVars, isObj, num, obj, type Obj, sha256Hex, str} from './kube.js'
 import {shellWords} from './dockerfile.js'
 import type {ImageProfile, PasswdEntry, PathPerm, WriteStyle} from './profiles.js'
@@ -23,6 +24,8 @@ export interface Mount {
   kind: string
   /** a persistent volume's files (paths relative to the mount), shared by every pod that mounts it */
   contents?: Set<string>
+  /** a ConfigMap volume's files and their text (keys of its data) */
+  files?: Record<string, string>
 }
 
 export interface VolumeRules {
@@ -118,6 +121,8 @@ export function mountsFor(
   rules: VolumeRules,
   /** the files of the persistent volume bound to a claim, by claim name */
   contentsOf?: (claimName: string) => Set<string> | undefined,
+  /** a ConfigMap's data, by name */
+  configMapData?: (name: string) => Record<string, string> | undefined,
 ): Mount[] {
   const volumes = new Map(arr(pod.spec.volumes).map(v => [str(v.name) ?? '', v]))
   const fsGroup = num(obj(pod.spec.securityContext).fsGroup)
@@ -146,11 +151,13 @@ export function mountsFor(
     const contents = isObj(v.persistentVolumeClaim)
       ? contentsOf?.(str(v.persistentVolumeClaim.claimName) ?? '')
       : undefined
+    const files = isObj(v.configMap) ? configMapData?.(str(v.configMap.name) ?? '') : undefined
     return {
       path: (str(m.mountPath) ?? '/').replace(/\/+$/, '') || '/',
       writable: writable && !readOnly,
       kind,
       ...(contents ? {contents} : {}),
+      ...(files ? {files} : {}),
     }
   })
 }
@@ -298,7 +305,41 @@ function writeError(style: WriteStyle, path: string, rt: Runtime): string[] {
 }
 
 /** How the Jupyter server authenticates: a password hash, a token from the environment, or one it made up. */
-type Auth = {kind: 'password'} | {kind: 'env-token'} | {kind: 'generated'; token: string}
+type Auth =
+  | {kind: 'password'}
+  | {kind: 'env-token'}
+  | {kind: 'generated'; token: string}
+  /** token and password set to '' in a config file: no authentication (behind a proxy) */
+  | {kind: 'none'; ip?: string}
+
+/**
+ * The server's settings from `jupyter_server_config.json` / `jupyter_notebook_config.json` in the
+ * JUPYTER_CONFIG_PATH directories (mounted ConfigMaps here): `token: ''` with `password: ''` turns
+ * authentication off (jupyter_server 2 also reads `IdentityProvider.token`); `ip` binds the server.
+ */
+function configuredAuth(rt: Runtime, env: Record<string, string>): Auth | undefined {
+  const lab = (rt.profile.jupyter?.notebook ?? 0) >= 7 || (rt.profile.jupyter?.server ?? 0) >= 1
+  const file = lab ? 'jupyter_server_config.json' : 'jupyter_notebook_config.json'
+  const app = lab ? 'ServerApp' : 'NotebookApp'
+  for (const dir of (env.JUPYTER_CONFIG_PATH ?? '').split(':').filter(Boolean)) {
+    const text = rt.mounts.find(m => m.path === dir.replace(/\/+$/, ''))?.files?.[file]
+    if (text === undefined) continue
+    let config: Obj
+    try {
+      config = obj(JSON.parse(text) as unknown)
+    } catch {
+      continue
+    }
+    const settings = obj(config[app])
+    const token =
+      (rt.profile.jupyter?.server ?? 0) >= 2
+        ? (obj(config.IdentityProvider).token ?? settings.token)
+        : settings.token
+    if (token === '' && settings.password === '')
+      return {kind: 'none', ...(typeof settings.ip === 'string' ? {ip: settings.ip} : {})}
+  }
+  return undefined
+}
 
 /**
  * The program at the head of `words` that the image knows (tini and its flags are skipped): a path, or a
@@ -326,29 +367,42 @@ function serverLog(rt: Runtime, auth: Auth, time: string, args: string[]): strin
   const nb = rt.profile.jupyter?.notebook ?? 0
   const lab = nb >= 7
   const notebookDir = args.find(a => a.startsWith('--notebook-dir='))?.slice(15) ?? rt.profile.home
-  const query = auth.kind === 'password' ? '' : `?token=${auth.kind === 'env-token' ? '...' : auth.token}`
+  const query =
+    auth.kind === 'password' || auth.kind === 'none'
+      ? ''
+      : `?token=${auth.kind === 'env-token' ? '...' : auth.token}`
+  const host = auth.kind === 'none' && auth.ip ? auth.ip : rt.hostname
   const path = lab ? '/lab' : '/'
   const app = lab ? 'ServerApp' : 'NotebookApp'
   const at = (l: string) => `[I ${time} ${app}] ${l}`
+  // jupyter_server / notebook warn when both token and password are empty
+  const open =
+    auth.kind === 'none'
+      ? [
+          `[W ${time} ${app}] All authentication is disabled.  Anyone who can connect to this server will be able to run code.`,
+        ]
+      : []
   return lab
     ? [
         at('jupyterlab | extension was successfully linked.'),
         at(
           `Writing Jupyter server cookie secret to ${rt.profile.home}/.local/share/jupyter/runtime/jupyter_cookie_secret`,
         ),
+        ...open,
         at(`Serving notebooks from local directory: ${notebookDir}`),
         at(`Jupyter Server ${rt.profile.jupyter?.server ?? 2} is running at:`),
-        at(`http://${rt.hostname}:8888${path}${query}`),
-        at(`    http://127.0.0.1:8888${path}${query}`),
+        at(`http://${host}:8888${path}${query}`),
+        ...(host === '127.0.0.1' ? [] : [at(`    http://127.0.0.1:8888${path}${query}`)]),
         at('Use Control-C to stop this server and shut down all kernels (twice to skip confirmation).'),
       ]
     : [
         at(
           `Writing notebook server cookie secret to ${rt.profile.home}/.local/share/jupyter/runtime/notebook_cookie_secret`,
         ),
+        ...open,
         at(`Serving notebooks from local directory: ${notebookDir}`),
         at('The Jupyter Notebook is running at:'),
-        at(`http://${rt.hostname}:8888${path}${query}`),
+        at(`http://${host}:8888${path}${query}`),
         at('Use Control-C to stop this server and shut down all kernels (twice to skip confirmation).'),
       ]
 }
@@ -366,7 +420,13 @@ export function startContainer(
   env: Record<string, string>,
   hostname: string,
   time: string,
-  command?: {command?: string[]; args?: string[]; namespace?: string},
+  command?: {
+    command?: string[]
+    args?: string[]
+    namespace?: string
+    /** whether the pod's service account may make a request: undefined if so, else the API's 403 message */
+    may?: (attrs: AuthorizationAttributes) => string | undefined
+  },
 ): StartResult {
   const rt: Runtime = {
     profile,
@@ -518,6 +578,7 @@ export function startContainer(
               ),
             ]
           : []),
+        ...(arg('openshift-delegate-urls') ? delegationLog(command?.may, at) : []),
         at(`oauthproxy.go:210: mapping path "/" => upstream "${arg('upstream') ?? ''}/"`),
         at(`oauthproxy.go:237: OAuthProxy configured for OpenShift Client ID: ${clientId}`),
         at(`http.go:110: HTTPS: listening on [::]:${(arg('https-address') ?? ':8443').split(':').pop()}`),
@@ -537,6 +598,7 @@ export function startContainer(
       }
       // JUPYTER_TOKEN: Notebook >= 5.2 (jupyter/notebook#2921) and every jupyter_server
       const readsEnvToken = (profile.jupyter?.server ?? 0) >= 1 || (profile.jupyter?.notebook ?? 0) >= 5.2
+      auth ??= configuredAuth(rt, fullEnv)
       auth ??=
         fullEnv.JUPYTER_TOKEN && readsEnvToken
           ? {kind: 'env-token'}
@@ -551,6 +613,39 @@ export function startContainer(
     ...profile.startupLog.map(l => l.replaceAll('${HOSTNAME}', rt.hostname).replaceAll('${TIME}', time)),
   )
   return {runtime: rt, ok: true, log, exitCode: 0}
+}
+
+/**
+ * oauth-proxy with `--openshift-delegate-urls` (providers/openshift/provider.go Complete): it checks
+ * that its service account may create TokenReviews and SubjectAccessReviews — what
+ * `system:auth-delegator` grants — polling every 2 s for 10 s (six tries) and logging each failure,
+ * then starts anyway; bearer tokens sent to those URLs are then refused.
+ */
+function delegationLog(
+  may: ((attrs: AuthorizationAttributes) => string | undefined) | undefined,
+  at: (line: string) => string,
+): string[] {
+  const out = [
+    at(
+      'provider.go:357: Delegation of authentication and authorization to OpenShift is enabled for bearer tokens and client certificates.',
+    ),
+  ]
+  for (const [group, resource, where] of [
+    [
+      'authentication.k8s.io',
+      'tokenreviews',
+      'provider.go:375: unable to retrieve authentication information for tokens',
+    ],
+    [
+      'authorization.k8s.io',
+      'subjectaccessreviews',
+      'provider.go:398: unable to retrieve authorization information for users',
+    ],
+  ] as const) {
+    const denied = may?.({verb: 'create', group, resource})
+    if (denied) for (let i = 0; i < 6; i++) out.push(at(`${where}: ${denied}`))
+  }
+  return out
 }
 
 const SHELLS = new Set(['sh', 'bash', '/bin/sh', '/bin/bash'])

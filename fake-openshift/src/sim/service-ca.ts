@@ -9,7 +9,10 @@
  * - the root CA publisher (kube-controller-manager, since 1.20) and the service CA's injector: ConfigMaps
  *   `kube-root-ca.crt` and `openshift-service-ca.crt` in every namespace (projected service account
  *   token volumes read `kube-root-ca.crt`).
- * The certificates are placeholders: nothing in the fake speaks TLS to a pod.
+ * The certificates are placeholders: nothing in the fake speaks TLS to a pod. Simulator option
+ * `serviceCA: false` models a cluster whose service-ca operator is degraded (its controller pods not
+ * running): annotated Services get no Secret and no serving-cert-signed-by annotation, and
+ * `openshift-service-ca.crt` is not injected; `kube-root-ca.crt` still comes from kube-controller-manager.
  */
 import type {KObject} from '../types.js'
 import {ownerRef, type SimContext} from './context.js'
@@ -28,8 +31,9 @@ const pem = (kind: string, seed: string) =>
   `-----BEGIN ${kind}-----\n${Buffer.from(sha256Hex(seed).repeat(4)).toString('base64').slice(0, 64)}\n-----END ${kind}-----\n`
 
 export function serviceCaStep(ctx: SimContext): boolean {
-  if (!ctx.opts.serviceCA) return false
   let changed = publishCaBundles(ctx)
+  // serviceCA: false — the service-ca operator is degraded: no serving certificates are signed
+  if (!ctx.opts.serviceCA) return changed
   for (const svc of ctx.list('v1', 'services')) {
     const annotations = svc.metadata.annotations ?? {}
     const secretName = SECRET_ANNOTATIONS.map(a => annotations[a]).find(Boolean)
@@ -94,6 +98,8 @@ function publishCaBundles(ctx: SimContext): boolean {
       ],
       ['openshift-service-ca.crt', 'service-ca.crt', {'service.beta.openshift.io/inject-cabundle': 'true'}],
     ] as const) {
+      // the root CA is kube-controller-manager's, published whatever state the service CA is in
+      if (cm === 'openshift-service-ca.crt' && !ctx.opts.serviceCA) continue
       if (ctx.store.get(rt, name, cm)) continue
       ctx.store.create(rt, {
         apiVersion: 'v1',

@@ -18,6 +18,7 @@ export const CAUSE_KINDS = [
   'build',
   'pull',
   'mount',
+  'auth',
   'image',
   'start',
   'route',
@@ -40,6 +41,8 @@ export const cause = {
   pull: (image: string) => `pull:${image}`,
   /** a volume mounted at PATH that the process cannot write */
   mount: (claim: string, path: string) => `mount:${claim}:${path}`,
+  /** --auth openshift: the proxy's certificate, OAuth client or delegation permissions */
+  auth: (what: string) => `auth:${what}`,
   /** an image not made for an arbitrary UID */
   image: (ref: string) => `image:${ref}`,
   start: (pod: string, container: string) => `start:${pod}/${container}`,

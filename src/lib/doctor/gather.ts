@@ -242,9 +242,10 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
     deployments,
     allReplicaSets,
     allPvcs,
-    routes,
+    allRoutes,
     imageStreams,
     buildConfigs,
+    services,
   ] = await Promise.all([
     projectP,
     collectOrUndefined('pods', 'Pod', p => podBelongsTo(p, name)),
@@ -252,10 +253,12 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
     collect('workloads', 'Deployment', d => belongsTo(d, name)),
     collect('replicaSets', 'ReplicaSet', rs => podBelongsTo(rs, name)),
     collect('pvcs', 'PersistentVolumeClaim'),
-    collect('routes', 'Route', r => belongsTo(r, name)),
+    collectOrUndefined('routes', 'Route'),
     collect('imageStreams', 'ImageStream'),
     collect('buildConfigs', 'BuildConfig'),
+    collectOrUndefined('services', 'Service', svc => belongsTo(svc, name)),
   ])
+  const routes = (allRoutes ?? []).filter(r => belongsTo(r, name))
   const latestBuilds = await buildsP
 
   const base = {
@@ -465,6 +468,9 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
     workloads,
     replicaSets,
     ...(saObj === undefined ? {} : {serviceAccounts: saObj === null ? [] : [sa]}),
+    ...(saObj ? {serviceAccountObject: saObj} : {}),
+    ...(services ? {services} : {}),
+    ...(allRoutes ? {routeNames: allRoutes.map(nameOf)} : {}),
     pvcs,
     ...(storageClasses ? {storageClasses} : {}),
     routes,

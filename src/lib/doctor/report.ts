@@ -227,6 +227,7 @@ const AREA_TITLES: Record<Area, string> = {
   image: 'Image',
   storage: 'Storage',
   route: 'Route',
+  auth: 'OpenShift login (--auth openshift)',
   build: 'Build',
   exec: 'Inside the pod (--exec)',
   dockerfile: 'Dockerfile',

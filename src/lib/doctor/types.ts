@@ -23,6 +23,7 @@ export const AREAS = [
   'image',
   'storage',
   'route',
+  'auth',
   'build',
   'exec',
   'dockerfile',
@@ -63,6 +64,7 @@ export type ReadKey =
   | 'workloads'
   | 'replicaSets'
   | 'serviceAccounts'
+  | 'services'
   | 'pvcs'
   | 'storageClasses'
   | 'routes'
@@ -180,6 +182,12 @@ export interface DoctorData {
   replicaSets: KubeObject[]
   /** names of the ServiceAccounts the workloads run as that exist (undefined: not readable) */
   serviceAccounts?: string[]
+  /** the ServiceAccount the workloads run as, when it exists and could be read */
+  serviceAccountObject?: KubeObject
+  /** Services of the instance (undefined: not readable) */
+  services?: KubeObject[]
+  /** names of every Route of the namespace (undefined: not readable) */
+  routeNames?: string[]
   pvcs: KubeObject[]
   /** undefined: not read (no claim was Pending) or not readable */
   storageClasses?: KubeObject[]

@@ -1,6 +1,7 @@
 /** The catalogue of cluster checks, in report order (docs/doctor-checks.md is generated from it). */
 import type {Check, DoctorData} from '../types.js'
 import {admissionChecks} from './admission.js'
+import {authChecks} from './auth.js'
 import {buildChecks} from './build.js'
 import {grantChecks} from './grants.js'
 import {imageChecks} from './image.js'
@@ -17,5 +18,6 @@ export const CLUSTER_CHECKS: ReadonlyArray<Check<DoctorData>> = [
   ...imageChecks,
   ...storageChecks,
   ...routeChecks,
+  ...authChecks,
   ...buildChecks,
 ]
