@@ -133,7 +133,7 @@ describe('password and login (FACTS.md §The upstream builder)', () => {
     expect(f.message).toContain('JUPYTER_TOKEN is not set')
     expect(JSON.stringify(f)).not.toContain(token)
     expect(f.evidence[0]).toContain('token=<redacted>')
-    expect(f.remediation).toContain('oc jupyter deploy notebook -n myproject')
+    expect(f.remediation).toContain('oc jupyter deploy notebook --image nb:latest -n myproject')
     const overridden = one(generatedToken, running(withEnv([{name: 'JUPYTER_TOKEN'}])))
     expect(overridden.message).toContain('overrides it')
     // a token from the environment is printed masked: no finding

@@ -14,7 +14,7 @@
 import {cause} from '../causes.js'
 import {annotationsOf, arr, nameOf, podTemplate, rec, str, strs, type Rec} from '../obj.js'
 import type {Check, DoctorData, Finding} from '../types.js'
-import {finding, inNs, instanceName, workloadRef} from './util.js'
+import {deployedImage, finding, inNs, instanceName, workloadRef} from './util.js'
 
 const SERVING_CERT = [
   'service.beta.openshift.io/serving-cert-secret-name',
@@ -50,8 +50,13 @@ function proxied(d: DoctorData): Array<{w: (typeof d.workloads)[number]; proxy: 
   })
 }
 
-const redeploy = (d: DoctorData, what: string) =>
-  `oc jupyter deploy ${instanceName(d)} --auth openshift ${inNs(d)}   # ${what}`
+/** `oc jupyter deploy NAME --auth MODE`, keeping a registry image the notebook runs (`--image`). */
+function redeploy(d: DoctorData, what: string, auth = 'openshift'): string {
+  const w = proxied(d)[0]?.w ?? d.workloads[0]
+  const notebook = w ? arr(podTemplate(w).spec.containers).find(c => !isProxy(c)) : undefined
+  const image = deployedImage(w, notebook)
+  return `oc jupyter deploy ${instanceName(d)}${image ? ` --image ${image}` : ''} --auth ${auth} ${inNs(d)}   # ${what}`
+}
 
 /** `MountVolume.SetUp failed for volume "oauth-tls" : secret "notebook-tls" not found` on a current pod. */
 function missingSecretEvents(d: DoctorData, secret: string): string[] {
@@ -123,7 +128,11 @@ export const servingCertMissing: Check<DoctorData> = {
               `oc annotate service ${nameOf(svc)} ${SIGNED_BY}- ${inNs(d)}   # the service CA signs it again and re-creates the Secret`,
             ]
           : [
-              `oc jupyter deploy ${name} --auth password ${inNs(d)}   # meanwhile: the notebook without the proxy, password login (oc jupyter password ${name}); deploy --auth openshift again once the service CA signs certificates`,
+              redeploy(
+                d,
+                `meanwhile: the notebook without the proxy, password login (oc jupyter password ${name}); deploy --auth openshift again once the service CA signs certificates`,
+                'password',
+              ),
             ]
       }
       return [

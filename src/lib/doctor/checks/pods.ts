@@ -36,6 +36,7 @@ import {
   workloadFor,
   workloadOfPod,
   workloadRef,
+  deployedImage,
 } from './util.js'
 
 export type LogKind = 'notebook-auth' | 'volume' | 'docker-stacks' | 'home' | 'conda' | 'passwd' | 'other'
@@ -609,14 +610,6 @@ export const instanceNotFound: Check<DoctorData> = {
   },
 }
 
-/** A registry image the container runs (kept by a re-deploy), not one of the project's image streams. */
-function registryImage(container: Record<string, unknown> | undefined): string | undefined {
-  const image = str(container?.image)
-  if (!image || !image.includes('/') || image.startsWith('image-registry.openshift-image-registry.svc'))
-    return undefined
-  return image.includes('@') ? undefined : image
-}
-
 export const generatedToken: Check<DoctorData> = {
   id: 'pods.generated-token',
   area: 'pods',
@@ -635,6 +628,7 @@ export const generatedToken: Check<DoctorData> = {
       const container = containerOf(pod, logs.container)
       const fromSecret = arr(container?.env).find(e => e.name === PASSWORD_ENV)
       const w = workloadFor(d, logs.pod)
+      const image = deployedImage(workloadOfPod(d, logs.pod), container)
       return [
         finding(
           this.id,
@@ -649,7 +643,7 @@ export const generatedToken: Check<DoctorData> = {
                 `oc jupyter deploy ${instanceName(d)} --image ${DEFAULT_BASE_IMAGE} ${inNs(d)}   # an image that honours ${PASSWORD_ENV}`,
               ]
             : [
-                `oc jupyter deploy ${instanceName(d)}${registryImage(container) ? ` --image ${registryImage(container)}` : ''} ${inNs(d)}   # sets ${PASSWORD_ENV} from Secret ${instanceName(d)}-password (${w})`,
+                `oc jupyter deploy ${instanceName(d)}${image ? ` --image ${image}` : ''} ${inNs(d)}   # sets ${PASSWORD_ENV} from Secret ${instanceName(d)}-password (${w})`,
               ],
           {kind: 'Pod', name: logs.pod},
           {cause: cause.start(logs.pod, logs.container), root: true},

@@ -209,3 +209,34 @@ export function podHasGroup(pod: KubeObject | undefined, gid: number): boolean {
   const supp = Array.isArray(psc.supplementalGroups) ? (psc.supplementalGroups as unknown[]) : []
   return psc.fsGroup === gid || supp.includes(gid)
 }
+
+/** A registry image the container runs (kept by a re-deploy), not one of the project's image streams. */
+export function registryImage(container: Record<string, unknown> | undefined): string | undefined {
+  const image = str(container?.image)
+  if (!image || !image.includes('/') || image.startsWith('image-registry.openshift-image-registry.svc'))
+    return undefined
+  return image.includes('@') ? undefined : image
+}
+
+/**
+ * What `oc jupyter deploy --image` takes to keep the image a workload's container runs: the image
+ * stream tag its `image.openshift.io/triggers` annotation follows (the template then holds a resolved
+ * registry digest), else an image stream tag or registry image as the template names it.
+ */
+export function deployedImage(
+  w: KubeObject | undefined,
+  container: Record<string, unknown> | undefined,
+): string | undefined {
+  const name = str(container?.name)
+  try {
+    const triggers = JSON.parse(annotationsOf(w ?? {})['image.openshift.io/triggers'] ?? '[]') as unknown
+    const t = arr(triggers).find(x => str(x.fieldPath)?.includes(`"${name}"`) === true)
+    const from = rec(t?.from)
+    if (str(from.kind) === 'ImageStreamTag' && str(from.name) && !str(from.namespace)) return str(from.name)
+  } catch {
+    // not JSON: judge the template's image
+  }
+  const image = str(container?.image)
+  if (image && !image.includes('/') && image.includes(':')) return image
+  return registryImage(container)
+}
