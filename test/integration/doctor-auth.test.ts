@@ -133,6 +133,7 @@ describe('doctor: deploy --auth openshift', () => {
       expect(patch.code, both(patch)).toBe(0)
       const first = await diagnoseAndFix(s, 'auth.proxy-log-errors', [
         'unable to retrieve authentication information for tokens: tokenreviews.authentication.k8s.io is forbidden: User "system:serviceaccount:login:notebook" cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope',
+        'unable to retrieve authorization information for users: subjectaccessreviews.authorization.k8s.io is forbidden: User "system:serviceaccount:login:notebook" cannot create resource "subjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope',
       ])
       expect(first.finding.fix?.map(f => f.admin)).toEqual([true, false])
     },

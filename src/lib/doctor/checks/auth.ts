@@ -231,24 +231,26 @@ export const proxyLogErrors: Check<DoctorData> = {
     if (found.length === 0) return []
     const names = new Set(found.map(f => str(f.proxy.name)))
     const out: Finding[] = []
-    const seen = new Set<string>()
     for (const l of d.podLogs) {
       if (!names.has(l.container)) continue
       const lines = [...l.previous, ...l.current]
-      for (const p of LOG_PATTERNS) {
-        const hits = lines.filter(x => p.re.test(x))
-        if (hits.length === 0 || seen.has(p.key)) continue
-        seen.add(p.key)
+      const matched = LOG_PATTERNS.map(p => ({p, hits: lines.filter(x => p.re.test(x))})).filter(
+        m => m.hits.length > 0,
+      )
+      for (const key of new Set(matched.map(m => m.p.key))) {
+        const same = matched.filter(m => m.p.key === key)
+        if (out.some(f => f.cause === cause.auth(`${key}:${d.serviceAccount}`))) continue
         const w = found.find(f => l.pod.startsWith(`${nameOf(f.w)}-`))?.w ?? found[0].w
         out.push(
           finding(
             this.id,
             this.severity,
-            `the oauth-proxy of pod ${l.pod} reports: ${p.what}`,
-            [...new Set(hits)].slice(-2).map(x => `${l.pod}/${l.container}: ${x}`),
-            p.fix(d, w),
+            `the oauth-proxy of pod ${l.pod} reports: ${same.map(m => m.p.what).join('; ')}`,
+            // the last line of each pattern (the proxy repeats them while it polls)
+            same.map(m => `${l.pod}/${l.container}: ${m.hits[m.hits.length - 1]}`),
+            same[0].p.fix(d, w),
             {kind: 'Pod', name: l.pod},
-            {cause: cause.auth(`${p.key}:${d.serviceAccount}`), root: true},
+            {cause: cause.auth(`${key}:${d.serviceAccount}`), root: true},
           ),
         )
       }
