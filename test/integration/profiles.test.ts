@@ -66,7 +66,7 @@ describe.concurrent('the flow on every cluster profile', () => {
 
       const doctor = await runCli(['doctor'], {kubeconfig: kc})
       expect(doctor.code, both(doctor)).toBe(0)
-      expect(doctor.stdout).toMatch(/^0 errors, 0 warnings, \d+ checks passed$/m)
+      expect(doctor.stdout).toMatch(/^0 errors, 0 warnings, 0 unknown, \d+ checks passed$/m)
 
       const deleted = await runCli(['delete', '--yes'], {kubeconfig: kc})
       expect(deleted.code, both(deleted)).toBe(0)

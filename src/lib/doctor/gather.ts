@@ -11,6 +11,8 @@
  * roles of those bindings, the SCCs that matter, and SelfSubjectAccessReviews of the changes a fix
  * would make (so a fix that needs a cluster administrator says so).
  */
+import {setMaxListeners} from 'node:events'
+
 import {
   isApiError,
   isForbidden,
@@ -111,6 +113,8 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
   const unread: Unread[] = []
   const pageSize = opts.pageSize ?? 250
   const signal = opts.signal
+  // every read of a round shares the signal: more than Node's default 10 listeners, and no leak
+  if (signal) setMaxListeners(100, signal)
 
   /** Runs a read; 403 / 404-on-collection / other API errors become an Unread, transport errors throw. */
   async function attempt<T>(
@@ -137,6 +141,7 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
     key: ReadKey,
     kind: KindName,
     keep: (o: KubeObject) => boolean = () => true,
+    quietWarnings = false,
   ): Promise<KubeObject[] | undefined> => {
     const ns = KINDS[kind].namespaced ? namespace : undefined
     return attempt(
@@ -148,7 +153,7 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
         for await (const page of client.listPages<KubeObject>(
           resourcePath(kind, {namespace: ns}),
           {},
-          {pageSize, signal},
+          {pageSize, signal, quietWarnings},
         ))
           for (const o of page.items) if (keep(o)) out.push(o)
         return out
@@ -156,8 +161,12 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
       undefined as KubeObject[] | undefined,
     )
   }
-  const collect = async (key: ReadKey, kind: KindName, keep?: (o: KubeObject) => boolean) =>
-    (await collectOrUndefined(key, kind, keep)) ?? []
+  const collect = async (
+    key: ReadKey,
+    kind: KindName,
+    keep?: (o: KubeObject) => boolean,
+    quietWarnings = false,
+  ) => (await collectOrUndefined(key, kind, keep, quietWarnings)) ?? []
 
   /** GET; null when it does not exist, undefined when it could not be read. */
   const getOrNull = (
@@ -296,7 +305,9 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
   // DeploymentConfigs only when there is no Deployment (as findInstance does): listing them makes
   // OpenShift 4.14+ answer with a deprecation warning the user did not ask about.
   const dcs =
-    deployments.length > 0 ? [] : await collect('workloads', 'DeploymentConfig', d => belongsTo(d, name))
+    deployments.length > 0
+      ? []
+      : await collect('workloads', 'DeploymentConfig', d => belongsTo(d, name), true)
   const workloads = [...deployments, ...dcs]
 
   // Only the live rollout: stale ReplicaSets and their events describe a template that no longer runs.
