@@ -255,6 +255,7 @@ describe('the documentation', () => {
     for (const l of edges) {
       const ends = l
         .replace(/"[^"]*"/g, '')
+        .replace(/\|[^|]*\|/g, '')
         .split(/-->|-\.->|\.->|-\.|--/)
         .map(p => p.trim())
         .filter(p => p !== '')
