@@ -165,7 +165,6 @@ async function loadCommands(): Promise<Map<string, CommandInfo>> {
  * once the flag lands the test fails, so the entry is removed and the flag is checked like the rest.
  */
 const PENDING: Record<string, string> = {
-  'deploy --existing-claim': 'main is adding it for the adoption of recipe-made notebooks (#13)',
 }
 
 /** What is wrong with one command line (`deploy NAME --volume-size 1G -n NS`), judged by the classes. */
