@@ -75,6 +75,7 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   const dc = opts.workload === 'DeploymentConfig'
 
   // --- preflight: nothing is written before all of this passed -------------------------------
+  if (!ctx.serverDryRun) ui.expectWait()
   const apis: RequiredApi[] = [
     {groupVersion: 'route.openshift.io/v1', plural: 'routes'},
     {groupVersion: 'image.openshift.io/v1', plural: 'imagestreams'},
@@ -366,8 +367,9 @@ async function waitRouteUrl(
     reportedTimeoutMs,
     signal: ctx.signal,
     description: `route "${name}"`,
-    onUpdate: r => ctx.ui.info(r.message),
+    onUpdate: r => ctx.ui.progress(r.message),
   })
+  ctx.ui.endProgress()
   const host = routeHost(route.object)
   return host ? `https://${host}` : undefined
 }
@@ -518,8 +520,9 @@ async function importImage(
     signal: ctx.signal,
     description: `import of image stream tag "${name}:${tag}"`,
     hint: `oc describe imagestream ${name} -n ${ctx.namespace}`,
-    onUpdate: r => ctx.ui.info(r.message),
+    onUpdate: r => ctx.ui.progress(r.message),
   })
+  ctx.ui.endProgress()
   return applied
 }
 
