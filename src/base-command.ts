@@ -3,7 +3,8 @@ import {Args, Command, Flags, type Interfaces} from '@oclif/core'
 import type {KubeClient} from './lib/cluster/client.js'
 import type {RunContext} from './lib/run-context.js'
 import type {KubeContext} from './lib/cluster/kubeconfig.js'
-import {CliError, ExitCode, UsageError} from './lib/errors.js'
+import {ExitCode, UsageError} from './lib/errors.js'
+import {Interrupted, InterruptGuard, interruption} from './lib/interrupt.js'
 import {renderList} from './lib/render/list.js'
 import type {KList, KObject} from './lib/render/types.js'
 import {colorEnabled} from './lib/ui/color.js'
@@ -168,6 +169,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as InferredArgs<T>
     this.globals = parseGlobals(flags)
     this.ui = this.makeUi(this.globals.output, this.globals)
+    // Every command: a signal ends it with 130/143 within a second, whatever it is doing.
+    this.interrupts()
   }
 
   /** The validated NAME argument (notebookArgs), or the default notebook name. */
@@ -194,7 +197,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   private client?: KubeClient
-  private abort?: AbortController
 
   /**
    * The REST client for the context, created on first use. Server warnings (deprecated APIs such as
@@ -206,6 +208,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       const ctx = await this.kubeContext()
       const {createClient} = await import('./lib/cluster/client.js')
       this.client = createClient(ctx, {
+        signal: this.abortSignal(),
         onWarning: text => this.ui.warn(`server: ${text}`),
         onRequest: r =>
           this.ui.debug(`${r.method} ${r.path} → ${r.status ?? r.error ?? '?'} (${r.durationMs} ms)`),
@@ -228,21 +231,29 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * Aborted on Ctrl-C / SIGTERM: waits stop, nothing half-written is left that a re-run cannot
-   * complete (every write is an idempotent apply), and the message says what keeps running.
+   * Aborted on Ctrl-C / SIGTERM (src/lib/interrupt.ts): requests in flight are destroyed, waits stop
+   * and say what was done and what a re-run does; nothing half-written is left that a re-run cannot
+   * complete (every write is an idempotent apply).
    */
   protected abortSignal(): AbortSignal {
-    if (this.abort === undefined) {
-      const ctl = new AbortController()
-      this.abort = ctl
-      const stop = (sig: NodeJS.Signals) => {
-        if (ctl.signal.aborted) process.exit(130)
-        ctl.abort(new CliError(`interrupted (${sig})`, ExitCode.Failed))
-      }
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-    }
-    return this.abort.signal
+    return this.interrupts().signal
+  }
+
+  private guard?: InterruptGuard
+
+  private interrupts(): InterruptGuard {
+    this.guard ??= new InterruptGuard({
+      onSignal: () => this.ui?.stopSpinners(),
+      fallbackLine: reason =>
+        `Error: ${reason.message}: what the server answered stays applied; the same command run again completes it\nTry: ${this.commandLine()}`,
+    })
+    return this.guard
+  }
+
+  /** This invocation as the user can type it again (arguments never hold secrets: those come from stdin). */
+  protected commandLine(): string {
+    const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)
+    return ['oc', 'jupyter', ...(this.id ?? '').split(':'), ...this.argv.map(quote)].join(' ')
   }
 
   /** Prints rendered objects the way `kubectl ... --dry-run=client` would. */
@@ -274,7 +285,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       return
     }
     const verbose = (this.globals?.verbose ?? this.argv.includes('--verbose')) || Boolean(process.env.DEBUG)
-    const report = describeError(err, {verbose})
+    let report = describeError(err, {verbose})
+    const stopped = interruption(this.guard?.signal)
+    if (stopped && (report.exitCode !== stopped.exitCode || err instanceof Interrupted)) {
+      // Whatever the interruption broke (an aborted request, a half-read stream) is not the story.
+      report = {
+        exitCode: stopped.exitCode,
+        message: `${stopped.message}: what the server answered stays applied; the same command run again completes it`,
+        hint: this.commandLine(),
+        ...(report.stack === undefined ? {} : {stack: report.stack}),
+      }
+    }
     if (report.exitCode === ExitCode.Usage && report.hint === undefined && 'parse' in err) {
       report.hint = `oc jupyter ${this.id} --help`
     }
@@ -282,7 +303,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.ui ??
       this.makeUi(sniffOutput(this.argv), {quiet: false, noColor: this.argv.includes('--no-color'), verbose})
     ui.error(report)
+    if (this.guard) this.guard.reported = true
     process.exitCode = report.exitCode
+  }
+
+  public override async finally(err: Error | undefined): Promise<void> {
+    const stopped = interruption(this.guard?.signal)
+    // A command that ended normally after the signal (a followed log) still reports the signal.
+    if (stopped) process.exitCode = stopped.exitCode
+    this.guard?.dispose()
+    return super.finally(err)
   }
 
   private makeUi(output: OutputFormat, g: Pick<GlobalOptions, 'quiet' | 'noColor' | 'verbose'>): Ui {

@@ -100,6 +100,8 @@ export interface KubeClientOptions {
   /** Every attempt, for --verbose and request counting. */
   onRequest?: (record: RequestRecord) => void
   userAgent?: string
+  /** Aborts every request of this client (Ctrl-C): in flight, waiting to retry, or streaming. */
+  signal?: AbortSignal
 }
 
 export interface WriteOptions {
@@ -172,7 +174,8 @@ export class KubeClient {
   // Requests
 
   /** One request with retries; the body parsed as JSON when it is JSON. */
-  async request<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>> {
+  async request<T = unknown>(request: ApiRequest): Promise<ApiResponse<T>> {
+    const req = this.withClientSignal(request)
     const method = req.method ?? 'GET'
     if (method === 'PATCH' && !req.contentType) {
       // A programming error: the server would pick strategic merge and CRDs answer 415.
@@ -194,7 +197,8 @@ export class KubeClient {
    * caller reads it (it is a Readable, also an async iterable of Buffers) and destroys it when done.
    * Establishing the stream is retried like a GET; a stream that drops later is the caller's concern.
    */
-  async stream(req: ApiRequest): Promise<http.IncomingMessage> {
+  async stream(request: ApiRequest): Promise<http.IncomingMessage> {
+    const req = this.withClientSignal(request)
     const method = req.method ?? 'GET'
     return withRetry(
       async attempt => {
@@ -411,6 +415,12 @@ export class KubeClient {
 
   // -------------------------------------------------------------------------------------------
   // Transport
+
+  private withClientSignal(req: ApiRequest): ApiRequest {
+    const own = this.opts.signal
+    if (!own || req.signal === own) return req
+    return {...req, signal: req.signal ? AbortSignal.any([req.signal, own]) : own}
+  }
 
   private retryOptions(req: ApiRequest, method: HttpMethod) {
     return {

@@ -23,6 +23,7 @@ import {
   type WaitOptions,
 } from '../cluster/index.js'
 import {CliError, ExitCode} from '../errors.js'
+import {interruptedWhile} from '../interrupt.js'
 import {requireProject} from '../preflight.js'
 import {renderBuildObjects} from '../render/build.js'
 import type {Ui} from '../ui/ui.js'
@@ -383,8 +384,10 @@ async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: strin
       })
     }
     if (ctx.signal?.aborted) {
-      throw new CliError(`interrupted; build ${buildName} keeps running on the cluster`, ExitCode.Failed, {
-        hint: `oc logs -f build/${buildName} -n ${namespace}`,
+      throw interruptedWhile(ctx.signal, `waiting for build ${buildName}`, {
+        done: 'it keeps running on the cluster',
+        again: `oc logs -f build/${buildName} -n ${namespace}`,
+        againDoes: 'follows it; a re-run of this command starts no second build',
       })
     }
     throw error
