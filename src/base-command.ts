@@ -212,6 +212,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         onWarning: text => this.ui.warn(`server: ${text}`),
         onRequest: r =>
           this.ui.debug(`${r.method} ${r.path} → ${r.status ?? r.error ?? '?'} (${r.durationMs} ms)`),
+        onRetry: (method, path, r) =>
+          this.ui.debug(
+            `${method} ${path}: ${r.reason}${r.found === undefined ? '' : r.found ? ', re-read: it was done' : ', re-read: not done'}; ${r.found ? 'not sent again' : `sent again after ${r.delayMs} ms`} (${r.rule.why})`,
+          ),
       })
     }
     return this.client

@@ -206,7 +206,13 @@ async function chooseBuild(
   const {client, namespace} = ctx
   const buildsPath = resourcePath('Build', {namespace})
   const start = async (message: string) => ({
-    build: await instantiateBuild(client, {name: opts.name, namespace, message, signal: ctx.signal}),
+    build: await instantiateBuild(client, {
+      name: opts.name,
+      namespace,
+      message,
+      signal: ctx.signal,
+      lastVersion: Math.max(lastVersion(before), lastVersion(bc)),
+    }),
     origin: 'instantiated' as const,
   })
 
