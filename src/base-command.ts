@@ -3,18 +3,22 @@ import {Args, Command, Flags, type Interfaces} from '@oclif/core'
 import type {KubeClient} from './lib/cluster/client.js'
 import type {RunContext} from './lib/run-context.js'
 import type {KubeContext} from './lib/cluster/kubeconfig.js'
-import {ExitCode, UsageError} from './lib/errors.js'
+import {formatDuration} from './lib/cluster/format.js'
+import {CliError, ExitCode, UsageError} from './lib/errors.js'
 import {Interrupted, InterruptGuard, interruption} from './lib/interrupt.js'
 import {renderList} from './lib/render/list.js'
 import type {KList, KObject} from './lib/render/types.js'
 import {colorEnabled} from './lib/ui/color.js'
 import {describeError} from './lib/ui/errors.js'
 import {Ui, type OutputFormat} from './lib/ui/ui.js'
-import {DEFAULT_NOTEBOOK_NAME, DEFAULT_TIMEOUT} from './lib/values/defaults.js'
+import {DEFAULT_NOTEBOOK_NAME, DEFAULT_REQUEST_TIMEOUT, DEFAULT_TIMEOUT} from './lib/values/defaults.js'
 import {parseDuration} from './lib/values/duration.js'
 import {parseInstanceName, parseName} from './lib/values/name.js'
 
 export type DryRun = 'none' | 'client' | 'server'
+
+/** How long after --timeout the whole-command deadline cuts what is still running (see startDeadline). */
+const DEADLINE_GRACE_MS = 500
 
 /** The global flags of SPEC.md, validated. */
 export interface GlobalOptions {
@@ -55,14 +59,14 @@ export const globalFlags = {
   }),
   'request-timeout': Flags.string({
     helpGroup: GLOBAL,
-    description: 'Time limit for each request to the server (e.g. 30s, 2m); 0 means none.',
-    default: '0',
+    description: `Time limit for each request to the server (e.g. 30s, 2m); 0 means none. The default, ${DEFAULT_REQUEST_TIMEOUT}, is when the API server itself gives up on a request (kube-apiserver --request-timeout): a server that has not answered by then never will, and a hung one must not hang the command. Watches and log streams are bounded only until the server starts answering.`,
+    default: DEFAULT_REQUEST_TIMEOUT,
     helpValue: 'DUR',
   }),
   timeout: Flags.string({
     helpGroup: GLOBAL,
     description:
-      'Time limit for the whole wait (build, rollout, route); exit 5 when it is hit. 0 means none.',
+      'Time limit for the whole command: its writes and its waits (build, rollout, route); exit 5 when it is hit. 0 means none.',
     default: DEFAULT_TIMEOUT,
     helpValue: 'DUR',
   }),
@@ -171,6 +175,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.ui = this.makeUi(this.globals.output, this.globals)
     // Every command: a signal ends it with 130/143 within a second, whatever it is doing.
     this.interrupts()
+    this.startDeadline(ctor)
+  }
+
+  private deadline?: {controller: AbortController; timer: NodeJS.Timeout}
+
+  /**
+   * --timeout bounds the whole command, not only its waits: the waits end themselves at the deadline
+   * with what they saw (exit 5); anything still running DEADLINE_GRACE_MS later — a write the server
+   * holds, a slow list — is aborted with exit 5 too. Commands that do not wait have no deadline
+   * (--request-timeout bounds each of their requests).
+   */
+  private startDeadline(ctor: typeof BaseCommand): void {
+    const ms = this.globals.timeoutMs
+    if (ms <= 0 || ctor.inapplicable.timeout) return
+    const controller = new AbortController()
+    const timer = setTimeout(() => {
+      this.ui?.stopSpinners()
+      controller.abort(
+        new CliError(
+          `timed out after ${formatDuration(ms)} (--timeout): what the server answered stays applied; the same command run again completes it`,
+          ExitCode.Timeout,
+          {hint: `${this.commandLine()}   # or with a longer --timeout`},
+        ),
+      )
+    }, ms + DEADLINE_GRACE_MS)
+    timer.unref()
+    this.deadline = {controller, timer}
+  }
+
+  /** Aborted on Ctrl-C, SIGTERM, or when --timeout is past: what the cluster client carries. */
+  private requestSignal(): AbortSignal {
+    const stop = this.abortSignal()
+    return this.deadline ? AbortSignal.any([stop, this.deadline.controller.signal]) : stop
   }
 
   /** The validated NAME argument (notebookArgs), or the default notebook name. */
@@ -208,7 +245,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       const ctx = await this.kubeContext()
       const {createClient} = await import('./lib/cluster/client.js')
       this.client = createClient(ctx, {
-        signal: this.abortSignal(),
+        signal: this.requestSignal(),
         onWarning: text => this.ui.warn(`server: ${text}`),
         onRequest: r =>
           this.ui.debug(`${r.method} ${r.path} → ${r.status ?? r.error ?? '?'} (${r.durationMs} ms)`),
@@ -290,6 +327,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const verbose = (this.globals?.verbose ?? this.argv.includes('--verbose')) || Boolean(process.env.DEBUG)
     let report = describeError(err, {verbose})
+    const late = this.deadline?.controller.signal.reason as CliError | undefined
+    if (late && report.exitCode !== ExitCode.Timeout)
+      report = {...describeError(late, {verbose}), stack: report.stack}
     const stopped = interruption(this.guard?.signal)
     if (stopped && (report.exitCode !== stopped.exitCode || err instanceof Interrupted)) {
       // Whatever the interruption broke (an aborted request, a half-read stream) is not the story.
@@ -316,6 +356,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // A command that ended normally after the signal (a followed log) still reports the signal.
     if (stopped) process.exitCode = stopped.exitCode
     this.guard?.dispose()
+    if (this.deadline) clearTimeout(this.deadline.timer)
     return super.finally(err)
   }
 

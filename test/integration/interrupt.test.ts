@@ -23,8 +23,14 @@ interface Signalled {
   ms: number
 }
 
-/** Runs the CLI, sends `signal` once stderr matches `when`, and reports how it ended. */
-function signalWhen(args: string[], kubeconfig: string, when: RegExp, signal: NodeJS.Signals) {
+/** Runs the CLI, sends `signal` once stderr matches `when` (or `when()` holds), and reports how it ended. */
+function signalWhen(
+  args: string[],
+  kubeconfig: string,
+  when: RegExp | (() => boolean),
+  signal: NodeJS.Signals,
+) {
+  const reached = (stderr: string) => (typeof when === 'function' ? when() : when.test(stderr))
   assertBuilt()
   return new Promise<Signalled>((resolve, reject) => {
     const child = spawn(process.execPath, [runJs, ...args], {
@@ -38,16 +44,20 @@ function signalWhen(args: string[], kubeconfig: string, when: RegExp, signal: No
       child.kill('SIGKILL')
       reject(new Error(`${args.join(' ')}: never reached ${when}\n${stderr}`))
     }, 60_000)
+    const check = () => {
+      if (sentAt !== undefined || !reached(stderr)) return
+      sentAt = performance.now()
+      child.kill(signal)
+    }
+    const poll = setInterval(check, 20)
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d
-      if (sentAt === undefined && when.test(stderr)) {
-        sentAt = performance.now()
-        child.kill(signal)
-      }
+      check()
     })
     child.on('error', reject)
     child.on('close', code => {
       clearTimeout(guard)
+      clearInterval(poll)
       resolve({code, stderr, ms: sentAt === undefined ? NaN : performance.now() - sentAt})
     })
   })
@@ -111,7 +121,12 @@ describe('interrupting deploy', () => {
     fake.sims.settle() // the image stream imports its tag
     // The Route's apply hangs until the CLI gives up on it.
     fake.faults.delay('PATCH', `/apis/route.openshift.io/v1/namespaces/${ns}/routes/notebook`, 30_000, 1)
-    const r = await signalWhen(['deploy'], kc, /Created Service/, 'SIGINT')
+    const held = () =>
+      fake.recorder.count({
+        method: 'PATCH',
+        path: `/apis/route.openshift.io/v1/namespaces/${ns}/routes/notebook`,
+      }) > 0
+    const r = await signalWhen(['deploy'], kc, held, 'SIGINT')
     expect(r.code, r.stderr).toBe(130)
     expect(r.ms).toBeLessThan(PROMPT_MS)
     expect(r.stderr.trimEnd().split('\n').slice(-2)).toEqual([
@@ -122,6 +137,29 @@ describe('interrupting deploy', () => {
     expect(again.code, both(again)).toBe(0)
     expect(again.stderr).toContain('Created Route/notebook')
   })
+})
+
+describe('--timeout bounds the whole command', () => {
+  test.concurrent(
+    'a write the server holds past --timeout: exit 5 at the deadline, not when the server answers',
+    async () => {
+      const fake = await start({simulators: 'manual'})
+      const ns = 'deadline'
+      const kc = project(fake, ns, [builderStream()])
+      fake.sims.settle()
+      fake.faults.delay('PATCH', `/apis/route.openshift.io/v1/namespaces/${ns}/routes/notebook`, 60_000, 1)
+      const t0 = performance.now()
+      const r = await runCli(['deploy', '--timeout', '3s'], {kubeconfig: kc, timeoutMs: 50_000})
+      const ms = performance.now() - t0
+      expect(r.code, both(r)).toBe(5)
+      expect(r.stderr.trimEnd().split('\n').slice(-2)).toEqual([
+        'Error: timed out after 3s (--timeout): what the server answered stays applied; the same command run again completes it',
+        'Try: oc jupyter deploy --timeout 3s   # or with a longer --timeout',
+      ])
+      // Well before the server would have answered (60 s); generous for a loaded machine.
+      expect(ms).toBeLessThan(30_000)
+    },
+  )
 })
 
 describe('interrupting build --follow', () => {
