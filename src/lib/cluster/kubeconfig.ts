@@ -91,6 +91,11 @@ export function loadKubeContext(opts: LoadKubeContextOptions = {}): KubeContext 
     )
   }
   validateServer(cluster, contextName)
+  validateFiles(
+    cluster,
+    kc.users.find(u => u.name === context.user),
+    contextName,
+  )
   kc.setCurrentContext(contextName)
 
   const namespace = opts.namespace || context.namespace || 'default'
@@ -217,7 +222,41 @@ function parseFile(file: string): KubeConfig {
   return kc
 }
 
+/**
+ * Files the kubeconfig names must exist (kubectl: "unable to read certificate-authority ... no such
+ * file"): an invalid kubeconfig is exit 2 before any request, not a TLS failure (exit 3) later.
+ */
+function validateFiles(cluster: Cluster, user: User | undefined, contextName: string): void {
+  const files: Array<[string, string | undefined]> = [
+    [`cluster "${cluster.name}" certificate-authority`, cluster.caFile],
+    [`user "${user?.name ?? ''}" client-certificate`, user?.certFile],
+    [`user "${user?.name ?? ''}" client-key`, user?.keyFile],
+  ]
+  for (const [what, file] of files) {
+    if (file && !existsSync(file)) {
+      throw new UsageError(`${what} ${file} (context "${contextName}") does not exist`, {
+        hint: `oc config view --minify --context ${contextName}`,
+      })
+    }
+  }
+}
+
 function validateServer(cluster: Cluster, contextName: string): void {
+  if (cluster.proxyUrl !== undefined && cluster.proxyUrl !== '') {
+    // kubectl accepts http, https and socks5 proxies (client-go's proxy-url validation).
+    let proxy: URL | undefined
+    try {
+      proxy = new URL(cluster.proxyUrl)
+    } catch {
+      proxy = undefined
+    }
+    if (!proxy || !['http:', 'https:', 'socks5:'].includes(proxy.protocol) || !proxy.hostname) {
+      throw new UsageError(
+        `cluster "${cluster.name}" (context "${contextName}") has a proxy-url that is not an http, https or socks5 URL`,
+        {hint: `oc config set clusters.${cluster.name}.proxy-url http://proxy.example.com:3128`},
+      )
+    }
+  }
   let url: URL
   try {
     url = new URL(cluster.server)
