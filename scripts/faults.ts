@@ -7,7 +7,7 @@
  *   1. `oc jupyter deploy --build` — the builder BuildConfig, its build, the five notebook objects;
  *   2. `oc jupyter build --rebuild` — a `buildconfigs/NAME/instantiate`.
  *
- * It prints per seed and in total: converged (both exit 0 and the notebook is available), duplicate
+ * It prints per seed and in total: converged (both exit 0, the notebook available after the deploy), duplicate
  * creates (a POST of a name executed again after one was already executed) and instantiates (more than
  * one build started by the rebuild), and PVC/Secret deletes — all counted from the fake's request log
  * and store, not from what the CLI says. Exits 1 unless every seed converges with 0 duplicates and 0
@@ -82,6 +82,8 @@ export async function runSeed(fake: FakeOpenShift, seed: number, rate: number): 
   fake.faults.seed(seed)
   fake.faults.chaos(rate)
   const deploy = await cli(['deploy', '--build'], kubeconfig)
+  // Checked now: the rebuild's new image rolls the notebook out again (its image trigger).
+  const available = notebookAvailable(fake, ns)
   const buildsBefore = builds(fake, ns)
   const rebuildMark = fake.recorder.mark()
   const rebuild = deploy.code === 0 ? await cli(['build', '--rebuild'], kubeconfig) : {code: -1, stderr: ''}
@@ -90,10 +92,6 @@ export async function runSeed(fake: FakeOpenShift, seed: number, rate: number): 
   const mine = fake.recorder.filter({since: mark, path: new RegExp(`/namespaces/${ns}/`)})
   const started = builds(fake, ns) - buildsBefore
   const instantiates = mine.filter(r => r.seq > rebuildMark && r.path.endsWith('/instantiate') && executed(r))
-  const deployment = fake.store
-    .list(fake.store.resourceType('apps/v1', 'deployments')!, ns)
-    .find(d => d.metadata.name === 'notebook')
-  const available = (deployment?.status as {availableReplicas?: number} | undefined)?.availableReplicas === 1
   const failed = [deploy, rebuild].find(r => r.code !== 0)
   return {
     seed,
@@ -116,6 +114,13 @@ export async function runSeed(fake: FakeOpenShift, seed: number, rate: number): 
         }
       : {}),
   }
+}
+
+function notebookAvailable(fake: FakeOpenShift, ns: string): boolean {
+  const deployment = fake.store
+    .list(fake.store.resourceType('apps/v1', 'deployments')!, ns)
+    .find(d => d.metadata.name === 'notebook')
+  return (deployment?.status as {availableReplicas?: number} | undefined)?.availableReplicas === 1
 }
 
 function builds(fake: FakeOpenShift, ns: string): number {
