@@ -16,7 +16,7 @@ import {StringDecoder} from 'node:string_decoder'
 import {CliError, ExitCode} from '../errors.js'
 import {ApiError, NetworkError, REQUEST_TIMEOUT_CODE, isNotFound, redact, secretValues} from './errors.js'
 import {groupVersionPath} from './kinds.js'
-import type {KubeContext} from './kubeconfig.js'
+import {credentialFailure, type KubeContext} from './kubeconfig.js'
 import {abortReason, withRetry} from './retry.js'
 import type {RetryClock, RetryInfo, RetryPolicy, Verb} from './retry.js'
 import type {KubeList, KubeObject, WatchEvent} from './types.js'
@@ -522,7 +522,9 @@ export class KubeClient {
       await this.kc.applyToHTTPSOptions(tls)
     } catch (error) {
       throw new CliError(
-        this.redact(`cannot load credentials of context "${this.contextName}": ${(error as Error).message}`),
+        this.redact(
+          `cannot load credentials of context "${this.contextName}": ${credentialFailure(this.kc, error)}`,
+        ),
         ExitCode.Unreachable,
         {hint: `oc login ${this.server}`},
       )

@@ -19,6 +19,7 @@
 import {KubeConfig} from '@kubernetes/client-node'
 import type {Cluster, Context, User} from '@kubernetes/client-node'
 import {load as loadYaml, YAMLException} from 'js-yaml'
+import type {ChildProcess} from 'node:child_process'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import path from 'node:path'
@@ -167,6 +168,7 @@ function mergeFiles(files: string[]): KubeConfig {
     if (!currentContext && one.currentContext) currentContext = one.currentContext
   }
   const kc = new KubeConfig()
+  watchExecPlugin(kc)
   kc.loadFromOptions({
     clusters: [...clusters.values()],
     users: [...users.values()],
@@ -274,4 +276,62 @@ function validateServer(cluster: Cluster, contextName: string): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UsageError(`cluster "${cluster.name}" has an unsupported server URL scheme ${url.protocol}`)
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// exec credential plugins
+
+interface ExecRun {
+  command: string
+  code: number | null
+  signal: NodeJS.Signals | null
+  lastStderrLine?: string
+}
+
+const execRuns = new WeakMap<KubeConfig, ExecRun>()
+
+/**
+ * client-node rejects a failing exec plugin with its whole stderr as the message (empty when the
+ * plugin printed nothing) and drops the exit status. Its ExecAuth spawns through `execFn`: wrapped
+ * here, the last run's command, status and last stderr line are kept for the error message.
+ */
+function watchExecPlugin(kc: KubeConfig): void {
+  // `authenticators` is not in client-node's typings; absent in another version, messages stay as they were.
+  const auths = (kc as unknown as {authenticators?: Array<{execFn?: unknown}>}).authenticators ?? []
+  for (const auth of auths) {
+    const spawnFn = auth.execFn
+    if (typeof spawnFn !== 'function') continue
+    auth.execFn = (command: string, args: string[], opts: object): ChildProcess => {
+      const child = (spawnFn as (c: string, a: string[], o: object) => ChildProcess)(command, args, opts)
+      const run: ExecRun = {command, code: null, signal: null}
+      let stderr = ''
+      child.stderr?.on('data', (d: Buffer | string) => (stderr += d.toString()))
+      child.on('close', (code, signal) => {
+        run.code = code
+        run.signal = signal
+        run.lastStderrLine = stderr
+          .split('\n')
+          .map(l => l.trim())
+          .filter(Boolean)
+          .pop()
+        execRuns.set(kc, run)
+      })
+      return child
+    }
+  }
+}
+
+/** Why the credentials of the context could not be loaded, in one line (never the token). */
+export function credentialFailure(kc: KubeConfig, error: unknown): string {
+  const run = execRuns.get(kc)
+  const user = kc.getCurrentUser()
+  if (user?.exec && run && (run.code !== 0 || run.signal)) {
+    const status = run.signal ? `was killed by ${run.signal}` : `exited with status ${run.code}`
+    return `the exec credential plugin ${path.basename(run.command)} ${status}${run.lastStderrLine ? `: ${run.lastStderrLine}` : ' without a message'}`
+  }
+  const e = error as NodeJS.ErrnoException
+  if (user?.exec && e?.code === 'ENOENT')
+    return `the exec credential plugin ${user.exec.command} is not installed (not found on PATH)`
+  const message = (e?.message ?? String(error)).trim().split('\n').filter(Boolean).pop()
+  return message || 'no reason given'
 }

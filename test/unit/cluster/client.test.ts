@@ -314,6 +314,33 @@ describe('KubeClient retries and failures', () => {
     expect(clock.sleeps).toHaveLength(4) // 5 attempts
   })
 
+  it('a failing exec credential plugin: its exit status and last stderr line, exit 3', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ocj-exec-'))
+    const file = path.join(dir, 'kubeconfig')
+    const script =
+      "process.stderr.write('fetching a token\\nerror: the refresh token has expired\\n'); process.exit(3)"
+    writeFileSync(
+      file,
+      kubeconfigYaml({server: srv.url, caPem: testTls().caPem}).replace(
+        /^ {4}token: .*$/m,
+        [
+          '    exec:',
+          '      apiVersion: client.authentication.k8s.io/v1',
+          '      interactiveMode: Never',
+          `      command: ${JSON.stringify(process.execPath)}`,
+          `      args: ["-e", ${JSON.stringify(script)}]`,
+        ].join('\n'),
+      ),
+    )
+    const c = new KubeClient(loadKubeContext({kubeconfig: file}), {clock: fakeClock()})
+    const err = await c.get('/api/v1/namespaces/proj/pods').catch((e: unknown) => e)
+    expect(err).toMatchObject({exitCode: 3})
+    expect((err as Error).message).toBe(
+      `cannot load credentials of context "test": the exec credential plugin ${path.basename(process.execPath)} exited with status 3: error: the refresh token has expired`,
+    )
+    expect(srv.requests).toHaveLength(0)
+  })
+
   it('an unknown CA → TLS error, exit 3, not retried', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ocj-tls-'))
     const file = path.join(dir, 'kc')
