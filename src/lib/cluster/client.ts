@@ -701,6 +701,7 @@ export class KubeClient {
       timeoutMs,
       cause: error,
       secrets: this.secrets,
+      proxy: this.kc.getCurrentCluster()?.proxyUrl,
     })
   }
 
