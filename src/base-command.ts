@@ -18,7 +18,7 @@ import {parseInstanceName, parseName} from './lib/values/name.js'
 export type DryRun = 'none' | 'client' | 'server'
 
 /** How long after --timeout the whole-command deadline cuts what is still running (see startDeadline). */
-const DEADLINE_GRACE_MS = 500
+const DEADLINE_GRACE_MS = 1000
 
 /** The global flags of SPEC.md, validated. */
 export interface GlobalOptions {
@@ -179,6 +179,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   private deadline?: {controller: AbortController; timer: NodeJS.Timeout}
+  /** When --timeout started counting: the waits end at startedAt + --timeout, before the deadline cuts. */
+  protected startedAt = Date.now()
 
   /**
    * --timeout bounds the whole command, not only its waits: the waits end themselves at the deadline
@@ -188,6 +190,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   private startDeadline(ctor: typeof BaseCommand): void {
     const ms = this.globals.timeoutMs
+    this.startedAt = Date.now()
     if (ms <= 0 || ctor.inapplicable.timeout) return
     const controller = new AbortController()
     const timer = setTimeout(() => {

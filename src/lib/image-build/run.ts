@@ -37,8 +37,10 @@ export interface BuildRunContext {
   client: KubeClient
   namespace: string
   ui: Ui
-  /** 0 = wait without limit */
+  /** 0 = wait without limit; counted from `startedAt` (the whole command's --timeout) */
   timeoutMs: number
+  /** when --timeout started counting (default: when runBuild was called) */
+  startedAt?: number
   /** --dry-run=server */
   serverDryRun: boolean
   /** where the followed build log goes (stdout in text mode) */
@@ -88,7 +90,8 @@ function phaseOf(build: KubeObject): {phase: string; reason?: string; message?: 
   return {phase: s.phase ?? 'New', reason: s.reason, message: s.message}
 }
 
-export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promise<BuildRunResult> {
+export async function runBuild(given: BuildRunContext, opts: BuildOptions): Promise<BuildRunResult> {
+  const ctx = {...given, startedAt: given.startedAt ?? Date.now()}
   const {client, namespace, ui} = ctx
   await requireApis(client, [
     {groupVersion: 'build.openshift.io/v1', plural: 'buildconfigs'},
@@ -359,7 +362,10 @@ async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: strin
       path: buildsPath,
       name: buildName,
       judge: buildPhase,
-      timeoutMs: ctx.timeoutMs,
+      // What is left of --timeout: the whole command ends at it (the base command's deadline).
+      timeoutMs:
+        ctx.timeoutMs > 0 ? Math.max(1, (ctx.startedAt ?? Date.now()) + ctx.timeoutMs - Date.now()) : 0,
+      reportedTimeoutMs: ctx.timeoutMs,
       signal: ctl.signal,
       description: `build "${buildName}"`,
       hint: `oc logs -f build/${buildName} -n ${namespace}`,
