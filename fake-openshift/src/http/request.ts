@@ -157,7 +157,9 @@ function replaceAnswer(
   ) => ServerResponse
   const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse
   let body: string | undefined
-  ;(res as unknown as {writeHead: (...args: unknown[]) => ServerResponse}).writeHead = (...args: unknown[]) => {
+  ;(res as unknown as {writeHead: (...args: unknown[]) => ServerResponse}).writeHead = (
+    ...args: unknown[]
+  ) => {
     // What the handler answered, for counting what was really executed (e.g. duplicate creates).
     entry.handledStatus = args[0] as number
     if (a.type === 'reset') {
