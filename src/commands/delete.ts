@@ -105,6 +105,7 @@ export default class Delete extends BaseCommand<typeof Delete> {
         {
           timeoutMs: this.globals.timeoutMs,
           signal: this.abortSignal(),
+          again: `oc jupyter delete ${name} -n ${ns} --yes${this.flags['delete-data'] ? ' --delete-data' : ''}`,
           onWaiting: o =>
             this.ui.info(
               `Waiting for ${o.kind}/${o.name} to be removed${o.kind === 'PersistentVolumeClaim' ? ' (until no pod uses it)' : ''}...`,

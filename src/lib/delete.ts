@@ -12,6 +12,7 @@ import {
 } from './cluster/index.js'
 import {CliError, ExitCode} from './errors.js'
 import {mountedClaim} from './foreign.js'
+import {interruptedWhile} from './interrupt.js'
 import {DATA_KINDS, findInstance, type FoundObject} from './instance.js'
 
 export interface DeletePlan {
@@ -76,6 +77,8 @@ export async function waitGone(
   opts: {
     timeoutMs: number
     signal?: AbortSignal
+    /** after Ctrl-C: the command that waits again */
+    again?: string
     onWaiting?: (o: Pick<FoundObject, 'kind' | 'name'>) => void
   },
 ): Promise<void> {
@@ -108,6 +111,13 @@ export async function waitGone(
         ExitCode.Timeout,
         {hint: `oc get ${[...remaining].map(r => r.toLowerCase()).join(' ')} -n ${namespace} -o yaml`},
       )
+    }
+    if (opts.signal?.aborted) {
+      throw interruptedWhile(opts.signal, `waiting for ${[...remaining].join(', ')} to be deleted`, {
+        done: 'the deletion is requested and goes on in the cluster',
+        again: opts.again ?? `oc get ${[...remaining].map(r => r.toLowerCase()).join(' ')} -n ${namespace}`,
+        againDoes: 'deletes nothing more and waits again',
+      })
     }
     throw error
   } finally {

@@ -7,6 +7,7 @@
 import {isForbidden, isNotFound, resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
 import {arr, count, rec, str} from './cluster/obj.js'
 import {CliError, ExitCode} from './errors.js'
+import {interruptedWhile} from './interrupt.js'
 import {loginMode} from './instance.js'
 import {noSuchNotebook} from './notebooks.js'
 import {observeCollection} from './deploy/observe.js'
@@ -167,11 +168,11 @@ async function waitPodsGone(ctx: LifecycleContext, name: string, selector: strin
     await Promise.race([gone, aborted, observing.then(() => aborted)])
     ui.endProgress()
     if (ctx.signal?.aborted) {
-      throw new CliError(
-        `${(ctx.signal.reason as Error)?.message ?? 'interrupted'} while waiting for the pods of ${name} to stop: the notebook is scaled to 0 and they stop in the cluster`,
-        ctx.signal.reason instanceof CliError ? ctx.signal.reason.exitCode : ExitCode.Interrupted,
-        {hint: `oc jupyter status ${name} -n ${namespace}`},
-      )
+      throw interruptedWhile(ctx.signal, `waiting for the pods of ${name} to stop`, {
+        done: 'the notebook is scaled to 0 and they stop in the cluster',
+        again: `oc jupyter stop ${name} -n ${namespace}`,
+        againDoes: 'changes nothing and waits again',
+      })
     }
     if (pods.size > 0 || !listed) {
       throw new CliError(

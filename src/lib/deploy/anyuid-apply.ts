@@ -195,15 +195,19 @@ async function reviewScc(
     },
   }
   try {
-    const res = await client.create<KubeObject>(resourcePath('PodSecurityPolicySubjectReview', {namespace}), {
-      apiVersion: 'security.openshift.io/v1',
-      kind: 'PodSecurityPolicySubjectReview',
-      spec: {
-        template,
-        user: serviceAccountUser(namespace, sa),
-        groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+    const res = await client.create<KubeObject>(
+      resourcePath('PodSecurityPolicySubjectReview', {namespace}),
+      {
+        apiVersion: 'security.openshift.io/v1',
+        kind: 'PodSecurityPolicySubjectReview',
+        spec: {
+          template,
+          user: serviceAccountUser(namespace, sa),
+          groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+        },
       },
-    })
+      {idempotent: true},
+    ) // a review persists nothing
     const allowedBy = (res.body.status as {allowedBy?: {name?: string} | null} | undefined)?.allowedBy?.name
     return {answered: true, ...(allowedBy ? {allowedBy} : {})}
   } catch (error) {

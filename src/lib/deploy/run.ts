@@ -40,6 +40,8 @@ export interface DeployRunContext {
   namespace: string
   ui: Ui
   timeoutMs: number
+  /** when --timeout started counting (the command's start); default: when the writes start */
+  startedAt?: number
   serverDryRun: boolean
   /** reads the new password for --password-from-stdin */
   readPassword: () => Promise<string>
@@ -255,7 +257,7 @@ async function applyAndWait(
     ]
   }
   const applyOpts = {dryRun: ctx.serverDryRun, namespace, onResult: report}
-  const deadline = ctx.timeoutMs > 0 ? Date.now() + ctx.timeoutMs : 0
+  const deadline = ctx.timeoutMs > 0 ? (ctx.startedAt ?? Date.now()) + ctx.timeoutMs : 0
   const remaining = () => (deadline === 0 ? 0 : Math.max(1, deadline - Date.now()))
   // An image from a registry is imported first: the workload names its image stream tag.
   const imported =

@@ -339,6 +339,7 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
               groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'],
             },
           },
+          {idempotent: true}, // a review persists nothing
         )
         const status = rec(res.body.status)
         const allowedBy = str(rec(status.allowedBy).name) ?? null

@@ -35,6 +35,7 @@ export class Ui {
   readonly c: Colors
   readonly stdout: Stream
   readonly stderr: Stream
+  private readonly spinners = new Set<import('ora').Ora>()
 
   constructor(opts: UiOptions) {
     this.format = opts.format
@@ -181,20 +182,36 @@ export class Ui {
         if (spinner) spinner.text = text
       })
       const line = `${this.c.green('✔')} ${done ? done(value) : title} ${this.c.dim(elapsed())}`
-      if (spinner) spinner.stopAndPersist({symbol: '', text: line.trimStart()})
+      if (spinner) this.stopSpinner(spinner, line.trimStart())
       else this.info(line)
       return value
     } catch (error) {
       const line = `${this.c.red('✖')} ${title} ${this.c.dim(elapsed())}`
-      if (spinner) spinner.stopAndPersist({symbol: '', text: line})
+      if (spinner) this.stopSpinner(spinner, line)
       else this.info(line)
       throw error
     }
   }
 
+  /**
+   * Stops every spinner still turning (Ctrl-C): the terminal gets its cursor back and the step's line
+   * is left as it was, before the interruption is reported.
+   */
+  stopSpinners(): void {
+    this.endProgress()
+    for (const s of this.spinners) this.stopSpinner(s, `${this.c.red('✖')} ${s.text}`)
+  }
+
+  private stopSpinner(spinner: import('ora').Ora, text: string): void {
+    if (!this.spinners.delete(spinner)) return
+    spinner.stopAndPersist({symbol: '', text})
+  }
+
   private async spinner(text: string): Promise<import('ora').Ora> {
     // ora is imported only when a spinner is shown, to keep start-up light.
     const {default: ora} = await import('ora')
-    return ora({text, stream: this.stderr as NodeJS.WritableStream}).start()
+    const spinner = ora({text, stream: this.stderr as NodeJS.WritableStream}).start()
+    this.spinners.add(spinner)
+    return spinner
   }
 }
