@@ -270,6 +270,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       namespace: client.namespace,
       ui: this.ui,
       timeoutMs: this.globals.timeoutMs,
+      startedAt: this.startedAt,
       serverDryRun: this.globals.dryRun === 'server',
       signal: this.abortSignal(),
     }

@@ -140,7 +140,12 @@ async function waitPodsGone(ctx: LifecycleContext, name: string, selector: strin
     told = true
   }
   const timer =
-    ctx.timeoutMs > 0 ? setTimeout(() => ctl.abort(new Error('timeout')), ctx.timeoutMs) : undefined
+    ctx.timeoutMs > 0
+      ? setTimeout(
+          () => ctl.abort(new Error('timeout')),
+          Math.max(1, (ctx.startedAt ?? Date.now()) + ctx.timeoutMs - Date.now()),
+        )
+      : undefined
   const observing = observeCollection(client, {
     path: resourcePath('Pod', {namespace}),
     query: {labelSelector: selector},
@@ -219,7 +224,7 @@ export async function startNotebook(ctx: LifecycleContext, name: string): Promis
     if (!running) await scale(ctx, w, name, 1)
     return result
   }
-  const deadline = ctx.timeoutMs > 0 ? Date.now() + ctx.timeoutMs : 0
+  const deadline = ctx.timeoutMs > 0 ? (ctx.startedAt ?? Date.now()) + ctx.timeoutMs : 0
   const remaining = () => (deadline === 0 ? 0 : Math.max(1, deadline - Date.now()))
   const watching = new AbortController()
   const onAbort = () => watching.abort()
