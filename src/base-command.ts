@@ -3,17 +3,23 @@ import {Args, Command, Flags, type Interfaces} from '@oclif/core'
 import type {KubeClient} from './lib/cluster/client.js'
 import type {RunContext} from './lib/run-context.js'
 import type {KubeContext} from './lib/cluster/kubeconfig.js'
+import {formatDuration} from './lib/cluster/format.js'
 import {CliError, ExitCode, UsageError} from './lib/errors.js'
+import {Interrupted, InterruptGuard, interruption} from './lib/interrupt.js'
 import {renderList} from './lib/render/list.js'
 import type {KList, KObject} from './lib/render/types.js'
+import {replaceArg, shellLine, suggestionsFor} from './lib/suggest.js'
 import {colorEnabled} from './lib/ui/color.js'
 import {describeError} from './lib/ui/errors.js'
 import {Ui, type OutputFormat} from './lib/ui/ui.js'
-import {DEFAULT_NOTEBOOK_NAME, DEFAULT_TIMEOUT} from './lib/values/defaults.js'
+import {DEFAULT_NOTEBOOK_NAME, DEFAULT_REQUEST_TIMEOUT, DEFAULT_TIMEOUT} from './lib/values/defaults.js'
 import {parseDuration} from './lib/values/duration.js'
 import {parseInstanceName, parseName} from './lib/values/name.js'
 
 export type DryRun = 'none' | 'client' | 'server'
+
+/** How long after --timeout the whole-command deadline cuts what is still running (see startDeadline). */
+const DEADLINE_GRACE_MS = 1000
 
 /** The global flags of SPEC.md, validated. */
 export interface GlobalOptions {
@@ -54,14 +60,14 @@ export const globalFlags = {
   }),
   'request-timeout': Flags.string({
     helpGroup: GLOBAL,
-    description: 'Time limit for each request to the server (e.g. 30s, 2m); 0 means none.',
-    default: '0',
+    description: `Time limit for each request to the server (e.g. 30s, 2m); 0 means none. The default, ${DEFAULT_REQUEST_TIMEOUT}, is when the API server itself gives up on a request (kube-apiserver --request-timeout): a server that has not answered by then never will, and a hung one must not hang the command. Watches and log streams are bounded only until the server starts answering.`,
+    default: DEFAULT_REQUEST_TIMEOUT,
     helpValue: 'DUR',
   }),
   timeout: Flags.string({
     helpGroup: GLOBAL,
     description:
-      'Time limit for the whole wait (build, rollout, route); exit 5 when it is hit. 0 means none.',
+      'Time limit for the whole command: its writes and its waits (build, rollout, route); exit 5 when it is hit. 0 means none.',
     default: DEFAULT_TIMEOUT,
     helpValue: 'DUR',
   }),
@@ -168,6 +174,44 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as InferredArgs<T>
     this.globals = parseGlobals(flags)
     this.ui = this.makeUi(this.globals.output, this.globals)
+    // Every command: a signal ends it with 130/143 within a second, whatever it is doing.
+    this.interrupts()
+    this.startDeadline(ctor)
+  }
+
+  private deadline?: {controller: AbortController; timer: NodeJS.Timeout}
+  /** When --timeout started counting: the waits end at startedAt + --timeout, before the deadline cuts. */
+  protected startedAt = Date.now()
+
+  /**
+   * --timeout bounds the whole command, not only its waits: the waits end themselves at the deadline
+   * with what they saw (exit 5); anything still running DEADLINE_GRACE_MS later — a write the server
+   * holds, a slow list — is aborted with exit 5 too. Commands that do not wait have no deadline
+   * (--request-timeout bounds each of their requests).
+   */
+  private startDeadline(ctor: typeof BaseCommand): void {
+    const ms = this.globals.timeoutMs
+    this.startedAt = Date.now()
+    if (ms <= 0 || ctor.inapplicable.timeout) return
+    const controller = new AbortController()
+    const timer = setTimeout(() => {
+      this.ui?.stopSpinners()
+      controller.abort(
+        new CliError(
+          `timed out after ${formatDuration(ms)} (--timeout): what the server answered stays applied; the same command run again completes it`,
+          ExitCode.Timeout,
+          {hint: `${this.commandLine()}   # or with a longer --timeout`},
+        ),
+      )
+    }, ms + DEADLINE_GRACE_MS)
+    timer.unref()
+    this.deadline = {controller, timer}
+  }
+
+  /** Aborted on Ctrl-C, SIGTERM, or when --timeout is past: what the cluster client carries. */
+  private requestSignal(): AbortSignal {
+    const stop = this.abortSignal()
+    return this.deadline ? AbortSignal.any([stop, this.deadline.controller.signal]) : stop
   }
 
   /** The validated NAME argument (notebookArgs), or the default notebook name. */
@@ -194,7 +238,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   private client?: KubeClient
-  private abort?: AbortController
 
   /**
    * The REST client for the context, created on first use. Server warnings (deprecated APIs such as
@@ -206,9 +249,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       const ctx = await this.kubeContext()
       const {createClient} = await import('./lib/cluster/client.js')
       this.client = createClient(ctx, {
+        signal: this.requestSignal(),
         onWarning: text => this.ui.warn(`server: ${text}`),
         onRequest: r =>
           this.ui.debug(`${r.method} ${r.path} → ${r.status ?? r.error ?? '?'} (${r.durationMs} ms)`),
+        onRetry: (method, path, r) =>
+          this.ui.debug(
+            `${method} ${path}: ${r.reason}${r.found === undefined ? '' : r.found ? ', re-read: it was done' : ', re-read: not done'}; ${r.found ? 'not sent again' : `sent again after ${r.delayMs} ms`} (${r.rule.why})`,
+          ),
       })
     }
     return this.client
@@ -222,27 +270,36 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       namespace: client.namespace,
       ui: this.ui,
       timeoutMs: this.globals.timeoutMs,
+      startedAt: this.startedAt,
       serverDryRun: this.globals.dryRun === 'server',
       signal: this.abortSignal(),
     }
   }
 
   /**
-   * Aborted on Ctrl-C / SIGTERM: waits stop, nothing half-written is left that a re-run cannot
-   * complete (every write is an idempotent apply), and the message says what keeps running.
+   * Aborted on Ctrl-C / SIGTERM (src/lib/interrupt.ts): requests in flight are destroyed, waits stop
+   * and say what was done and what a re-run does; nothing half-written is left that a re-run cannot
+   * complete (every write is an idempotent apply).
    */
   protected abortSignal(): AbortSignal {
-    if (this.abort === undefined) {
-      const ctl = new AbortController()
-      this.abort = ctl
-      const stop = (sig: NodeJS.Signals) => {
-        if (ctl.signal.aborted) process.exit(130)
-        ctl.abort(new CliError(`interrupted (${sig})`, ExitCode.Failed))
-      }
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-    }
-    return this.abort.signal
+    return this.interrupts().signal
+  }
+
+  private guard?: InterruptGuard
+
+  private interrupts(): InterruptGuard {
+    this.guard ??= new InterruptGuard({
+      onSignal: () => this.ui?.stopSpinners(),
+      fallbackLine: reason =>
+        `Error: ${reason.message}: what the server answered stays applied; the same command run again completes it\nTry: ${this.commandLine()}`,
+    })
+    return this.guard
+  }
+
+  /** This invocation as the user can type it again (arguments never hold secrets: those come from stdin). */
+  protected commandLine(): string {
+    const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)
+    return ['oc', 'jupyter', ...(this.id ?? '').split(':'), ...this.argv.map(quote)].join(' ')
   }
 
   /** Prints rendered objects the way `kubectl ... --dry-run=client` would. */
@@ -274,7 +331,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       return
     }
     const verbose = (this.globals?.verbose ?? this.argv.includes('--verbose')) || Boolean(process.env.DEBUG)
-    const report = describeError(err, {verbose})
+    let report = describeError(err, {verbose})
+    const late = this.deadline?.controller.signal.reason as CliError | undefined
+    if (late && report.exitCode !== ExitCode.Timeout)
+      report = {...describeError(late, {verbose}), stack: report.stack}
+    const stopped = interruption(this.guard?.signal)
+    if (stopped && (report.exitCode !== stopped.exitCode || err instanceof Interrupted)) {
+      // Whatever the interruption broke (an aborted request, a half-read stream) is not the story.
+      report = {
+        exitCode: stopped.exitCode,
+        message: `${stopped.message}: what the server answered stays applied; the same command run again completes it`,
+        hint: this.commandLine(),
+        ...(report.stack === undefined ? {} : {stack: report.stack}),
+      }
+    }
+    const unknownFlag = unknownFlagReport(
+      err,
+      this.id ?? '',
+      {...this.ctor.baseFlags, ...this.ctor.flags},
+      this.argv,
+    )
+    if (unknownFlag) report = {...report, ...unknownFlag}
     if (report.exitCode === ExitCode.Usage && report.hint === undefined && 'parse' in err) {
       report.hint = `oc jupyter ${this.id} --help`
     }
@@ -282,7 +359,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.ui ??
       this.makeUi(sniffOutput(this.argv), {quiet: false, noColor: this.argv.includes('--no-color'), verbose})
     ui.error(report)
+    if (this.guard) this.guard.reported = true
     process.exitCode = report.exitCode
+  }
+
+  public override async finally(err: Error | undefined): Promise<void> {
+    const stopped = interruption(this.guard?.signal)
+    // A command that ended normally after the signal (a followed log) still reports the signal.
+    if (stopped) process.exitCode = stopped.exitCode
+    this.guard?.dispose()
+    if (this.deadline) clearTimeout(this.deadline.timer)
+    return super.finally(err)
   }
 
   private makeUi(output: OutputFormat, g: Pick<GlobalOptions, 'quiet' | 'noColor' | 'verbose'>): Ui {
@@ -355,4 +442,35 @@ export function parseGlobals(flags: Interfaces.InferredFlags<typeof globalFlags>
   if (flags.namespace !== undefined)
     g.namespace = parseName(flags.namespace, {label: '--namespace', rule: 'dns1123-label'})
   return g
+}
+
+/**
+ * An unknown flag (oclif's NonExistentFlagsError) in the house style: which flag, "did you mean" from
+ * the command's own flags, and the command line again with the flag corrected as `Try:`.
+ */
+export function unknownFlagReport(
+  err: Error & {flags?: unknown},
+  id: string,
+  flags: Record<string, {char?: string; hidden?: boolean} | undefined>,
+  argv: readonly string[],
+): {message: string; hint: string} | undefined {
+  if (err.constructor.name !== 'NonExistentFlagsError' || !Array.isArray(err.flags)) return undefined
+  const given = String(err.flags[0])
+  const typed = given.split('=')[0]
+  const names = Object.entries(flags)
+    .filter(([, f]) => f && !f.hidden)
+    .map(([name]) => `--${name}`)
+  const [suggestion] = typed.startsWith('--')
+    ? suggestionsFor(
+        typed.slice(2),
+        names.map(n => n.slice(2)),
+      )
+    : []
+  const command = `oc jupyter ${id}`
+  if (!suggestion) return {message: `unknown flag ${typed} for "${command}"`, hint: `${command} --help`}
+  const fixed = given.replace(typed, `--${suggestion}`)
+  return {
+    message: `unknown flag ${typed} for "${command}"; did you mean --${suggestion}?`,
+    hint: `${command} ${shellLine(replaceArg(argv, given, fixed))}`,
+  }
 }

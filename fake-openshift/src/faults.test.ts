@@ -74,6 +74,28 @@ describe('fault injection', () => {
     expect(fake.recorder.filter({path: CMS}).some(r => r.fault === 'reset' && r.status === 0)).toBe(true)
   })
 
+  it('after handling: the write is stored, the answer is a 504 or a reset connection', async () => {
+    fake.faults.add({method: 'POST', path: CMS, times: 1, action: {type: 'status', status: 504, after: true}})
+    const r = await request(dev, CMS, {body: {metadata: {name: 'after-504'}}})
+    expect(r.status).toBe(504)
+    expect(r.json).toMatchObject({kind: 'Status', reason: 'Timeout', code: 504})
+    expect((await request(dev, `${CMS}/after-504`)).status).toBe(200)
+
+    fake.faults.add({method: 'POST', path: CMS, times: 1, action: {type: 'reset', after: true}})
+    await expect(request(dev, CMS, {body: {metadata: {name: 'after-reset'}}})).rejects.toMatchObject({
+      code: expect.stringMatching(/ECONNRESET|socket hang up/),
+    })
+    expect((await request(dev, `${CMS}/after-reset`)).status).toBe(200)
+    const faults = fake.recorder.filter({method: 'POST', path: CMS}).map(e => e.fault)
+    expect(faults).toContain('status 504 after handling')
+    expect(faults).toContain('reset after handling')
+  })
+
+  it('after handling applies to writes only: a GET is answered normally', async () => {
+    fake.faults.add({path: CMS, times: 1, action: {type: 'status', status: 500, after: true}})
+    expect((await request(dev, CMS)).status).toBe(200)
+  })
+
   it('closes a watch after N events', async () => {
     for (const n of ['wa', 'wb', 'wc']) await request(dev, CMS, {body: {metadata: {name: n}}})
     fake.faults.closeWatchAfter(CMS, 2)

@@ -6,12 +6,26 @@
  */
 
 export type FaultAction =
-  /** answer with this status and a Status body instead of handling the request */
-  | {type: 'status'; status: number; retryAfterSeconds?: number; reason?: string; message?: string}
+  /**
+   * answer with this status and a Status body instead of handling the request; with `after` (writes
+   * only), the request is handled first and its answer replaced: the write happened, the client
+   * cannot know (a 500 or 504 from a proxy or a timed-out apiserver handler)
+   */
+  | {
+      type: 'status'
+      status: number
+      retryAfterSeconds?: number
+      reason?: string
+      message?: string
+      after?: boolean
+    }
   /** wait, then handle the request normally (combine with another rule to delay a failure) */
   | {type: 'delay'; ms: number}
-  /** destroy the socket without answering (ECONNRESET / "socket hang up" at the client) */
-  | {type: 'reset'}
+  /**
+   * destroy the socket without answering (ECONNRESET / "socket hang up" at the client); with `after`
+   * (writes only), once the request is handled: the write happened, the answer is lost
+   */
+  | {type: 'reset'; after?: boolean}
   /** watch requests only: end the stream cleanly after this many events */
   | {type: 'closeWatch'; afterEvents: number}
 
@@ -152,6 +166,26 @@ export class Faults {
       times: 1,
       action: {type: 'status', status: 409, reason: 'Conflict'},
     })
+  }
+
+  /**
+   * Seeded chaos for a whole run: each request has `rate` chance of one fault, drawn from the mix a
+   * flaky API server or load balancer produces — 429 and 503 with Retry-After (rejected before
+   * handling), 500 without it, connection resets before handling, and for writes the same after
+   * handling (the write happened, the answer is lost). Watches are dropped after a few events.
+   */
+  chaos(rate: number): FaultHandle[] {
+    const p = rate / 6
+    const writes = WRITE_METHODS
+    return [
+      this.add({probability: p, watch: false, action: {type: 'status', status: 429, retryAfterSeconds: 1}}),
+      this.add({probability: p, watch: false, action: {type: 'status', status: 503, retryAfterSeconds: 1}}),
+      this.add({probability: p, watch: false, action: {type: 'status', status: 500}}),
+      this.add({probability: p, watch: false, action: {type: 'reset'}}),
+      this.add({method: writes, probability: p, action: {type: 'status', status: 504, after: true}}),
+      this.add({method: writes, probability: p, action: {type: 'reset', after: true}}),
+      this.add({probability: rate, watch: true, action: {type: 'closeWatch', afterEvents: 2}}),
+    ]
   }
 
   // -- matching (server side) ------------------------------------------------------------------

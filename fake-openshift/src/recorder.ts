@@ -21,6 +21,8 @@ export interface RecordedRequest {
   watch: boolean
   /** the injected fault that answered this request, if any */
   fault?: string
+  /** with a fault after handling: the status the handler answered before the fault replaced it */
+  handledStatus?: number
 }
 
 export interface RequestFilter {

@@ -113,6 +113,7 @@ The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder)
         namespace: client.namespace,
         ui: this.ui,
         timeoutMs: this.globals.timeoutMs,
+        startedAt: this.startedAt,
         serverDryRun: this.globals.dryRun === 'server',
         logOut: process.stdout,
         signal: this.abortSignal(),

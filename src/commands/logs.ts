@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, notebookArgs, type Inapplicable} from '../base-command.js'
-import {CliError, ExitCode, UsageError} from '../lib/errors.js'
+import {UsageError} from '../lib/errors.js'
+import {interruption} from '../lib/interrupt.js'
 
 export default class Logs extends BaseCommand<typeof Logs> {
   static override summary = "Print a notebook's log (-f to follow), or its last build's with --build."
@@ -58,9 +59,11 @@ The log is the notebook's own output: what it prints at start (its URL with toke
     } catch (error) {
       // Ctrl-C is how a followed log ends (as with oc logs -f): the signal's exit code, no message.
       if (!signal?.aborted) throw error
-      const reason: unknown = signal.reason
-      process.exitCode = reason instanceof CliError ? reason.exitCode : ExitCode.Interrupted
     }
+    // Ctrl-C is how a followed log ends (as with oc logs -f): the signal's exit code (base command),
+    // one progress line, no error.
+    const stopped = interruption(signal)
+    if (stopped) this.ui.info(`Stopped following the log (${stopped.signal}); the notebook keeps running.`)
   }
 }
 

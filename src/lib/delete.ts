@@ -11,11 +11,18 @@ import {
   type KubeClient,
 } from './cluster/index.js'
 import {CliError, ExitCode} from './errors.js'
+import {mountedClaim} from './foreign.js'
+import {interruptedWhile} from './interrupt.js'
 import {DATA_KINDS, findInstance, type FoundObject} from './instance.js'
 
 export interface DeletePlan {
   remove: FoundObject[]
   keep: FoundObject[]
+  /**
+   * The claim the notebook mounts that oc-jupyter did not make (deploy --existing-claim): never
+   * deleted, not even with --delete-data — it is the user's.
+   */
+  userClaim?: string
 }
 
 export async function planDelete(
@@ -25,9 +32,16 @@ export async function planDelete(
   deleteData: boolean,
 ): Promise<DeletePlan> {
   const found = await findInstance(client, namespace, name)
+  const workload = found.find(f => f.kind === 'Deployment' || f.kind === 'DeploymentConfig')
+  const mounted = workload ? mountedClaim(workload.object)?.claim : undefined
+  const userClaim =
+    mounted !== undefined && !found.some(f => f.kind === 'PersistentVolumeClaim' && f.name === mounted)
+      ? mounted
+      : undefined
   return {
     remove: found.filter(f => deleteData || !DATA_KINDS.has(f.kind)),
     keep: found.filter(f => !deleteData && DATA_KINDS.has(f.kind)),
+    ...(userClaim ? {userClaim} : {}),
   }
 }
 
@@ -63,6 +77,8 @@ export async function waitGone(
   opts: {
     timeoutMs: number
     signal?: AbortSignal
+    /** after Ctrl-C: the command that waits again */
+    again?: string
     onWaiting?: (o: Pick<FoundObject, 'kind' | 'name'>) => void
   },
 ): Promise<void> {
@@ -95,6 +111,13 @@ export async function waitGone(
         ExitCode.Timeout,
         {hint: `oc get ${[...remaining].map(r => r.toLowerCase()).join(' ')} -n ${namespace} -o yaml`},
       )
+    }
+    if (opts.signal?.aborted) {
+      throw interruptedWhile(opts.signal, `waiting for ${[...remaining].join(', ')} to be deleted`, {
+        done: 'the deletion is requested and goes on in the cluster',
+        again: opts.again ?? `oc get ${[...remaining].map(r => r.toLowerCase()).join(' ')} -n ${namespace}`,
+        againDoes: 'deletes nothing more and waits again',
+      })
     }
     throw error
   } finally {

@@ -7,6 +7,7 @@
 import {isForbidden, isNotFound, resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
 import {arr, count, rec, str} from './cluster/obj.js'
 import {CliError, ExitCode} from './errors.js'
+import {interruptedWhile} from './interrupt.js'
 import {loginMode} from './instance.js'
 import {noSuchNotebook} from './notebooks.js'
 import {observeCollection} from './deploy/observe.js'
@@ -101,6 +102,7 @@ export interface StopResult {
 /** Scales the workload to 0 and waits until its pods are gone (the quota they held is free then). */
 export async function stopNotebook(ctx: LifecycleContext, name: string): Promise<StopResult> {
   const {client, namespace, ui} = ctx
+  if (!ctx.serverDryRun) ui.expectWait()
   const w = await requireWorkload(client, namespace, name, 'stop')
   const result: StopResult = {
     name,
@@ -134,11 +136,16 @@ async function waitPodsGone(ctx: LifecycleContext, name: string, selector: strin
   const check = () => {
     if (!listed) return
     if (pods.size === 0) return done()
-    if (!told) ui.info(`Waiting for ${[...pods.keys()].join(', ')} to stop...`)
+    if (!told) ui.progress(`Waiting for ${[...pods.keys()].join(', ')} to stop...`)
     told = true
   }
   const timer =
-    ctx.timeoutMs > 0 ? setTimeout(() => ctl.abort(new Error('timeout')), ctx.timeoutMs) : undefined
+    ctx.timeoutMs > 0
+      ? setTimeout(
+          () => ctl.abort(new Error('timeout')),
+          Math.max(1, (ctx.startedAt ?? Date.now()) + ctx.timeoutMs - Date.now()),
+        )
+      : undefined
   const observing = observeCollection(client, {
     path: resourcePath('Pod', {namespace}),
     query: {labelSelector: selector},
@@ -164,12 +171,13 @@ async function waitPodsGone(ctx: LifecycleContext, name: string, selector: strin
   )
   try {
     await Promise.race([gone, aborted, observing.then(() => aborted)])
+    ui.endProgress()
     if (ctx.signal?.aborted) {
-      throw new CliError(
-        `${(ctx.signal.reason as Error)?.message ?? 'interrupted'} while waiting for the pods of ${name} to stop: the notebook is scaled to 0 and they stop in the cluster`,
-        ctx.signal.reason instanceof CliError ? ctx.signal.reason.exitCode : ExitCode.Interrupted,
-        {hint: `oc jupyter status ${name} -n ${namespace}`},
-      )
+      throw interruptedWhile(ctx.signal, `waiting for the pods of ${name} to stop`, {
+        done: 'the notebook is scaled to 0 and they stop in the cluster',
+        again: `oc jupyter stop ${name} -n ${namespace}`,
+        againDoes: 'changes nothing and waits again',
+      })
     }
     if (pods.size > 0 || !listed) {
       throw new CliError(
@@ -201,6 +209,7 @@ export interface StartResult {
 /** Scales a stopped workload to 1 and waits like deploy: the rollout, then the Route. */
 export async function startNotebook(ctx: LifecycleContext, name: string): Promise<StartResult> {
   const {client, namespace, ui} = ctx
+  if (!ctx.serverDryRun) ui.expectWait()
   const w = await requireWorkload(client, namespace, name, 'start')
   const running = count(rec(w.object.spec).replicas) > 0
   const result: StartResult = {
@@ -215,7 +224,7 @@ export async function startNotebook(ctx: LifecycleContext, name: string): Promis
     if (!running) await scale(ctx, w, name, 1)
     return result
   }
-  const deadline = ctx.timeoutMs > 0 ? Date.now() + ctx.timeoutMs : 0
+  const deadline = ctx.timeoutMs > 0 ? (ctx.startedAt ?? Date.now()) + ctx.timeoutMs : 0
   const remaining = () => (deadline === 0 ? 0 : Math.max(1, deadline - Date.now()))
   const watching = new AbortController()
   const onAbort = () => watching.abort()

@@ -8,6 +8,8 @@ export interface RunContext {
   ui: Ui
   /** the whole command's --timeout; 0 = none */
   timeoutMs: number
+  /** when --timeout started counting (the command's start); default: when the wait starts */
+  startedAt?: number
   serverDryRun: boolean
   /** aborted on Ctrl-C / SIGTERM */
   signal: AbortSignal

@@ -421,14 +421,15 @@ describe('build failures', () => {
   })
 
   test.concurrent(
-    '--timeout 1s on a build that never finishes: exit 5, it keeps running, how to follow',
+    '--timeout 4s on a build that never finishes: exit 5, it keeps running, how to follow',
     async () => {
       const ns = newProject(fake, 'timeout')
-      const r = await runCli(['build', 'stuck', '-n', ns, '--timeout', '1s'], {
+      // --timeout bounds the whole command: long enough for the writes to finish first on a loaded machine.
+      const r = await runCli(['build', 'stuck', '-n', ns, '--timeout', '4s'], {
         kubeconfig: fake.kubeconfigPath,
       })
       expect(r.code, both(r)).toBe(5)
-      expect(r.stderr).toMatch(/timed out after 1s waiting for build "stuck-1": build "stuck-1" is Running/)
+      expect(r.stderr).toMatch(/timed out after 4s waiting for build "stuck-1": build "stuck-1" is Running/)
       expect(r.stderr).toContain('the build keeps running on the cluster')
       expect(r.stderr).toContain(`Try: oc logs -f build/stuck-1 -n ${ns}`)
       const build = get(fake, BUILD_API, 'builds', ns, 'stuck-1')

@@ -147,7 +147,7 @@ describe('deploy', () => {
       const switched = await runCli(['deploy', '--deployment-config'], {kubeconfig: kc})
       expect(switched.code, both(switched)).toBe(2)
       expect(switched.stderr).toContain(
-        'Error: notebook notebook runs as a Deployment: --deployment-config would start a second one beside it',
+        'Error: notebook notebook runs as a Deployment: deploying it with --deployment-config would start a second one beside it',
       )
       expect(writesIn(fake, ns, mark2)).toEqual([])
     },

@@ -101,6 +101,10 @@ export async function receive(
   const actions: FaultAction[] = o.faults.match({method, path, watch})
   for (const a of actions) if (a.type === 'delay') await new Promise(r => setTimeout(r, a.ms))
   for (const a of actions) {
+    if ((a.type === 'reset' || a.type === 'status') && a.after) {
+      if (WRITES.has(method) && !watch) replaceAnswer(req, res, entry, a)
+      continue
+    }
     if (a.type === 'reset') {
       entry.fault = 'reset'
       entry.status = 0
@@ -133,6 +137,56 @@ export async function receive(
   entry.user = user.username
   if (bodyError) throw bodyError
   return {req, res, path, q, method, watch, user, rawBody, entry, closeWatchAfter}
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * A fault after handling: the handler runs (the write is persisted) and its answer is replaced by a
+ * reset connection or a Status, as when a proxy or the apiserver's own timeout cuts the response.
+ */
+function replaceAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: RecordedRequest,
+  a: Extract<FaultAction, {type: 'reset' | 'status'}>,
+): void {
+  const writeHead = res.writeHead.bind(res) as (
+    code: number,
+    headers: Record<string, string>,
+  ) => ServerResponse
+  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse
+  let body: string | undefined
+  ;(res as unknown as {writeHead: (...args: unknown[]) => ServerResponse}).writeHead = (
+    ...args: unknown[]
+  ) => {
+    // What the handler answered, for counting what was really executed (e.g. duplicate creates).
+    entry.handledStatus = args[0] as number
+    if (a.type === 'reset') {
+      entry.fault = 'reset after handling'
+      entry.status = 0
+      req.socket.destroy()
+      return res
+    }
+    entry.fault = `status ${a.status} after handling`
+    const details = a.retryAfterSeconds !== undefined ? {retryAfterSeconds: a.retryAfterSeconds} : undefined
+    body = JSON.stringify(
+      new ApiError(
+        a.status,
+        a.reason ?? defaultReason(a.status),
+        a.message ?? defaultMessage(a.status),
+        details,
+      ).toStatus(),
+    )
+    return writeHead(a.status, {
+      'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(body)),
+      ...(a.retryAfterSeconds !== undefined ? {'Retry-After': String(a.retryAfterSeconds)} : {}),
+    })
+  }
+  ;(res as unknown as {write: () => boolean}).write = () => true
+  ;(res as unknown as {end: (...args: unknown[]) => ServerResponse}).end = () =>
+    body === undefined ? res : end(body)
 }
 
 function faultMessage(status: number, path: string): string {

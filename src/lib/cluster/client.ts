@@ -16,9 +16,9 @@ import {StringDecoder} from 'node:string_decoder'
 import {CliError, ExitCode} from '../errors.js'
 import {ApiError, NetworkError, REQUEST_TIMEOUT_CODE, isNotFound, redact, secretValues} from './errors.js'
 import {groupVersionPath} from './kinds.js'
-import type {KubeContext} from './kubeconfig.js'
+import {credentialFailure, type KubeContext} from './kubeconfig.js'
 import {abortReason, withRetry} from './retry.js'
-import type {RetryClock, RetryPolicy} from './retry.js'
+import type {RetryClock, RetryInfo, RetryPolicy, Verb} from './retry.js'
 import type {KubeList, KubeObject, WatchEvent} from './types.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -52,8 +52,13 @@ export interface ApiRequest {
   headers?: Record<string, string>
   /** Overrides the client's --request-timeout for this request; 0 = none. For streams: until headers. */
   timeoutMs?: number
-  /** Overrides the method-based idempotency used by the retry policy. */
+  /**
+   * Overrides the method-based verb of the retry policy (retry.ts): true for a POST that persists
+   * nothing (a review), false for a write that must not be repeated blindly.
+   */
   idempotent?: boolean
+  /** A POST's way to find what an attempt with an unknown outcome made (retry.ts, RETRY_RULES). */
+  reread?: () => Promise<ApiResponse<unknown> | undefined>
   /** Also retry 409 Conflict (server-side apply). */
   retryConflicts?: boolean
   signal?: AbortSignal
@@ -99,7 +104,11 @@ export interface KubeClientOptions {
   onWarning?: (text: string) => void
   /** Every attempt, for --verbose and request counting. */
   onRequest?: (record: RequestRecord) => void
+  /** Every retry with the rule of retry.ts that allowed it, for --verbose. */
+  onRetry?: (method: HttpMethod, path: string, info: RetryInfo) => void
   userAgent?: string
+  /** Aborts every request of this client (Ctrl-C): in flight, waiting to retry, or streaming. */
+  signal?: AbortSignal
 }
 
 export interface WriteOptions {
@@ -107,6 +116,17 @@ export interface WriteOptions {
   dryRun?: boolean
   fieldManager?: string
   signal?: AbortSignal
+}
+
+/** Options of a POST. */
+export interface CreateOptions extends WriteOptions {
+  /** see ApiRequest.idempotent: true for a POST that persists nothing */
+  idempotent?: boolean
+  /**
+   * What an attempt with an unknown outcome would have made; default for a named create: a GET of
+   * the object. A POST without either is not retried after it may have reached the server.
+   */
+  reread?: () => Promise<unknown>
 }
 
 interface Connection {
@@ -118,18 +138,22 @@ interface Connection {
   dynamicAuth: boolean
 }
 
-/** Methods a repeat of which cannot change the outcome. POST never; PATCH depends on the type. */
-function defaultIdempotent(method: HttpMethod, contentType: string | undefined): boolean {
+/** The retry policy's verb (retry.ts): what a repeat of this request can do. */
+export function verbOf(method: HttpMethod, contentType: string | undefined, idempotent?: boolean): Verb {
+  if (idempotent === false) return 'post'
   switch (method) {
     case 'GET':
+      return 'read'
+    case 'POST':
+      return idempotent ? 'read' : 'post'
     case 'PUT':
     case 'DELETE':
-      return true
+      return 'write'
     case 'PATCH':
       // SSA and RFC 7386 merge patches converge; a JSON patch (`add` to `/-`) does not.
       return contentType === PATCH_CONTENT_TYPES.apply || contentType === PATCH_CONTENT_TYPES.merge
-    default:
-      return false
+        ? 'write'
+        : 'post'
   }
 }
 
@@ -172,7 +196,8 @@ export class KubeClient {
   // Requests
 
   /** One request with retries; the body parsed as JSON when it is JSON. */
-  async request<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>> {
+  async request<T = unknown>(request: ApiRequest): Promise<ApiResponse<T>> {
+    const req = this.withClientSignal(request)
     const method = req.method ?? 'GET'
     if (method === 'PATCH' && !req.contentType) {
       // A programming error: the server would pick strategic merge and CRDs answer 415.
@@ -185,7 +210,10 @@ export class KubeClient {
         const body = req.responseType === 'text' ? text : parseBody(text, raw.headers)
         return {status: raw.status, headers: raw.headers, body: body as T}
       },
-      this.retryOptions(req, method),
+      {
+        ...this.retryOptions(req, method),
+        ...(req.reread ? {reread: req.reread as () => Promise<ApiResponse<T> | undefined>} : {}),
+      },
     )
   }
 
@@ -194,7 +222,8 @@ export class KubeClient {
    * caller reads it (it is a Readable, also an async iterable of Buffers) and destroys it when done.
    * Establishing the stream is retried like a GET; a stream that drops later is the caller's concern.
    */
-  async stream(req: ApiRequest): Promise<http.IncomingMessage> {
+  async stream(request: ApiRequest): Promise<http.IncomingMessage> {
+    const req = this.withClientSignal(request)
     const method = req.method ?? 'GET'
     return withRetry(
       async attempt => {
@@ -308,19 +337,45 @@ export class KubeClient {
     return {items, resourceVersion}
   }
 
-  /** POST: not idempotent, never re-sent after it may have reached the server. */
+  /**
+   * POST. Never re-sent blindly after it may have reached the server: a named object is looked up
+   * first (found: that is the answer), other POSTs need the caller's `reread` (retry.ts).
+   */
   async create<T = KubeObject>(
     path: string,
     body: unknown,
-    opts: WriteOptions = {},
+    opts: CreateOptions = {},
   ): Promise<ApiResponse<T>> {
+    const reread = opts.reread ?? this.namedReread(path, body, opts)
     return this.request<T>({
       method: 'POST',
       path,
       body,
       query: writeQuery(opts),
       signal: opts.signal,
+      // A dry run persists nothing: sent again, same answer.
+      idempotent: opts.dryRun ? true : opts.idempotent,
+      ...(reread
+        ? {
+            reread: async () => {
+              const found = await reread()
+              return found === undefined ? undefined : {status: 200, headers: {}, body: found}
+            },
+          }
+        : {}),
     })
+  }
+
+  /** A create of a named object (not generateName): after an unknown outcome, GET it. */
+  private namedReread(
+    collection: string,
+    body: unknown,
+    opts: CreateOptions,
+  ): (() => Promise<unknown>) | undefined {
+    const name = (body as {metadata?: {name?: unknown}} | undefined)?.metadata?.name
+    if (opts.dryRun || typeof name !== 'string' || name === '') return undefined
+    return () =>
+      this.getIfExists(`${collection}/${encodeURIComponent(name)}`, undefined, {signal: opts.signal})
   }
 
   async patch<T = KubeObject>(
@@ -412,13 +467,20 @@ export class KubeClient {
   // -------------------------------------------------------------------------------------------
   // Transport
 
+  private withClientSignal(req: ApiRequest): ApiRequest {
+    const own = this.opts.signal
+    if (!own || req.signal === own) return req
+    return {...req, signal: req.signal ? AbortSignal.any([req.signal, own]) : own}
+  }
+
   private retryOptions(req: ApiRequest, method: HttpMethod) {
     return {
-      idempotent: req.idempotent ?? defaultIdempotent(method, req.contentType),
+      verb: verbOf(method, req.contentType, req.idempotent),
       retryConflicts: req.retryConflicts,
       policy: this.opts.retry,
       clock: this.opts.clock,
       signal: req.signal,
+      onRetry: (info: RetryInfo) => this.opts.onRetry?.(method, req.path, info),
     }
   }
 
@@ -460,7 +522,9 @@ export class KubeClient {
       await this.kc.applyToHTTPSOptions(tls)
     } catch (error) {
       throw new CliError(
-        this.redact(`cannot load credentials of context "${this.contextName}": ${(error as Error).message}`),
+        this.redact(
+          `cannot load credentials of context "${this.contextName}": ${credentialFailure(this.kc, error)}`,
+        ),
         ExitCode.Unreachable,
         {hint: `oc login ${this.server}`},
       )
@@ -637,6 +701,7 @@ export class KubeClient {
       timeoutMs,
       cause: error,
       secrets: this.secrets,
+      proxy: this.kc.getCurrentCluster()?.proxyUrl,
     })
   }
 

@@ -337,6 +337,8 @@ export interface NetworkErrorInit {
   timeoutMs?: number
   cause?: unknown
   secrets?: Iterable<string>
+  /** The kubeconfig's proxy-url: a failure to connect is a failure to reach it, not the API server. */
+  proxy?: string
 }
 
 export class NetworkError extends CliError {
@@ -358,10 +360,40 @@ export class NetworkError extends CliError {
   }
 }
 
+/** Failures to open a connection: with a proxy-url, the connection is to the proxy. */
+const CONNECT_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found (DNS)',
+  EAI_AGAIN: 'host not found (DNS)',
+  ETIMEDOUT: 'connection timed out',
+  ECONNABORTED: 'connection timed out',
+  EHOSTUNREACH: 'network unreachable',
+  ENETUNREACH: 'network unreachable',
+}
+
+/** The proxy URL without the user and password it may carry. */
+function shownProxy(proxy: string): string {
+  try {
+    const u = new URL(proxy)
+    u.username = ''
+    u.password = ''
+    return u.origin
+  } catch {
+    return 'from the kubeconfig'
+  }
+}
+
 function describeNetworkError(init: NetworkErrorInit): {message: string; hint?: string} {
   const {code, server} = init
   const host = hostOf(server)
   const kubeconfigHint = 'oc config view --minify'
+  const connect = CONNECT_FAILURES[code]
+  if (connect && init.proxy) {
+    return {
+      message: `cannot connect to the proxy ${shownProxy(init.proxy)} (proxy-url of the cluster ${server}): ${connect}`,
+      hint: kubeconfigHint,
+    }
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return {message: `cannot connect to ${server}: connection refused`, hint: kubeconfigHint}

@@ -19,6 +19,7 @@
 import {KubeConfig} from '@kubernetes/client-node'
 import type {Cluster, Context, User} from '@kubernetes/client-node'
 import {load as loadYaml, YAMLException} from 'js-yaml'
+import type {ChildProcess} from 'node:child_process'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import path from 'node:path'
@@ -91,6 +92,11 @@ export function loadKubeContext(opts: LoadKubeContextOptions = {}): KubeContext 
     )
   }
   validateServer(cluster, contextName)
+  validateFiles(
+    cluster,
+    kc.users.find(u => u.name === context.user),
+    contextName,
+  )
   kc.setCurrentContext(contextName)
 
   const namespace = opts.namespace || context.namespace || 'default'
@@ -162,6 +168,7 @@ function mergeFiles(files: string[]): KubeConfig {
     if (!currentContext && one.currentContext) currentContext = one.currentContext
   }
   const kc = new KubeConfig()
+  watchExecPlugin(kc)
   kc.loadFromOptions({
     clusters: [...clusters.values()],
     users: [...users.values()],
@@ -217,7 +224,41 @@ function parseFile(file: string): KubeConfig {
   return kc
 }
 
+/**
+ * Files the kubeconfig names must exist (kubectl: "unable to read certificate-authority ... no such
+ * file"): an invalid kubeconfig is exit 2 before any request, not a TLS failure (exit 3) later.
+ */
+function validateFiles(cluster: Cluster, user: User | undefined, contextName: string): void {
+  const files: Array<[string, string | undefined]> = [
+    [`cluster "${cluster.name}" certificate-authority`, cluster.caFile],
+    [`user "${user?.name ?? ''}" client-certificate`, user?.certFile],
+    [`user "${user?.name ?? ''}" client-key`, user?.keyFile],
+  ]
+  for (const [what, file] of files) {
+    if (file && !existsSync(file)) {
+      throw new UsageError(`${what} ${file} (context "${contextName}") does not exist`, {
+        hint: `oc config view --minify --context ${contextName}`,
+      })
+    }
+  }
+}
+
 function validateServer(cluster: Cluster, contextName: string): void {
+  if (cluster.proxyUrl !== undefined && cluster.proxyUrl !== '') {
+    // kubectl accepts http, https and socks5 proxies (client-go's proxy-url validation).
+    let proxy: URL | undefined
+    try {
+      proxy = new URL(cluster.proxyUrl)
+    } catch {
+      proxy = undefined
+    }
+    if (!proxy || !['http:', 'https:', 'socks5:'].includes(proxy.protocol) || !proxy.hostname) {
+      throw new UsageError(
+        `cluster "${cluster.name}" (context "${contextName}") has a proxy-url that is not an http, https or socks5 URL`,
+        {hint: `oc config set clusters.${cluster.name}.proxy-url http://proxy.example.com:3128`},
+      )
+    }
+  }
   let url: URL
   try {
     url = new URL(cluster.server)
@@ -235,4 +276,62 @@ function validateServer(cluster: Cluster, contextName: string): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UsageError(`cluster "${cluster.name}" has an unsupported server URL scheme ${url.protocol}`)
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// exec credential plugins
+
+interface ExecRun {
+  command: string
+  code: number | null
+  signal: NodeJS.Signals | null
+  lastStderrLine?: string
+}
+
+const execRuns = new WeakMap<KubeConfig, ExecRun>()
+
+/**
+ * client-node rejects a failing exec plugin with its whole stderr as the message (empty when the
+ * plugin printed nothing) and drops the exit status. Its ExecAuth spawns through `execFn`: wrapped
+ * here, the last run's command, status and last stderr line are kept for the error message.
+ */
+function watchExecPlugin(kc: KubeConfig): void {
+  // `authenticators` is not in client-node's typings; absent in another version, messages stay as they were.
+  const auths = (kc as unknown as {authenticators?: Array<{execFn?: unknown}>}).authenticators ?? []
+  for (const auth of auths) {
+    const spawnFn = auth.execFn
+    if (typeof spawnFn !== 'function') continue
+    auth.execFn = (command: string, args: string[], opts: object): ChildProcess => {
+      const child = (spawnFn as (c: string, a: string[], o: object) => ChildProcess)(command, args, opts)
+      const run: ExecRun = {command, code: null, signal: null}
+      let stderr = ''
+      child.stderr?.on('data', (d: Buffer | string) => (stderr += d.toString()))
+      child.on('close', (code, signal) => {
+        run.code = code
+        run.signal = signal
+        run.lastStderrLine = stderr
+          .split('\n')
+          .map(l => l.trim())
+          .filter(Boolean)
+          .pop()
+        execRuns.set(kc, run)
+      })
+      return child
+    }
+  }
+}
+
+/** Why the credentials of the context could not be loaded, in one line (never the token). */
+export function credentialFailure(kc: KubeConfig, error: unknown): string {
+  const run = execRuns.get(kc)
+  const user = kc.getCurrentUser()
+  if (user?.exec && run && (run.code !== 0 || run.signal)) {
+    const status = run.signal ? `was killed by ${run.signal}` : `exited with status ${run.code}`
+    return `the exec credential plugin ${path.basename(run.command)} ${status}${run.lastStderrLine ? `: ${run.lastStderrLine}` : ' without a message'}`
+  }
+  const e = error as NodeJS.ErrnoException
+  if (user?.exec && e?.code === 'ENOENT')
+    return `the exec credential plugin ${user.exec.command} is not installed (not found on PATH)`
+  const message = (e?.message ?? String(error)).trim().split('\n').filter(Boolean).pop()
+  return message || 'no reason given'
 }

@@ -9,24 +9,50 @@ import type {KubeObject} from './types.js'
 
 /**
  * `oc start-build NAME`: POST buildconfigs/NAME/instantiate with a BuildRequest; returns the Build.
- * A POST: never re-sent after it may have reached the server, so a build is never started twice.
+ * A build is never started twice: when the outcome of the POST is unknown (a reset, a 5xx), the
+ * BuildConfig is read again, and a `status.lastVersion` beyond the one before the POST means the
+ * build was started — that Build is the answer (retry.ts, RETRY_RULES). `lastVersion` is the one the
+ * caller saw; unknown, it is read before the POST.
  */
 export async function instantiateBuild(
   client: KubeClient,
-  opts: {name: string; namespace?: string; message?: string; dryRun?: boolean; signal?: AbortSignal},
+  opts: {
+    name: string
+    namespace?: string
+    message?: string
+    dryRun?: boolean
+    signal?: AbortSignal
+    lastVersion?: number
+  },
 ): Promise<KubeObject> {
-  const path = resourcePath('BuildConfig', {
-    namespace: opts.namespace ?? client.namespace,
-    name: opts.name,
-    subresource: 'instantiate',
-  })
+  const namespace = opts.namespace ?? client.namespace
+  const bcPath = resourcePath('BuildConfig', {namespace, name: opts.name})
+  const path = resourcePath('BuildConfig', {namespace, name: opts.name, subresource: 'instantiate'})
+  const versionOf = (bc: KubeObject | undefined) =>
+    Number((bc?.status as {lastVersion?: unknown} | undefined)?.lastVersion ?? 0) || 0
+  const before =
+    opts.dryRun || opts.lastVersion !== undefined
+      ? (opts.lastVersion ?? 0)
+      : versionOf(await client.getIfExists<KubeObject>(bcPath, undefined, {signal: opts.signal}))
+  const reread = async (): Promise<KubeObject | undefined> => {
+    const now = versionOf(await client.getIfExists<KubeObject>(bcPath, undefined, {signal: opts.signal}))
+    if (now <= before) return undefined
+    return client.getIfExists<KubeObject>(
+      resourcePath('Build', {namespace, name: `${opts.name}-${now}`}),
+      undefined,
+      {
+        signal: opts.signal,
+      },
+    )
+  }
   const body = {
     kind: 'BuildRequest',
     apiVersion: 'build.openshift.io/v1',
     metadata: {name: opts.name},
     triggeredBy: [{message: opts.message ?? 'Started by oc-jupyter'}],
   }
-  return (await client.create<KubeObject>(path, body, {dryRun: opts.dryRun, signal: opts.signal})).body
+  return (await client.create<KubeObject>(path, body, {dryRun: opts.dryRun, signal: opts.signal, reread}))
+    .body
 }
 
 export interface RequiredApi {

@@ -125,21 +125,25 @@ async function reviewScc(
 ): Promise<{answered: boolean; allowedBy?: string}> {
   const identity = {namespace, name: sa}
   try {
-    const res = await client.create<KubeObject>(resourcePath('PodSecurityPolicySubjectReview', {namespace}), {
-      apiVersion: 'security.openshift.io/v1',
-      kind: 'PodSecurityPolicySubjectReview',
-      spec: {
-        template: {
-          metadata: {},
-          spec: {
-            serviceAccountName: sa,
-            containers: [{name: 'probe', image: 'probe', securityContext: {runAsUser: 1000}}],
+    const res = await client.create<KubeObject>(
+      resourcePath('PodSecurityPolicySubjectReview', {namespace}),
+      {
+        apiVersion: 'security.openshift.io/v1',
+        kind: 'PodSecurityPolicySubjectReview',
+        spec: {
+          template: {
+            metadata: {},
+            spec: {
+              serviceAccountName: sa,
+              containers: [{name: 'probe', image: 'probe', securityContext: {runAsUser: 1000}}],
+            },
           },
+          user: serviceAccountUser(identity),
+          groups: serviceAccountGroups(identity),
         },
-        user: serviceAccountUser(identity),
-        groups: serviceAccountGroups(identity),
       },
-    })
+      {idempotent: true},
+    ) // a review persists nothing: safe to retry
     const allowedBy = (res.body.status as {allowedBy?: {name?: string} | null} | undefined)?.allowedBy?.name
     return {answered: true, ...(allowedBy ? {allowedBy} : {})}
   } catch (error) {

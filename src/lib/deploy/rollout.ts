@@ -17,6 +17,7 @@ import {
   type KubeObject,
 } from '../cluster/index.js'
 import {CliError, ExitCode} from '../errors.js'
+import {interruptedWhile} from '../interrupt.js'
 import {instanceSelector} from '../render/labels.js'
 import type {Ui} from '../ui/ui.js'
 import {
@@ -223,8 +224,9 @@ export async function waitRollout(
       signal: ctl.signal,
       description: `${dc ? 'deployment config' : 'deployment'} "${name}" rollout`,
       hint: `oc jupyter status ${name} -n ${namespace}`,
-      onUpdate: r => ui.info(r.message),
+      onUpdate: r => ui.progress(r.message),
     })
+    ui.endProgress()
   } catch (error) {
     if (fatal) throw fatal
     if (ctx.signal?.aborted) throw interrupted(ctx.signal, name, namespace, opts.interrupt)
@@ -263,8 +265,7 @@ export async function waitRollout(
 
 /**
  * Ctrl-C (or SIGTERM) while the rollout is awaited: everything is applied, the cluster goes on rolling
- * out; a re-run of the same deploy changes nothing and waits again. The exit code is the signal's
- * (the base command's abort reason carries it).
+ * out; a re-run of the same deploy changes nothing and waits again. The exit code is the signal's.
  */
 export function interrupted(
   signal: AbortSignal,
@@ -272,14 +273,9 @@ export function interrupted(
   namespace: string,
   what = {again: `oc jupyter deploy ${name} -n ${namespace}`, done: 'every object is applied'},
 ): CliError {
-  const reason: unknown = signal.reason
-  const exitCode = reason instanceof CliError ? reason.exitCode : ExitCode.Interrupted
-  const why = reason instanceof CliError ? reason.message : 'interrupted'
-  return new CliError(
-    `${why} while waiting for the rollout of ${name}: ${what.done} and the rollout goes on in the cluster`,
-    exitCode,
-    {
-      hint: `${what.again}   # changes nothing and waits again; or: oc jupyter status ${name} -n ${namespace}`,
-    },
-  )
+  return interruptedWhile(signal, `waiting for the rollout of ${name}`, {
+    done: `${what.done} and the rollout goes on in the cluster`,
+    again: what.again,
+    againDoes: `changes nothing and waits again; or: oc jupyter status ${name} -n ${namespace}`,
+  })
 }

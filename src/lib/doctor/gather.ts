@@ -456,11 +456,15 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
         `SelfSubjectAccessReview (${key})`,
         'create selfsubjectaccessreviews.authorization.k8s.io',
         async () => {
-          const res = await client.create<KubeObject>(resourcePath('SelfSubjectAccessReview'), {
-            apiVersion: 'authorization.k8s.io/v1',
-            kind: 'SelfSubjectAccessReview',
-            spec: {resourceAttributes: q},
-          })
+          const res = await client.create<KubeObject>(
+            resourcePath('SelfSubjectAccessReview'),
+            {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SelfSubjectAccessReview',
+              spec: {resourceAttributes: q},
+            },
+            {idempotent: true}, // a review persists nothing
+          )
           return rec(res.body.status).allowed === true
         },
         undefined as boolean | undefined,
@@ -530,6 +534,7 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
               ],
             },
           },
+          {idempotent: true}, // a review persists nothing
         )
         const status = rec(res.body.status)
         const allowedBy = str(rec(status.allowedBy).name) ?? null

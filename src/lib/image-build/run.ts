@@ -23,6 +23,7 @@ import {
   type WaitOptions,
 } from '../cluster/index.js'
 import {CliError, ExitCode} from '../errors.js'
+import {interruptedWhile} from '../interrupt.js'
 import {requireProject} from '../preflight.js'
 import {renderBuildObjects} from '../render/build.js'
 import type {Ui} from '../ui/ui.js'
@@ -36,8 +37,10 @@ export interface BuildRunContext {
   client: KubeClient
   namespace: string
   ui: Ui
-  /** 0 = wait without limit */
+  /** 0 = wait without limit; counted from `startedAt` (the whole command's --timeout) */
   timeoutMs: number
+  /** when --timeout started counting (default: when runBuild was called) */
+  startedAt?: number
   /** --dry-run=server */
   serverDryRun: boolean
   /** where the followed build log goes (stdout in text mode) */
@@ -87,8 +90,10 @@ function phaseOf(build: KubeObject): {phase: string; reason?: string; message?: 
   return {phase: s.phase ?? 'New', reason: s.reason, message: s.message}
 }
 
-export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promise<BuildRunResult> {
+export async function runBuild(given: BuildRunContext, opts: BuildOptions): Promise<BuildRunResult> {
+  const ctx = {...given, startedAt: given.startedAt ?? Date.now()}
   const {client, namespace, ui} = ctx
+  if (!ctx.serverDryRun) ui.expectWait()
   await requireApis(client, [
     {groupVersion: 'build.openshift.io/v1', plural: 'buildconfigs'},
     {groupVersion: 'image.openshift.io/v1', plural: 'imagestreams'},
@@ -205,7 +210,13 @@ async function chooseBuild(
   const {client, namespace} = ctx
   const buildsPath = resourcePath('Build', {namespace})
   const start = async (message: string) => ({
-    build: await instantiateBuild(client, {name: opts.name, namespace, message, signal: ctx.signal}),
+    build: await instantiateBuild(client, {
+      name: opts.name,
+      namespace,
+      message,
+      signal: ctx.signal,
+      lastVersion: Math.max(lastVersion(before), lastVersion(bc)),
+    }),
     origin: 'instantiated' as const,
   })
 
@@ -352,7 +363,10 @@ async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: strin
       path: buildsPath,
       name: buildName,
       judge: buildPhase,
-      timeoutMs: ctx.timeoutMs,
+      // What is left of --timeout: the whole command ends at it (the base command's deadline).
+      timeoutMs:
+        ctx.timeoutMs > 0 ? Math.max(1, (ctx.startedAt ?? Date.now()) + ctx.timeoutMs - Date.now()) : 0,
+      reportedTimeoutMs: ctx.timeoutMs,
       signal: ctl.signal,
       description: `build "${buildName}"`,
       hint: `oc logs -f build/${buildName} -n ${namespace}`,
@@ -360,7 +374,8 @@ async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: strin
         const phase = obj ? phaseOf(obj).phase : 'New'
         if (phase !== phaseShown) {
           phaseShown = phase
-          ui.info(`Build ${buildName}: ${phase}`)
+          if (followLog) ui.info(`Build ${buildName}: ${phase}`)
+          else ui.progress(`Build ${buildName}: ${phase}`)
         }
         // The log exists once the build pod runs; start streaming then (once).
         if (followLog && !logDone && (phase === 'Running' || TERMINAL.has(phase))) {
@@ -371,6 +386,7 @@ async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: strin
       },
     })
     await logDone
+    ui.endProgress()
     ui.info(`${ui.c.green('✔')} Build ${buildName} Complete`)
     return outcome.object
   } catch (error) {
@@ -383,8 +399,10 @@ async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: strin
       })
     }
     if (ctx.signal?.aborted) {
-      throw new CliError(`interrupted; build ${buildName} keeps running on the cluster`, ExitCode.Failed, {
-        hint: `oc logs -f build/${buildName} -n ${namespace}`,
+      throw interruptedWhile(ctx.signal, `waiting for build ${buildName}`, {
+        done: 'it keeps running on the cluster',
+        again: `oc logs -f build/${buildName} -n ${namespace}`,
+        againDoes: 'follows it; a re-run of this command starts no second build',
       })
     }
     throw error

@@ -23,3 +23,8 @@ export const DEFAULT_INSECURE_POLICY = 'Redirect'
 
 /** `--timeout`: a whole build plus rollout; builds that install packages take minutes. */
 export const DEFAULT_TIMEOUT = '30m'
+/**
+ * Per request. kubectl has none, but kube-apiserver ends any request that is not a watch or a stream
+ * after 60 s (its own --request-timeout, default 1m0s) with a 504: past that no answer is coming.
+ */
+export const DEFAULT_REQUEST_TIMEOUT = '60s'

@@ -1,11 +1,40 @@
-import {beforeAll, describe, expect, it} from 'vitest'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {kubeconfigYaml, startTestServer, testTls, type TestServer} from '../cluster/helpers/server.js'
 import {ensureBuilt, run} from './cli.js'
 
-beforeAll(ensureBuilt, 180_000)
+/**
+ * The cases run in cluster mode: each with its own kubeconfig (its own token) pointing at a recording
+ * HTTPS server, so "nothing was sent" is proven, not assumed. A case may alter its kubeconfig.
+ */
+let srv: TestServer
+const dir = mkdtempSync(path.join(tmpdir(), 'ocj-bad-input-'))
+beforeAll(async () => {
+  srv = await startTestServer()
+  await ensureBuilt()
+}, 180_000)
+afterAll(() => srv.close())
+
+type KubeconfigEdit = (yaml: string) => string
+const tokenOf = (i: number) => `bad-input-case-${i}`
+
+function kubeconfigFor(i: number, edit: KubeconfigEdit = y => y): string {
+  const file = path.join(dir, `kubeconfig-${i}`)
+  writeFileSync(file, edit(kubeconfigYaml({server: srv.url, caPem: testTls().caPem, token: tokenOf(i)})))
+  return file
+}
+
+const withClusterLine =
+  (line: string): KubeconfigEdit =>
+  y =>
+    y.replace(/^( {4}server: .*)$/m, `$1\n    ${line}`)
 
 /** Each ends with exit 2, stdout empty, no stack trace, and a first line naming the flag and the rule. */
-const CASES: Array<[string[], RegExp]> = [
+const CASES: Array<[string[], RegExp, KubeconfigEdit?]> = [
   [['deploy', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name \(lowercase letters/],
   [
     ['deploy', '--volume-size', '1GB'],
@@ -34,8 +63,18 @@ const CASES: Array<[string[], RegExp]> = [
     /^Error: --volume-size "1Ei": larger than any cloud or ODF volume .*: at most 64Ti$/,
   ],
   [
-    ['deploy', '--rotate-password'], // the harness adds --dry-run=client
+    ['deploy', '--dry-run=client', '--rotate-password'],
     /^Error: --rotate-password changes the password on the cluster/,
+  ],
+  [
+    ['status'],
+    /^Error: cluster "test" \(context "test"\) has a proxy-url that is not an http, https or socks5 URL$/,
+    withClusterLine('proxy-url: not a url'),
+  ],
+  [
+    ['deploy'],
+    /^Error: cluster "test" certificate-authority \/nonexistent\/ca\.crt \(context "test"\) does not exist$/,
+    y => y.replace(/certificate-authority-data: .*/, 'certificate-authority: /nonexistent/ca.crt'),
   ],
   [
     ['build', '--no-wait', '--follow'],
@@ -63,7 +102,11 @@ const CASES: Array<[string[], RegExp]> = [
     /^Error: --auth openshift runs the notebook as service account notebook/,
   ],
   [['deploy', '--dry-run=maybe'], /^Error: Expected --dry-run=maybe to be one of: none, client, server$/],
-  [['deploy', '--no-such-flag'], /^Error: Nonexistent flag: --no-such-flag$/],
+  [['deploy', '--no-such-flag'], /^Error: unknown flag --no-such-flag for "oc jupyter deploy"$/],
+  [
+    ['deploy', '--volume-sise', '2Gi'],
+    /^Error: unknown flag --volume-sise for "oc jupyter deploy"; did you mean --volume-size\?$/,
+  ],
   [['deploy', 'a', 'b'], /^Error: Unexpected argument: b$/],
   [['build', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
   [['build', '--repo', 'not-a-url'], /^Error: --repo "not-a-url": not a Git URL/],
@@ -107,23 +150,32 @@ const CASES: Array<[string[], RegExp]> = [
   [['doctor', '--fail-on', 'info'], /^Error: Expected --fail-on=info to be one of: error, warning, unknown$/],
 ]
 
-describe.concurrent('bad input: exit 2, one line, no stack trace, nothing on stdout', () => {
-  it.each(CASES)('%j', async (args, first) => {
-    // --dry-run=client where a command takes it: nothing could reach a cluster even if validation let it
-    const takesDryRun = ['deploy', 'build', 'imagestream', 'delete'].includes(args[0])
-    const r = await run(
-      [...args, ...(takesDryRun ? ['--dry-run=client'] : [])].filter(
-        (a, i, all) => !(a === '--dry-run=client' && all.some(x => x.startsWith('--dry-run=') && x !== a)),
-      ),
-    )
-    expect(r.code, r.stderr).toBe(2)
-    expect(r.stdout).toBe('')
-    const lines = r.stderr.trimEnd().split('\n')
-    expect(lines[0]).toMatch(first)
-    // The message is one line; at most a `Try:` line follows.
-    expect(lines.length).toBeLessThanOrEqual(2)
-    if (lines.length === 2) expect(lines[1]).toMatch(/^Try: oc jupyter /)
-    expect(r.stderr).not.toMatch(/^\s+at /m)
+describe.concurrent('bad input: exit 2, one line, no stack trace, nothing on stdout, no request', () => {
+  it.each(CASES.map(([args, first, edit], i) => [args, first, edit, i] as const))(
+    '%j',
+    async (args, first, edit, i) => {
+      const r = await run([...args], {env: {KUBECONFIG: kubeconfigFor(i, edit)}})
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stdout).toBe('')
+      const lines = r.stderr.trimEnd().split('\n')
+      expect(lines[0]).toMatch(first)
+      // The message is one line; at most a `Try:` line follows.
+      expect(lines.length).toBeLessThanOrEqual(2)
+      if (lines.length === 2) expect(lines[1]).toMatch(/^Try: (oc jupyter |oc config )/)
+      expect(r.stderr).not.toMatch(/^\s+at /m)
+      // Nothing reached the server: no request carried this case's token.
+      const sent = srv.requests.filter(q => q.headers.authorization === `Bearer ${tokenOf(i)}`)
+      expect(sent.map(q => `${q.method} ${q.path}`)).toEqual([])
+    },
+  )
+
+  it('the server records what does reach it (the check above can fail)', async () => {
+    const i = CASES.length
+    const r = await run(['status'], {env: {KUBECONFIG: kubeconfigFor(i)}})
+    expect(r.code).toBe(3) // the recording server does not know the token
+    expect(
+      srv.requests.filter(q => q.headers.authorization === `Bearer ${tokenOf(i)}`).length,
+    ).toBeGreaterThan(0)
   })
 
   it('is reported as JSON on stdout under -o json, still exit 2', async () => {

@@ -213,7 +213,40 @@ describe('KubeClient retries and failures', () => {
     expect(n).toBe(2)
   })
 
-  it('never re-sends a POST after a 503 or a reset', async () => {
+  it('a named create whose answer is lost: GET finds it — no second POST; GET finds nothing — sent once more', async () => {
+    const stored = new Map<string, unknown>()
+    let posts = 0
+    srv.handle((req, res) => {
+      if (req.method === 'POST') {
+        posts++
+        const obj = JSON.parse(req.body) as {metadata: {name: string}}
+        if (posts === 1 && obj.metadata.name === 'lost-after') {
+          stored.set(obj.metadata.name, obj) // done, then the connection drops
+          req.socket.destroy()
+        } else if (posts === 1) json(res, 500, status(500, 'InternalError', 'before anything was stored'))
+        else {
+          stored.set(obj.metadata.name, obj)
+          json(res, 201, obj)
+        }
+        return
+      }
+      const name = req.url?.split('/').pop()?.split('?')[0] ?? ''
+      if (stored.has(name)) json(res, 200, stored.get(name))
+      else json(res, 404, status(404, 'NotFound', `secrets "${name}" not found`, {name, kind: 'secrets'}))
+    })
+    const secret = (name: string) => ({kind: 'Secret', metadata: {name}, data: {}})
+    const a = await client().create('/api/v1/namespaces/proj/secrets', secret('lost-after'))
+    expect(a.body).toMatchObject({metadata: {name: 'lost-after'}})
+    expect(posts).toBe(1)
+    expect(srv.requests.map(r => r.method)).toEqual(['POST', 'GET'])
+    posts = 0
+    srv.requests.length = 0
+    const b = await client().create('/api/v1/namespaces/proj/secrets', secret('lost-before'))
+    expect(b.status).toBe(201)
+    expect(srv.requests.map(r => r.method)).toEqual(['POST', 'GET', 'POST'])
+  })
+
+  it('never re-sends a POST it cannot re-read (no name) after a 503 or a reset', async () => {
     srv.handle((_req, res) => json(res, 503, status(503, 'ServiceUnavailable', 'x')))
     await expect(client().create('/api/v1/namespaces/proj/secrets', {kind: 'Secret'})).rejects.toMatchObject({
       code: 503,
@@ -279,6 +312,33 @@ describe('KubeClient retries and failures', () => {
     expect(err.exitCode).toBe(3)
     expect(err.message).toBe(`cannot connect to https://127.0.0.1:${port}: connection refused`)
     expect(clock.sleeps).toHaveLength(4) // 5 attempts
+  })
+
+  it('a failing exec credential plugin: its exit status and last stderr line, exit 3', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ocj-exec-'))
+    const file = path.join(dir, 'kubeconfig')
+    const script =
+      "process.stderr.write('fetching a token\\nerror: the refresh token has expired\\n'); process.exit(3)"
+    writeFileSync(
+      file,
+      kubeconfigYaml({server: srv.url, caPem: testTls().caPem}).replace(
+        /^ {4}token: .*$/m,
+        [
+          '    exec:',
+          '      apiVersion: client.authentication.k8s.io/v1',
+          '      interactiveMode: Never',
+          `      command: ${JSON.stringify(process.execPath)}`,
+          `      args: ["-e", ${JSON.stringify(script)}]`,
+        ].join('\n'),
+      ),
+    )
+    const c = new KubeClient(loadKubeContext({kubeconfig: file}), {clock: fakeClock()})
+    const err = await c.get('/api/v1/namespaces/proj/pods').catch((e: unknown) => e)
+    expect(err).toMatchObject({exitCode: 3})
+    expect((err as Error).message).toBe(
+      `cannot load credentials of context "test": the exec credential plugin ${path.basename(process.execPath)} exited with status 3: error: the refresh token has expired`,
+    )
+    expect(srv.requests).toHaveLength(0)
   })
 
   it('an unknown CA → TLS error, exit 3, not retried', async () => {

@@ -304,3 +304,30 @@ describe('helpers', () => {
     expect(parseStatus(undefined)).toBeUndefined()
   })
 })
+
+describe('NetworkError with a proxy-url', () => {
+  it('a connection that cannot be opened names the proxy (without its credentials), not the API server', () => {
+    const e = new NetworkError({
+      code: 'ECONNREFUSED',
+      server: 'https://api.example:6443',
+      method: 'GET',
+      path: '/version',
+      proxy: 'http://user:secret@proxy.example:3128',
+    })
+    expect(e.message).toBe(
+      'cannot connect to the proxy http://proxy.example:3128 (proxy-url of the cluster https://api.example:6443): connection refused',
+    )
+    expect(e.exitCode).toBe(3)
+  })
+
+  it('a reset after connecting is still the connection to the server', () => {
+    const e = new NetworkError({
+      code: 'ECONNRESET',
+      server: 'https://api.example:6443',
+      method: 'GET',
+      path: '/version',
+      proxy: 'http://proxy.example:3128',
+    })
+    expect(e.message).toMatch(/^the connection to https:\/\/api\.example:6443 was reset/)
+  })
+})

@@ -177,8 +177,27 @@ describe('loadKubeContext: sources', () => {
         users: [{name: 'u'}],
       }),
     )
+    writeFileSync(path.join(dir, 'ca.crt'), 'a CA')
     const ctx = loadKubeContext({kubeconfig: kc, env: {}})
     expect(ctx.kc.getCurrentCluster()?.caFile).toBe(path.join(dir, 'ca.crt'))
+  })
+
+  it('a certificate-authority file that does not exist is an invalid kubeconfig: exit 2, before any request', () => {
+    const kc = file(
+      'a',
+      config({
+        current: 'x',
+        clusters: [{name: 'c', server: 'https://h:1', ca: 'missing-ca.crt'}],
+        contexts: [{name: 'x', cluster: 'c', user: 'u'}],
+        users: [{name: 'u'}],
+      }),
+    )
+    expect(() => loadKubeContext({kubeconfig: kc, env: {}})).toThrow(
+      expect.objectContaining({
+        exitCode: 2,
+        message: `cluster "c" certificate-authority ${path.join(dir, 'missing-ca.crt')} (context "x") does not exist`,
+      }),
+    )
   })
 
   it('carries the request timeout', () => {

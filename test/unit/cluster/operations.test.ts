@@ -14,14 +14,16 @@ beforeEach(() => {
 const client = () => new KubeClient(srv.context({namespace: 'proj'}), {clock: fakeClock()})
 
 describe('instantiateBuild', () => {
+  const BC = '/apis/build.openshift.io/v1/namespaces/proj/buildconfigs/nb'
+  const bc = (lastVersion: number) => ({kind: 'BuildConfig', metadata: {name: 'nb'}, status: {lastVersion}})
+
   it('POSTs a BuildRequest to buildconfigs/NAME/instantiate and returns the Build', async () => {
     srv.handle((_req, res) => json(res, 201, {kind: 'Build', metadata: {name: 'nb-2'}}))
-    const build = await instantiateBuild(client(), {name: 'nb', message: 'rebuild'})
+    const build = await instantiateBuild(client(), {name: 'nb', message: 'rebuild', lastVersion: 1})
     expect(build.metadata?.name).toBe('nb-2')
+    expect(srv.requests).toHaveLength(1)
     const r = srv.requests[0]
-    expect(`${r.method} ${r.path}`).toBe(
-      'POST /apis/build.openshift.io/v1/namespaces/proj/buildconfigs/nb/instantiate',
-    )
+    expect(`${r.method} ${r.path}`).toBe(`POST ${BC}/instantiate`)
     expect(JSON.parse(r.body)).toEqual({
       kind: 'BuildRequest',
       apiVersion: 'build.openshift.io/v1',
@@ -30,10 +32,38 @@ describe('instantiateBuild', () => {
     })
   })
 
-  it('is never re-sent after a server error (no duplicate build)', async () => {
-    srv.handle((_req, res) => json(res, 500, status(500, 'InternalError', 'boom')))
-    await expect(instantiateBuild(client(), {name: 'nb'})).rejects.toMatchObject({code: 500})
-    expect(srv.requests).toHaveLength(1)
+  it('a 500 after the build was started: the BuildConfig is read again and that build returned, no second POST', async () => {
+    let started = false
+    srv.handle((req, res) => {
+      if (req.method === 'POST') {
+        started = true // the server did it, then the answer was lost
+        json(res, 500, status(500, 'InternalError', 'boom'))
+      } else if (req.url?.startsWith(BC)) json(res, 200, bc(started ? 2 : 1))
+      else if (req.url?.includes('/builds/nb-2')) json(res, 200, {kind: 'Build', metadata: {name: 'nb-2'}})
+      else json(res, 404, status(404, 'NotFound', 'not found'))
+    })
+    const build = await instantiateBuild(client(), {name: 'nb'})
+    expect(build.metadata?.name).toBe('nb-2')
+    expect(srv.requests.map(r => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+      `GET ${BC}`, // lastVersion before: 1
+      `POST ${BC}/instantiate`,
+      `GET ${BC}`, // lastVersion now: 2
+      'GET /apis/build.openshift.io/v1/namespaces/proj/builds/nb-2',
+    ])
+  })
+
+  it('a reset before the server acted: the re-read finds no new build and the POST is sent again, once', async () => {
+    let posts = 0
+    srv.handle((req, res) => {
+      if (req.method === 'POST') {
+        posts++
+        if (posts === 1) req.socket.destroy()
+        else json(res, 201, {kind: 'Build', metadata: {name: 'nb-4'}})
+      } else json(res, 200, bc(3))
+    })
+    const build = await instantiateBuild(client(), {name: 'nb', lastVersion: 3})
+    expect(build.metadata?.name).toBe('nb-4')
+    expect(posts).toBe(2)
   })
 })
 
