@@ -1,43 +1,74 @@
 #!/usr/bin/env node
-// Start-up fast path (SPEC.md §Quality bars: --version and --help within 2x of `node -e 0`).
-// Loading @oclif/core alone costs ~100 ms, so `--version` and plain `--help` are answered from
-// package.json and from help text that the build pre-rendered with oclif itself
-// (dist/help-cache.json, see scripts/oclif-manifest.mjs). Only for non-terminal stdout, where oclif
-// wraps at 80 columns and prints no colour, so the bytes are identical; everything else goes to oclif.
+// The CLI's entry. Start-up is most of what a quick command costs (SPEC.md §Quality bars, issue #12),
+// so this file decides what to load:
+// - `--version`, and `--help` to a pipe, are answered from package.json and from help text the build
+//   pre-rendered with oclif itself (dist/help-cache.json, scripts/oclif-manifest.mjs): oclif wraps at
+//   80 columns and prints no colour there, so the bytes are identical.
+// - A command (`status ...`) loads its own bundle (dist/commands/<id>.js, see scripts/build.mjs) and
+//   runs it the way oclif's `execute` would, minus the plugin discovery that finds what is known at
+//   build time: no hooks are registered, no plugins installed.
+// - Everything else (help in a terminal, `help`, unknown commands) goes to oclif (dist/oclif.js).
+// OC_JUPYTER_NO_FAST_PATH=1 sends everything to oclif (the build uses it to render the help cache).
 import {readFileSync} from 'node:fs'
 
 const argv = process.argv.slice(2)
-if (!process.env.OC_JUPYTER_NO_FAST_PATH) {
-  const read = rel => JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8'))
-  if (argv.length === 1 && argv[0] === '--version') {
-    const {name, version} = read('../package.json')
-    process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
-    process.exit(0)
+const read = rel => JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8'))
+
+// Stack traces (--verbose, DEBUG) name the TypeScript sources; the source maps are read only then.
+if (argv.includes('--verbose') || process.env.DEBUG) process.setSourceMapsEnabled(true)
+
+const fastPath = !process.env.OC_JUPYTER_NO_FAST_PATH
+
+if (fastPath && argv.length === 1 && argv[0] === '--version') {
+  const {name, version} = read('../package.json')
+  process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+  process.exit(0)
+}
+
+if (fastPath && !process.stdout.isTTY && !process.env.OCLIF_COLUMNS) {
+  const key =
+    argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === 'help'))
+      ? ''
+      : argv.length === 2 && argv[1] === '--help'
+        ? argv[0]
+        : argv.length === 2 && argv[0] === 'help'
+          ? argv[1]
+          : undefined
+  let cache
+  try {
+    if (key !== undefined) cache = read('../dist/help-cache.json')
+  } catch {
+    // no cache (partial build): oclif renders it
   }
-  if (!process.stdout.isTTY && !process.env.OCLIF_COLUMNS) {
-    const key =
-      argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === 'help'))
-        ? ''
-        : argv.length === 2 && argv[1] === '--help'
-          ? argv[0]
-          : argv.length === 2 && argv[0] === 'help'
-            ? argv[1]
-            : undefined
-    let cache
-    try {
-      if (key !== undefined) cache = read('../dist/help-cache.json')
-    } catch {
-      // no cache (dev tree, partial build): oclif renders it
-    }
-    if (cache && typeof cache[key] === 'string') {
-      process.stdout.write(cache[key])
-      process.exit(0)
-    }
+  if (cache && typeof cache[key] === 'string') {
+    process.stdout.write(cache[key])
+    process.exit(0)
   }
 }
 
-const {execute, settings} = await import('@oclif/core')
-// This entry always runs the compiled dist/: without this, NODE_ENV=development|test (a developer's
-// shell, vitest) makes oclif look for TypeScript sources and print a warning on every run.
-settings.enableAutoTranspile = false
-await execute({dir: import.meta.url})
+/** oclif's rule (main.js helpAddition): `--help` anywhere before `--` shows help instead of running. */
+function helpRequested(args) {
+  for (const a of args) {
+    if (a === '--help') return true
+    if (a === '--') return false
+  }
+  return false
+}
+
+let commands = []
+try {
+  commands = fastPath ? read('../dist/commands.json') : []
+} catch {
+  // a partial build: oclif finds the commands itself
+}
+
+if (argv.length > 0 && commands.includes(argv[0]) && !helpRequested(argv)) {
+  const {runCommand} = await import('./command.js')
+  await runCommand(argv[0], argv.slice(1), read('../package.json'))
+} else {
+  const {execute, settings} = await import('../dist/oclif.js')
+  // dist/ is compiled: without this, NODE_ENV=development|test (a developer's shell, vitest) makes
+  // oclif look for TypeScript sources and print a warning on every run.
+  settings.enableAutoTranspile = false
+  await execute({dir: import.meta.url})
+}

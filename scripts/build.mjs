@@ -1,0 +1,280 @@
+#!/usr/bin/env node
+/**
+ * The production build: esbuild bundles of only the code that runs (issue #12).
+ *
+ * Two builds write into dist/:
+ *
+ * 1. Commands — one entry per src/commands/*.ts (`dist/commands/<id>.js`, shared code in
+ *    `dist/chunks/`, lazily imported modules in chunks of their own). bin/run.js imports the one
+ *    command it runs and calls its static `run` with a small config (see bin/run.js). Inside:
+ *    - @oclif/core's Command, parser, flags and args, but not its plugin loader or help renderer:
+ *      the four modules in OCLIF_LITE below are replaced by the few lines the command path uses.
+ *      Nothing else of oclif changes, so flags, parsing and parse errors are oclif's own.
+ *    - @kubernetes/client-node tree-shaken to KubeConfig (+ Exec in doctor --exec's chunk): its
+ *      package.json does not declare `sideEffects: false`, so without the hint below every generated
+ *      API and model (13 MB) stays in.
+ *    - client-node's auth and proxy helpers that a plain token kubeconfig never uses (node-fetch with
+ *      its URL tables, openid-client, jsonpath-plus, the SOCKS and HTTP proxy agents) are loaded on
+ *      first use instead of at start-up (LAZY below): same code, same behaviour, later.
+ * 2. oclif — the full @oclif/core (`dist/oclif.js`) for what bin/run.js does not answer itself
+ *    (help in a terminal, unknown commands), oclif's own `help` command (`dist/commands/help.js`,
+ *    formerly the @oclif/plugin-help plugin) and the package entry `dist/index.js`.
+ *
+ * Everything is bundled, so the installed package needs no runtime dependencies. Source maps
+ * (without sources) sit beside the bundles; bin/run.js turns them on under --verbose / DEBUG, so
+ * stack traces name src/… .ts lines.
+ */
+import {build} from 'esbuild'
+import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const dist = path.join(root, 'dist')
+const require = createRequire(import.meta.url)
+const oclifLib = path.dirname(require.resolve('@oclif/core'))
+
+// ESM bundles of CommonJS code (oclif, client-node's dependencies) need `require` for Node's
+// built-in modules, and a few of those modules read __dirname / __filename.
+const banner = [
+  "import {createRequire as __ocjCreateRequire} from 'node:module';",
+  "import {fileURLToPath as __ocjFileURLToPath} from 'node:url';",
+  "import {dirname as __ocjDirname} from 'node:path';",
+  'const require = __ocjCreateRequire(import.meta.url);',
+  'const __filename = __ocjFileURLToPath(import.meta.url);',
+  'const __dirname = __ocjDirname(__filename);',
+].join(' ')
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  splitting: true,
+  outdir: dist,
+  outbase: root,
+  entryNames: '[dir]/[name]',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  // The TypeScript loader of oclif's development mode; bin/run.js turns it off.
+  external: ['typescript', 'ts-node', 'tsx'],
+  banner: {js: banner},
+  legalComments: 'none',
+  // Whitespace and syntax only: smaller files to read and parse, while stack traces (--verbose) keep
+  // the functions' and classes' own names.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  metafile: true,
+  logLevel: 'warning',
+  logOverride: {
+    // client-node's dist has `//# sourceMappingURL` comments for maps it does not ship.
+    'unsupported-source-map-comment': 'silent',
+  },
+}
+
+/**
+ * oclif modules that the command path reaches through `require` but never calls: the Config class
+ * (plugin discovery, globbing, themes — Command.run only calls `Config.load(config)`, which returns a
+ * loaded config as it is), the help renderer (used by `Flags.help()` and error `handle()`, neither on
+ * this path), help/util (deprecation wording and argv normalisation for aliases; our commands
+ * have neither) and the terminal spinner (`ux.action`, unused: our spinners are ora).
+ */
+const OCLIF_LITE = {
+  'config/index.js': `
+    exports.Config = {
+      async load(opts) {
+        if (opts && typeof opts === 'object' && typeof opts.runHook === 'function') return opts
+        throw new Error('oc-jupyter: commands are started by bin/run.js with a loaded config')
+      },
+    }`,
+  'help/index.js': `
+    const unavailable = () => { throw new Error('oc-jupyter: help is rendered by dist/oclif.js') }
+    exports.loadHelpClass = unavailable
+    exports.Help = unavailable
+    exports.getHelpFlagAdditions = () => ['--help']`,
+  'help/util.js': `
+    // Only read for command aliases (none here): the argv's first word is the id as given.
+    exports.normalizeArgv = (_config, argv = process.argv.slice(2)) => argv
+    const unavailable = () => { throw new Error('oc-jupyter: deprecation warnings are not in the command bundles') }
+    exports.formatCommandDeprecationWarning = unavailable
+    exports.formatFlagDeprecationWarning = unavailable`,
+  'ux/action/spinner.js': `module.exports = require('./simple.js')`,
+}
+
+const oclifLite = {
+  name: 'oclif-lite',
+  setup(b) {
+    // src imports Command, Flags and Args from the package index, which also loads the rest of oclif.
+    b.onResolve({filter: /^@oclif\/core$/}, args =>
+      args.importer.startsWith(path.join(root, 'src') + path.sep)
+        ? {path: '@oclif/core', namespace: 'oclif-lite'}
+        : undefined,
+    )
+    b.onLoad({filter: /.*/, namespace: 'oclif-lite'}, () => ({
+      contents: [
+        `export {Command} from '@oclif/core/command'`,
+        `export * as Args from '@oclif/core/args'`,
+        `export * as Flags from '@oclif/core/flags'`,
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: root,
+    }))
+    const files = new Map(Object.entries(OCLIF_LITE).map(([rel, code]) => [path.join(oclifLib, rel), code]))
+    const used = new Set()
+    b.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, args => {
+      const contents = files.get(args.path)
+      if (contents === undefined) return undefined
+      used.add(args.path)
+      return {contents, loader: 'js', resolveDir: path.dirname(args.path)}
+    })
+    b.onEnd(() => {
+      // A newer oclif that moved these modules would silently bundle them again: say so.
+      for (const f of files.keys()) if (!used.has(f)) throw new Error(`oclif-lite: ${f} was not bundled`)
+    })
+  },
+}
+
+/** client-node's files are free of side effects at load: let esbuild drop what KubeConfig does not use. */
+const clientNodeShaking = {
+  name: 'client-node-side-effect-free',
+  setup(b) {
+    b.onResolve({filter: /.*/}, async args => {
+      if (args.pluginData?.resolving) return undefined
+      const fromClientNode = /[\\/]@kubernetes[\\/]client-node[\\/]/.test(args.importer)
+      if (!fromClientNode && !args.path.startsWith('@kubernetes/client-node')) return undefined
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: {resolving: true},
+      })
+      if (r.errors.length > 0 || r.external) return r
+      return /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(r.path) ? {...r, sideEffects: false} : r
+    })
+  },
+}
+
+/**
+ * Packages client-node imports at the top of config.js and its authenticators but uses only for one
+ * kind of kubeconfig (OIDC, GCP/Azure token paths, HTTP and SOCKS proxies) or not at all on our path
+ * (node-fetch). Each is bundled on its own (dist/vendor/<name>.cjs) and replaced in the command
+ * bundles by functions that `require` it on first call: it is read and evaluated only when such a
+ * kubeconfig needs it. Only function exports can be deferred; a build that needs another kind of
+ * export from one of them fails (esbuild: no matching export) instead of misbehaving.
+ */
+const LAZY = ['node-fetch', 'openid-client', 'jsonpath-plus', 'socks-proxy-agent', 'hpagent']
+const vendorFile = name => `${name.replaceAll('/', '__')}.cjs`
+
+const lazyDeps = {
+  name: 'lazy-client-node-deps',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY.join('|')})$`)
+    b.onResolve({filter}, args => {
+      if (!/[\\/]@kubernetes[\\/]client-node[\\/]/.test(args.importer)) return undefined
+      return {path: args.path, namespace: 'lazy', pluginData: {resolveDir: args.resolveDir}}
+    })
+    b.onLoad({filter: /.*/, namespace: 'lazy'}, args => {
+      // The real module's export names and kinds, as Node loads it for `require` (what the bundle does).
+      const real = require(require.resolve(args.path, {paths: [args.pluginData.resolveDir]}))
+      const names = Object.keys(real).filter(k => k !== '__esModule' && k !== 'default')
+      const lines = [
+        // a path relative to the chunk (dist/chunks/), resolved by Node at run time
+        `const load = () => require(${JSON.stringify(`../vendor/${vendorFile(args.path)}`)})`,
+        // `new` on the stand-in returns an instance of the real class (instanceof its real bases holds)
+        `const defer = pick => function (...args) {`,
+        `  const target = pick(load())`,
+        `  return new.target ? Reflect.construct(target, args) : target.apply(this, args)`,
+        `}`,
+      ]
+      if (typeof real === 'function' || typeof real.default === 'function') {
+        lines.push(`export default defer(m => (typeof m === 'function' ? m : m.default))`)
+      }
+      for (const name of names) {
+        // not deferrable: export nothing under that name, so an import of it fails the build
+        if (typeof real[name] !== 'function') continue
+        lines.push(`export const ${name} = defer(m => m[${JSON.stringify(name)}])`)
+      }
+      return {contents: lines.join('\n'), loader: 'js', resolveDir: args.pluginData.resolveDir}
+    })
+  },
+}
+
+function failOnWarnings(result, what) {
+  const bad = result.warnings.filter(w => !/sourceMappingURL/.test(w.text))
+  if (bad.length > 0) {
+    throw new Error(`${what}: ${bad.length} warning(s), e.g. ${bad[0].text} (${bad[0].location?.file})`)
+  }
+}
+
+rmSync(dist, {recursive: true, force: true})
+mkdirSync(dist, {recursive: true})
+
+const commandFiles = readdirSync(path.join(root, 'src/commands')).filter(f => f.endsWith('.ts'))
+const commandIds = commandFiles.map(f => f.replace(/\.ts$/, ''))
+
+const commands = await build({
+  ...common,
+  entryPoints: Object.fromEntries(commandIds.map(id => [`commands/${id}`, `src/commands/${id}.ts`])),
+  outbase: path.join(root, 'src'),
+  chunkNames: 'chunks/[name]-[hash]',
+  external: [...common.external, '../vendor/*'],
+  plugins: [oclifLite, clientNodeShaking, lazyDeps],
+})
+failOnWarnings(commands, 'commands build')
+if (process.env.BUILD_METAFILE) writeFileSync(process.env.BUILD_METAFILE, JSON.stringify(commands.metafile))
+
+const clientNodeDir = path.dirname(require.resolve('@kubernetes/client-node'))
+const vendor = await build({
+  ...common,
+  format: 'cjs',
+  splitting: false,
+  banner: {},
+  entryPoints: Object.fromEntries(
+    LAZY.map(name => [
+      `vendor/${vendorFile(name).replace(/\.cjs$/, '')}`,
+      require.resolve(name, {paths: [clientNodeDir]}),
+    ]),
+  ),
+  outExtension: {'.js': '.cjs'},
+})
+failOnWarnings(vendor, 'vendor build')
+
+const helpCommand = path.join(path.dirname(require.resolve('@oclif/plugin-help')), 'commands', 'help.js')
+const oclif = await build({
+  ...common,
+  stdin: undefined,
+  entryPoints: {
+    oclif: 'virtual:oclif',
+    'commands/help': helpCommand,
+    index: 'src/index.ts',
+  },
+  chunkNames: 'oclif/[name]-[hash]',
+  plugins: [
+    {
+      name: 'virtual-oclif',
+      setup(b) {
+        b.onResolve({filter: /^virtual:oclif$/}, () => ({path: 'oclif', namespace: 'virtual'}))
+        b.onLoad({filter: /.*/, namespace: 'virtual'}, () => ({
+          contents: `export {execute, flush, handle, settings} from '@oclif/core'`,
+          resolveDir: root,
+          loader: 'js',
+        }))
+      },
+    },
+  ],
+})
+failOnWarnings(oclif, 'oclif build')
+
+// bin/run.js runs these ids from their bundle; anything else (help, unknown ids) goes to dist/oclif.js.
+writeFileSync(path.join(dist, 'commands.json'), `${JSON.stringify(commandIds)}\n`)
+
+const bytes = result =>
+  Object.entries(result.metafile.outputs)
+    .filter(([f]) => /\.c?js$/.test(f))
+    .reduce((n, [, o]) => n + o.bytes, 0)
+const kb = n => `${Math.round(n / 1024)} KiB`
+console.log(
+  `dist/: ${commandIds.length} command bundles (${kb(bytes(commands))}), client-node's deferred dependencies (${kb(bytes(vendor))}), oclif and help (${kb(bytes(oclif))})`,
+)
