@@ -192,7 +192,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.client === undefined) {
       const ctx = await this.kubeContext()
       const {createClient} = await import('./lib/cluster/client.js')
+      const {defaultDiscoveryCacheDir} = await import('./lib/cluster/discovery-cache.js')
       this.client = createClient(ctx, {
+        // kubectl's discovery cache (~/.kube/cache/discovery, $KUBECACHEDIR): a second command sends
+        // no discovery requests
+        discoveryCacheDir: defaultDiscoveryCacheDir(),
         onWarning: text => this.ui.warn(`server: ${text}`),
         onRequest: r =>
           this.ui.debug(`${r.method} ${r.path} → ${r.status ?? r.error ?? '?'} (${r.durationMs} ms)`),

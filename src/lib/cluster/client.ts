@@ -14,8 +14,9 @@ import http from 'node:http'
 import https from 'node:https'
 import {StringDecoder} from 'node:string_decoder'
 import {CliError, ExitCode} from '../errors.js'
+import {DiscoveryCache, type ApiResourceList, type ServerVersion} from './discovery-cache.js'
 import {ApiError, NetworkError, REQUEST_TIMEOUT_CODE, isNotFound, redact, secretValues} from './errors.js'
-import {groupVersionPath} from './kinds.js'
+import {groupVersionPath, parseApiPath} from './kinds.js'
 import type {KubeContext} from './kubeconfig.js'
 import {abortReason, withRetry} from './retry.js'
 import type {RetryClock, RetryPolicy} from './retry.js'
@@ -88,6 +89,11 @@ export interface KubeClientOptions {
   /** Every attempt, for --verbose and request counting. */
   onRequest?: (record: RequestRecord) => void
   userAgent?: string
+  /**
+   * Where discovery is cached between runs (`~/.kube/cache/discovery`, see discovery-cache.ts); without
+   * it, discovery is remembered for the life of the client only.
+   */
+  discoveryCacheDir?: string
 }
 
 export interface WriteOptions {
@@ -132,7 +138,11 @@ export class KubeClient {
   private connection?: Promise<Connection>
   private readonly secrets = new Set<string>()
   private readonly warnings = new Set<string>()
-  private readonly discovery = new Map<string, Promise<Set<string> | undefined>>()
+  private readonly discovery = new Map<string, Promise<Discovered | undefined>>()
+  private readonly discoveryCache?: DiscoveryCache
+  /** Group/versions answered from the disk cache in this run (a 404 on one of them drops the cache). */
+  private readonly discoveredFromDisk = new Set<string>()
+  private serverVersionForCache?: Promise<ServerVersion | undefined>
 
   constructor(ctx: KubeContext, opts: KubeClientOptions = {}) {
     this.kc = ctx.kc
@@ -141,6 +151,7 @@ export class KubeClient {
     this.contextName = ctx.contextName
     this.requestTimeoutMs = opts.requestTimeoutMs ?? ctx.requestTimeoutMs
     this.opts = opts
+    if (opts.discoveryCacheDir) this.discoveryCache = new DiscoveryCache(opts.discoveryCacheDir, ctx.server)
     const user = ctx.kc.getCurrentUser()
     if (user?.token) this.secrets.add(user.token)
     if (user?.password) this.secrets.add(user.password)
@@ -166,15 +177,20 @@ export class KubeClient {
       // A programming error: the server would pick strategic merge and CRDs answer 415.
       throw new Error(`PATCH ${req.path} without an explicit Content-Type`)
     }
-    return withRetry(
-      async attempt => {
-        const raw = await this.once(req, attempt, false)
-        const text = raw.body ?? ''
-        const body = req.responseType === 'text' ? text : parseBody(text, raw.headers)
-        return {status: raw.status, headers: raw.headers, body: body as T}
-      },
-      this.retryOptions(req, method),
-    )
+    try {
+      return await withRetry(
+        async attempt => {
+          const raw = await this.once(req, attempt, false)
+          const text = raw.body ?? ''
+          const body = req.responseType === 'text' ? text : parseBody(text, raw.headers)
+          return {status: raw.status, headers: raw.headers, body: body as T}
+        },
+        this.retryOptions(req, method),
+      )
+    } catch (error) {
+      this.noteMissingResource(error, req.path)
+      throw error
+    }
   }
 
   /**
@@ -372,32 +388,87 @@ export class KubeClient {
 
   /**
    * Whether the server serves `plural` in `groupVersion` (`route.openshift.io/v1`, `v1`). One
-   * discovery GET per group/version per client (= per CLI invocation); 404 means not served.
+   * discovery GET per group/version per client (= per CLI invocation), none while the disk cache
+   * (discoveryCacheDir) has a fresh answer; 404 means not served. A resource missing from a cached
+   * list is asked of the server once more: the server may have gained it since (kubectl does the same).
    */
   async isServed(groupVersion: string, plural: string): Promise<boolean> {
-    let pending = this.discovery.get(groupVersion)
-    if (!pending) {
-      pending = this.fetchResources(groupVersion)
-      this.discovery.set(groupVersion, pending)
-      // A transient failure must not be cached for the rest of the run.
-      pending.catch(() => this.discovery.delete(groupVersion))
-    }
-    const resources = await pending
-    return resources?.has(plural) ?? false
+    const known = await this.resourcesOf(groupVersion)
+    if (known?.names.has(plural)) return true
+    if (!known?.fromDisk) return false
+    const fresh = await this.resourcesOf(groupVersion, {fresh: true})
+    return fresh?.names.has(plural) ?? false
   }
 
-  private async fetchResources(groupVersion: string): Promise<Set<string> | undefined> {
+  private resourcesOf(groupVersion: string, opts: {fresh?: boolean} = {}): Promise<Discovered | undefined> {
+    let pending = opts.fresh ? undefined : this.discovery.get(groupVersion)
+    if (!pending) {
+      const started = this.discover(groupVersion, opts.fresh === true)
+      this.discovery.set(groupVersion, started)
+      // A transient failure must not be remembered for the rest of the run.
+      started.catch(() => {
+        if (this.discovery.get(groupVersion) === started) this.discovery.delete(groupVersion)
+      })
+      pending = started
+    }
+    return pending
+  }
+
+  private async discover(groupVersion: string, fresh: boolean): Promise<Discovered | undefined> {
+    const cache = this.discoveryCache
+    if (cache && !fresh) {
+      const cached = cache.read(groupVersion)
+      if (cached) {
+        this.discoveredFromDisk.add(groupVersion)
+        return {names: resourceNames(cached), fromDisk: true}
+      }
+    }
+    // With a disk cache, /version is read alongside (same round trip): it says whether the cache
+    // describes the server as it is now.
+    const [list, version] = await Promise.all([
+      this.fetchResources(groupVersion),
+      cache ? this.versionForCache() : undefined,
+    ])
+    this.discoveredFromDisk.delete(groupVersion)
+    if (cache && version) cache.noteVersion(version)
+    if (cache && list) cache.write(groupVersion, list)
+    // The cache said served, the server says not (anymore): nothing cached for it can be trusted.
+    if (cache && fresh && !list) cache.invalidate()
+    return list && {names: resourceNames(list), fromDisk: false}
+  }
+
+  private async fetchResources(groupVersion: string): Promise<ApiResourceList | undefined> {
     try {
-      const list = await this.get<{resources?: Array<{name?: string}>}>(groupVersionPath(groupVersion))
-      return new Set((list.resources ?? []).map(r => r.name ?? ''))
+      return await this.get<ApiResourceList>(groupVersionPath(groupVersion))
     } catch (error) {
       if (isNotFound(error)) return undefined
       throw error
     }
   }
 
+  /** /version for the disk cache, once per client; discovery does not depend on it. */
+  private versionForCache(): Promise<ServerVersion | undefined> {
+    this.serverVersionForCache ??= this.serverVersion().catch(() => undefined)
+    return this.serverVersionForCache
+  }
+
+  /**
+   * A 404 that names no object (the resource itself is not there) on a group/version the disk cache
+   * answered for: the cache is out of date — drop it, so the next command asks the server.
+   */
+  private noteMissingResource(error: unknown, requestPath: string): void {
+    if (!this.discoveryCache || this.discoveredFromDisk.size === 0) return
+    if (!isNotFound(error) || error.status?.details?.name !== undefined) return
+    const parsed = parseApiPath(requestPath)
+    if (!parsed) return
+    const groupVersion = parsed.group ? `${parsed.group}/${parsed.version}` : parsed.version
+    if (!this.discoveredFromDisk.has(groupVersion)) return
+    this.discoveryCache.invalidate()
+    this.discoveredFromDisk.clear()
+  }
+
   /** GET /version: {major, minor, gitVersion}. */
-  async serverVersion(): Promise<{major?: string; minor?: string; gitVersion?: string}> {
+  async serverVersion(): Promise<ServerVersion> {
     return this.get('/version')
   }
 
@@ -643,6 +714,15 @@ export class KubeClient {
       }
     }
   }
+}
+
+interface Discovered {
+  names: Set<string>
+  fromDisk: boolean
+}
+
+function resourceNames(list: ApiResourceList): Set<string> {
+  return new Set((list.resources ?? []).map(r => r.name ?? ''))
 }
 
 /** `Warning: 299 - "text"` (RFC 7234 §5.5); several may be comma-joined in one header value. */
