@@ -1,10 +1,15 @@
-// Runs one command from its bundle (dist/commands/<id>.js) the way oclif's `execute` does for a known
+// Runs one command from its bundle (dist/commands/<id>.cjs) the way oclif's `execute` does for a known
 // command id: Config.runCommand → `Command.run(argv, config)` → init (parse) / run / catch / finally,
 // and oclif's `handle` for an error that escapes (bin/run.js). What is skipped is oclif's Config.load
 // — reading plugins, manifests and themes to find this same command — and the hooks it would run:
 // this package registers none. The config below carries what the command path reads of a loaded
 // oclif Config (scripts/build.mjs keeps the rest of oclif out of the command bundles).
+import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import * as nodeModule from 'node:module'
+import {homedir} from 'node:os'
+import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import vm from 'node:vm'
 
 /** The parts of oclif's Config that Command, its parser and our commands read. */
 export function commandConfig(pjson) {
@@ -35,9 +40,75 @@ export function commandConfig(pjson) {
   }
 }
 
-export async function runCommand(id, argv, pjson) {
+/**
+ * Where compiled code is kept between runs (Node's own compile cache on Node >= 22.1, ours below on
+ * older Nodes); NODE_DISABLE_COMPILE_CACHE turns both off, as it does Node's.
+ */
+export function compileCacheDir(env = process.env) {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined
+  return path.join(env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'oc-jupyter', 'compile-cache')
+}
+
+/**
+ * Loads a CommonJS bundle. Compiling it is a good part of a quick command's start-up, so the code V8
+ * compiled is kept between runs (what Node 22's module.enableCompileCache does; Node 20 has no such
+ * API): the first run writes it as it exits, the next ones skip most of the compiling. The cache is
+ * keyed by the bundle's hash (`hash`, from dist/commands.json, computed by the build) and the Node
+ * version and architecture; V8 refuses a cache of another V8 or other flags by itself. A cache that
+ * cannot be read or written is no cache. With source maps on (--verbose), Node's own loader runs the
+ * bundle, which maps stack traces.
+ */
+export function loadBundle(file, {hash, sourceMaps = false} = {}) {
+  const require = nodeModule.createRequire(file)
+  const dir = compileCacheDir()
+  if (!dir || !hash || sourceMaps) return require(file)
+  if (typeof nodeModule.enableCompileCache === 'function') {
+    nodeModule.enableCompileCache(dir)
+    return require(file)
+  }
+  const source = readFileSync(file, 'utf8')
+  const name = path.basename(file, path.extname(file))
+  const suffix = `${process.version}-${process.arch}.v8`
+  const cacheFile = path.join(dir, `${name}-${hash}-${suffix}`)
+  let cachedData
   try {
-    const {default: Cmd} = await import(`../dist/commands/${id}.js`)
+    cachedData = readFileSync(cacheFile)
+  } catch {
+    cachedData = undefined
+  }
+  const wrapper = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`
+  const script = new vm.Script(wrapper, {filename: file, cachedData})
+  if (!cachedData || script.cachedDataRejected) {
+    // At exit, so that the functions this run compiled lazily are in it too.
+    process.once('exit', () => writeCompileCache(dir, `${name}-`, suffix, cacheFile, script))
+  }
+  const module = {exports: {}, filename: file, id: file, loaded: false}
+  script.runInThisContext().call(module.exports, module.exports, require, module, file, path.dirname(file))
+  module.loaded = true
+  return module.exports
+}
+
+function writeCompileCache(dir, prefix, suffix, cacheFile, script) {
+  try {
+    mkdirSync(dir, {recursive: true, mode: 0o700})
+    const tmp = `${cacheFile}.${process.pid}`
+    writeFileSync(tmp, script.createCachedData())
+    renameSync(tmp, cacheFile)
+    // the caches of this command's earlier bundles (an upgrade) are of no further use
+    for (const f of readdirSync(dir)) {
+      if (f.startsWith(prefix) && f.endsWith(suffix) && path.join(dir, f) !== cacheFile) {
+        rmSync(path.join(dir, f), {force: true})
+      }
+    }
+  } catch {
+    // read-only or full home: the next run compiles again
+  }
+}
+
+export async function runCommand(id, argv, pjson, {hash, sourceMaps = false} = {}) {
+  try {
+    const file = fileURLToPath(new URL(`../dist/commands/${id}.cjs`, import.meta.url))
+    const Cmd = loadBundle(file, {hash, sourceMaps}).default
     Cmd.id = id
     // Resolves after the command's own catch (BaseCommand.catch sets process.exitCode).
     await Cmd.run(argv, commandConfig(pjson))

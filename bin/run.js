@@ -4,9 +4,9 @@
 // - `--version`, and `--help` to a pipe, are answered from package.json and from help text the build
 //   pre-rendered with oclif itself (dist/help-cache.json, scripts/oclif-manifest.mjs): oclif wraps at
 //   80 columns and prints no colour there, so the bytes are identical.
-// - A command (`status ...`) loads its own bundle (dist/commands/<id>.js, see scripts/build.mjs) and
+// - A command (`status ...`) loads its own bundle (dist/commands/<id>.cjs, see scripts/build.mjs) and
 //   runs it the way oclif's `execute` would, minus the plugin discovery that finds what is known at
-//   build time: no hooks are registered, no plugins installed.
+//   build time: no hooks are registered, no plugins installed (bin/command.js).
 // - Everything else (help in a terminal, `help`, unknown commands) goes to oclif (dist/oclif.js).
 // OC_JUPYTER_NO_FAST_PATH=1 sends everything to oclif (the build uses it to render the help cache).
 import {readFileSync} from 'node:fs'
@@ -15,7 +15,8 @@ const argv = process.argv.slice(2)
 const read = rel => JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8'))
 
 // Stack traces (--verbose, DEBUG) name the TypeScript sources; the source maps are read only then.
-if (argv.includes('--verbose') || process.env.DEBUG) process.setSourceMapsEnabled(true)
+const sourceMaps = argv.includes('--verbose') || Boolean(process.env.DEBUG)
+if (sourceMaps) process.setSourceMapsEnabled(true)
 
 const fastPath = !process.env.OC_JUPYTER_NO_FAST_PATH
 
@@ -55,16 +56,17 @@ function helpRequested(args) {
   return false
 }
 
-let commands = []
+/** The commands with a bundle of their own: {id: hash of the bundle} (scripts/build.mjs). */
+let commands = {}
 try {
-  commands = fastPath ? read('../dist/commands.json') : []
+  commands = fastPath ? read('../dist/commands.json') : {}
 } catch {
   // a partial build: oclif finds the commands itself
 }
 
-if (argv.length > 0 && commands.includes(argv[0]) && !helpRequested(argv)) {
+if (argv.length > 0 && Object.hasOwn(commands, argv[0]) && !helpRequested(argv)) {
   const {runCommand} = await import('./command.js')
-  await runCommand(argv[0], argv.slice(1), read('../package.json'))
+  await runCommand(argv[0], argv.slice(1), read('../package.json'), {hash: commands[argv[0]], sourceMaps})
 } else {
   const {execute, settings} = await import('../dist/oclif.js')
   // dist/ is compiled: without this, NODE_ENV=development|test (a developer's shell, vitest) makes

@@ -2,21 +2,24 @@
 /**
  * The production build: esbuild bundles of only the code that runs (issue #12).
  *
- * Two builds write into dist/:
+ * Three builds write into dist/:
  *
- * 1. Commands — one entry per src/commands/*.ts (`dist/commands/<id>.js`, shared code in
- *    `dist/chunks/`, lazily imported modules in chunks of their own). bin/run.js imports the one
- *    command it runs and calls its static `run` with a small config (see bin/run.js). Inside:
+ * 1. Commands — one CommonJS file per src/commands/*.ts (`dist/commands/<id>.cjs`) holding all that
+ *    the command can run; what src imports lazily (`await import(...)`) is evaluated on first use
+ *    only. bin/command.js loads the one file of the command it runs — one compile, with V8's code
+ *    cache (ES modules have none on Node 20) — and calls its static `run` with a small config.
+ *    Inside:
  *    - @oclif/core's Command, parser, flags and args, but not its plugin loader or help renderer:
  *      the four modules in OCLIF_LITE below are replaced by the few lines the command path uses.
  *      Nothing else of oclif changes, so flags, parsing and parse errors are oclif's own.
- *    - @kubernetes/client-node tree-shaken to KubeConfig (+ Exec in doctor --exec's chunk): its
- *      package.json does not declare `sideEffects: false`, so without the hint below every generated
- *      API and model (13 MB) stays in.
+ *    - @kubernetes/client-node reduced to KubeConfig (+ Exec for doctor --exec): its index and its
+ *      generated-code index re-export every generated API and model (13 MB); CLIENT_NODE below
+ *      points them at the few modules really used.
  *    - client-node's auth and proxy helpers that a plain token kubeconfig never uses (node-fetch with
  *      its URL tables, openid-client, jsonpath-plus, the SOCKS and HTTP proxy agents) are loaded on
  *      first use instead of at start-up (LAZY below): same code, same behaviour, later.
- * 2. oclif — the full @oclif/core (`dist/oclif.js`) for what bin/run.js does not answer itself
+ * 2. Those helpers, one CommonJS file each (`dist/vendor/`).
+ * 3. oclif — the full @oclif/core (`dist/oclif.js`) for what bin/run.js does not answer itself
  *    (help in a terminal, unknown commands), oclif's own `help` command (`dist/commands/help.js`,
  *    formerly the @oclif/plugin-help plugin) and the package entry `dist/index.js`.
  *
@@ -25,7 +28,8 @@
  * stack traces name src/… .ts lines.
  */
 import {build} from 'esbuild'
-import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -136,22 +140,55 @@ const oclifLite = {
   },
 }
 
-/** client-node's files are free of side effects at load: let esbuild drop what KubeConfig does not use. */
-const clientNodeShaking = {
-  name: 'client-node-side-effect-free',
+/**
+ * client-node's two index modules re-export all of its generated code; a bundle that reaches them
+ * through a lazily evaluated module keeps all of it. Both are replaced by the modules that define
+ * what is used: each src file's `@kubernetes/client-node` value imports (KubeConfig, Exec; types are
+ * erased) and config.js's `./gen/index.js` import (createConfiguration, ServerConfiguration). A src
+ * import of anything else fails the build until it is added here.
+ */
+const CLIENT_NODE_EXPORTS = {KubeConfig: './config.js', Exec: './exec.js'}
+const CLIENT_NODE_GEN = [
+  `export {createConfiguration} from './gen/configuration.js'`,
+  `export {ServerConfiguration} from './gen/servers.js'`,
+]
+
+/** The value (not `type`) names a module imports from `@kubernetes/client-node`. */
+function clientNodeImports(file) {
+  const names = []
+  const re = /import\s+(type\s+)?\{([^}]*)\}\s+from\s+'@kubernetes\/client-node'/g
+  for (const m of readFileSync(file, 'utf8').matchAll(re)) {
+    if (m[1]) continue
+    for (const part of m[2].split(',').map(p => p.trim())) {
+      if (part && !part.startsWith('type ')) names.push(part.split(/\s+as\s+/)[0])
+    }
+  }
+  return names
+}
+
+const clientNodeApi = {
+  name: 'client-node-api',
   setup(b) {
-    b.onResolve({filter: /.*/}, async args => {
-      if (args.pluginData?.resolving) return undefined
-      const fromClientNode = /[\\/]@kubernetes[\\/]client-node[\\/]/.test(args.importer)
-      if (!fromClientNode && !args.path.startsWith('@kubernetes/client-node')) return undefined
-      const r = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: {resolving: true},
+    const dir = path.dirname(require.resolve('@kubernetes/client-node'))
+    b.onResolve({filter: /^@kubernetes\/client-node$/}, args =>
+      args.importer.startsWith(path.join(root, 'src') + path.sep)
+        ? {path: args.importer, namespace: 'client-node-api'}
+        : undefined,
+    )
+    b.onResolve({filter: /^\.\/gen\/index\.js$/}, args =>
+      args.importer === path.join(dir, 'config.js') ? {path: 'gen', namespace: 'client-node-api'} : undefined,
+    )
+    b.onLoad({filter: /.*/, namespace: 'client-node-api'}, args => {
+      if (args.path === 'gen') return {contents: CLIENT_NODE_GEN.join('\n'), loader: 'js', resolveDir: dir}
+      const lines = clientNodeImports(args.path).map(name => {
+        const from = CLIENT_NODE_EXPORTS[name]
+        if (!from)
+          throw new Error(
+            `${args.path} imports ${name} from @kubernetes/client-node: add it to CLIENT_NODE_EXPORTS`,
+          )
+        return `export {${name}} from '${from}'`
       })
-      if (r.errors.length > 0 || r.external) return r
-      return /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(r.path) ? {...r, sideEffects: false} : r
+      return {contents: lines.join('\n'), loader: 'js', resolveDir: dir}
     })
   },
 }
@@ -165,6 +202,8 @@ const clientNodeShaking = {
  * export from one of them fails (esbuild: no matching export) instead of misbehaving.
  */
 const LAZY = ['node-fetch', 'openid-client', 'jsonpath-plus', 'socks-proxy-agent', 'hpagent']
+/** Packages src imports with `await import(...)` for one case only: ora draws spinners on a terminal. */
+const DEFERRED = ['ora']
 const vendorFile = name => `${name.replaceAll('/', '__')}.cjs`
 
 const lazyDeps = {
@@ -201,6 +240,28 @@ const lazyDeps = {
   },
 }
 
+/**
+ * `await import(...)` of a Node built-in would stay a real import() in a CommonJS bundle, which
+ * bin/command.js cannot serve (vm.Script): it is required instead — same module, loaded at the same
+ * moment. A DEFERRED package is required from its own file in dist/vendor/, so the bundles of the
+ * commands do not carry it.
+ */
+const dynamicImports = {
+  name: 'dynamic-imports',
+  setup(b) {
+    const filter = new RegExp(`^(node:.*|${DEFERRED.join('|')})$`)
+    b.onResolve({filter}, args =>
+      args.kind === 'dynamic-import' ? {path: args.path, namespace: 'require-instead'} : undefined,
+    )
+    b.onLoad({filter: /.*/, namespace: 'require-instead'}, args => ({
+      contents: `module.exports = require(${JSON.stringify(
+        args.path.startsWith('node:') ? args.path : `../vendor/${vendorFile(args.path)}`,
+      )})`,
+      loader: 'js',
+    }))
+  },
+}
+
 function failOnWarnings(result, what) {
   const bad = result.warnings.filter(w => !/sourceMappingURL/.test(w.text))
   if (bad.length > 0) {
@@ -216,14 +277,22 @@ const commandIds = commandFiles.map(f => f.replace(/\.ts$/, ''))
 
 const commands = await build({
   ...common,
+  format: 'cjs',
+  splitting: false,
+  banner: {},
+  outExtension: {'.js': '.cjs'},
   entryPoints: Object.fromEntries(commandIds.map(id => [`commands/${id}`, `src/commands/${id}.ts`])),
-  outbase: path.join(root, 'src'),
-  chunkNames: 'chunks/[name]-[hash]',
   external: [...common.external, '../vendor/*'],
-  plugins: [oclifLite, clientNodeShaking, lazyDeps],
+  plugins: [oclifLite, clientNodeApi, lazyDeps, dynamicImports],
 })
 failOnWarnings(commands, 'commands build')
 if (process.env.BUILD_METAFILE) writeFileSync(process.env.BUILD_METAFILE, JSON.stringify(commands.metafile))
+for (const [file, out] of Object.entries(commands.metafile.outputs)) {
+  // bin/command.js compiles these with vm.Script, which has no loader for a real `import()`
+  if (file.endsWith('.cjs') && out.imports.some(i => i.kind === 'dynamic-import')) {
+    throw new Error(`${file}: a dynamic import() of an external module; bundle it or require() it`)
+  }
+}
 
 const clientNodeDir = path.dirname(require.resolve('@kubernetes/client-node'))
 const vendor = await build({
@@ -231,12 +300,13 @@ const vendor = await build({
   format: 'cjs',
   splitting: false,
   banner: {},
-  entryPoints: Object.fromEntries(
-    LAZY.map(name => [
+  entryPoints: Object.fromEntries([
+    ...LAZY.map(name => [
       `vendor/${vendorFile(name).replace(/\.cjs$/, '')}`,
       require.resolve(name, {paths: [clientNodeDir]}),
     ]),
-  ),
+    ...DEFERRED.map(name => [`vendor/${vendorFile(name).replace(/\.cjs$/, '')}`, require.resolve(name)]),
+  ]),
   outExtension: {'.js': '.cjs'},
 })
 failOnWarnings(vendor, 'vendor build')
@@ -268,7 +338,13 @@ const oclif = await build({
 failOnWarnings(oclif, 'oclif build')
 
 // bin/run.js runs these ids from their bundle; anything else (help, unknown ids) goes to dist/oclif.js.
-writeFileSync(path.join(dist, 'commands.json'), `${JSON.stringify(commandIds)}\n`)
+// Each with the hash of its bundle: the key of its compiled code in the compile cache (bin/command.js).
+const hashes = {}
+for (const id of commandIds) {
+  const code = readFileSync(path.join(dist, 'commands', `${id}.cjs`))
+  hashes[id] = createHash('sha256').update(code).digest('hex').slice(0, 32)
+}
+writeFileSync(path.join(dist, 'commands.json'), `${JSON.stringify(hashes, null, 2)}\n`)
 
 const bytes = result =>
   Object.entries(result.metafile.outputs)
