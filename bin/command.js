@@ -66,7 +66,8 @@ export function loadBundle(file, {hash, sourceMaps = false} = {}) {
     nodeModule.enableCompileCache(dir)
     return require(file)
   }
-  const source = readFileSync(file, 'utf8')
+  // ASCII (scripts/build.mjs): as latin1, the bytes are the characters — no UTF-8 decoding
+  const source = readFileSync(file, 'latin1')
   const name = path.basename(file, path.extname(file))
   const suffix = `${process.version}-${process.arch}.v8`
   const cacheFile = path.join(dir, `${name}-${hash}-${suffix}`)

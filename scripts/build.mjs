@@ -341,7 +341,18 @@ failOnWarnings(oclif, 'oclif build')
 // Each with the hash of its bundle: the key of its compiled code in the compile cache (bin/command.js).
 const hashes = {}
 for (const id of commandIds) {
-  const code = readFileSync(path.join(dist, 'commands', `${id}.cjs`))
+  const file = path.join(dist, 'commands', `${id}.cjs`)
+  // ASCII only, so that bin/command.js reads it as latin1 into a one-byte string: esbuild leaves a few
+  // characters in regular expressions (µs, ESC) as they are, and one such character makes the whole
+  // source a two-byte string, UTF-8-decoded on every run. `\uXXXX` means the same in a regular
+  // expression, a string, a template or an identifier.
+  const code = Buffer.from(
+    readFileSync(file, 'utf8').replace(
+      /[\u0080-\uffff]/g,
+      c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
+  )
+  writeFileSync(file, code)
   hashes[id] = createHash('sha256').update(code).digest('hex').slice(0, 32)
 }
 writeFileSync(path.join(dist, 'commands.json'), `${JSON.stringify(hashes, null, 2)}\n`)
