@@ -12,6 +12,7 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 import http from 'node:http'
 import https from 'node:https'
+import {createSecureContext} from 'node:tls'
 import {StringDecoder} from 'node:string_decoder'
 import {CliError, ExitCode} from '../errors.js'
 import {DiscoveryCache, type ApiResourceList, type ServerVersion} from './discovery-cache.js'
@@ -504,11 +505,14 @@ export class KubeClient {
     } else if (secure) {
       agent = new https.Agent({
         keepAlive: true,
-        ca: tls.ca,
-        cert: tls.cert,
-        key: tls.key,
-        pfx: tls.pfx,
-        passphrase: tls.passphrase,
+        // One context (CA, client certificate) for every connection, instead of one built per connection.
+        secureContext: createSecureContext({
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          pfx: tls.pfx,
+          passphrase: tls.passphrase,
+        }),
         servername: tls.servername,
         ...(tls.rejectUnauthorized === undefined ? {} : {rejectUnauthorized: tls.rejectUnauthorized}),
       })

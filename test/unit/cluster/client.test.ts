@@ -322,6 +322,20 @@ describe('KubeClient retries and failures', () => {
   })
 })
 
+describe('KubeClient connections', () => {
+  it('requests started together share one full TLS handshake; the others resume its session', async () => {
+    srv.handle((_req, res) => setTimeout(() => json(res, 200, {kind: 'List', items: []}), 20))
+    const before = {...srv.handshakes}
+    const c = client()
+    const paths = ['pods', 'services', 'secrets', 'configmaps', 'persistentvolumeclaims']
+    await Promise.all(paths.map(p => c.get(`/api/v1/namespaces/proj/${p}`)))
+    expect(srv.handshakes.full - before.full).toBe(1)
+    // the rest reused the first connection once it was free, or resumed its session on their own
+    expect(srv.handshakes.resumed - before.resumed).toBeLessThanOrEqual(paths.length - 1)
+    expect(srv.requests.map(r => r.path.split('/').pop()).sort()).toEqual([...paths].sort())
+  })
+})
+
 describe('KubeClient streams, discovery, paging', () => {
   it('streams lines as they arrive; a trailing partial line is kept', async () => {
     srv.handle((_req, res) => {
