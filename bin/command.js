@@ -4,7 +4,7 @@
 // — reading plugins, manifests and themes to find this same command — and the hooks it would run:
 // this package registers none. The config below carries what the command path reads of a loaded
 // oclif Config (scripts/build.mjs keeps the rest of oclif out of the command bundles).
-import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import * as nodeModule from 'node:module'
 import {homedir} from 'node:os'
 import path from 'node:path'
@@ -95,10 +95,18 @@ function writeCompileCache(dir, prefix, suffix, cacheFile, script) {
     const tmp = `${cacheFile}.${process.pid}`
     writeFileSync(tmp, script.createCachedData())
     renameSync(tmp, cacheFile)
-    // the caches of this command's earlier bundles (an upgrade) are of no further use
+    // the caches of this command's earlier bundles (an upgrade) are of no further use; one written
+    // lately may belong to another installation still in use
+    const stale = Date.now() - 24 * 3600_000
     for (const f of readdirSync(dir)) {
-      if (f.startsWith(prefix) && f.endsWith(suffix) && path.join(dir, f) !== cacheFile) {
-        rmSync(path.join(dir, f), {force: true})
+      const other = path.join(dir, f)
+      if (
+        f.startsWith(prefix) &&
+        f.endsWith(suffix) &&
+        other !== cacheFile &&
+        statSync(other).mtimeMs < stale
+      ) {
+        rmSync(other, {force: true})
       }
     }
   } catch {

@@ -107,6 +107,9 @@ const OCLIF_LITE = {
   'ux/action/spinner.js': `module.exports = require('./simple.js')`,
 }
 
+/** See oclifLite: what oclif's command path requires at load and uses only for output or debugging. */
+const OCLIF_ON_FIRST_USE = ['ansis', 'clean-stack', 'indent-string', 'string-width', 'wrap-ansi']
+
 const oclifLite = {
   name: 'oclif-lite',
   setup(b) {
@@ -124,6 +127,47 @@ const oclifLite = {
       ].join('\n'),
       loader: 'js',
       resolveDir: root,
+    }))
+    // Packages oclif requires as it loads but calls only to format output (colours, wrapping, stack
+    // cleaning) or to debug-log: loaded on first use. The stand-in forwards every property read and
+    // call to the real module; `__esModule` is answered from the module as built, without loading it.
+    const onDemand = new RegExp(`^(${OCLIF_ON_FIRST_USE.join('|')})$`)
+    b.onResolve({filter: onDemand}, args =>
+      args.importer.startsWith(oclifLib + path.sep)
+        ? {path: require.resolve(args.path, {paths: [args.importer]}), namespace: 'oclif-on-first-use'}
+        : undefined,
+    )
+    b.onLoad({filter: /.*/, namespace: 'oclif-on-first-use'}, args => ({
+      contents: [
+        `let real`,
+        `const load = () => (real ??= require(${JSON.stringify(args.path)}))`,
+        `module.exports = new Proxy(function () {}, {`,
+        `  get: (_, key) => (key === '__esModule' ? ${Boolean(require(args.path).__esModule)} : load()[key]),`,
+        `  has: (_, key) => key in load(),`,
+        `  apply: (_, self, args) => Reflect.apply(load(), self, args),`,
+        `  construct: (_, args) => Reflect.construct(load(), args),`,
+        `})`,
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }))
+    // oclif's logger makes a `debug` logger per command and writes to it as it parses: `debug` itself
+    // (reading the environment, probing the terminal's colours) is loaded only when DEBUG is set —
+    // without DEBUG it prints nothing either way.
+    b.onResolve({filter: /^debug$/}, args =>
+      args.importer.startsWith(oclifLib + path.sep)
+        ? {path: require.resolve('debug', {paths: [args.importer]}), namespace: 'debug-when-asked'}
+        : undefined,
+    )
+    b.onLoad({filter: /.*/, namespace: 'debug-when-asked'}, args => ({
+      contents: [
+        `const quiet = namespace =>`,
+        `  Object.assign(() => {}, {enabled: false, namespace, extend: ns => quiet(namespace + ':' + ns)})`,
+        `module.exports = namespace =>`,
+        `  process.env.DEBUG ? require(${JSON.stringify(args.path)})(namespace) : quiet(namespace)`,
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
     }))
     const files = new Map(Object.entries(OCLIF_LITE).map(([rel, code]) => [path.join(oclifLib, rel), code]))
     const used = new Set()
@@ -262,6 +306,70 @@ const dynamicImports = {
   },
 }
 
+/**
+ * Built-in modules that oclif's parser (readline, for arguments piped on stdin) and client-node's
+ * authenticators (child_process, for exec plugins and gcp/azure helpers) import as they load but use
+ * for one kind of input or kubeconfig only. Loading child_process alone pulls in net, dgram and the
+ * process machinery — a good part of a quick command's start-up — so these are required on first use.
+ */
+const ON_FIRST_USE = ['node:child_process', 'node:readline']
+
+const builtinsOnFirstUse = {
+  name: 'builtins-on-first-use',
+  setup(b) {
+    const filter = new RegExp(`^(${ON_FIRST_USE.join('|')})$`)
+    b.onResolve({filter}, args =>
+      /[\\/]node_modules[\\/]/.test(args.importer)
+        ? {path: args.path, namespace: 'builtin-on-first-use', pluginData: {kind: args.kind}}
+        : undefined,
+    )
+    b.onLoad({filter: /.*/, namespace: 'builtin-on-first-use'}, args => {
+      // A stand-in with the module's exports: functions that load it when called (client-node's
+      // ExecAuth keeps a reference to child_process.spawn from its constructor on), the rest getters.
+      const lines = [
+        `let real`,
+        `const load = () => (real ??= require(${JSON.stringify(args.path)}))`,
+        `const stand = {}`,
+      ]
+      for (const [key, value] of Object.entries(require(args.path))) {
+        const k = JSON.stringify(key)
+        lines.push(
+          typeof value === 'function'
+            ? `stand[${k}] = function (...args) { const f = load()[${k}]; return new.target ? Reflect.construct(f, args) : f.apply(this, args) }`
+            : `Object.defineProperty(stand, ${k}, {get: () => load()[${k}], enumerable: true})`,
+        )
+      }
+      // `require()` (oclif) gets the stand-in itself; `import x from` (client-node) its default export
+      lines.push(args.pluginData.kind === 'require-call' ? `module.exports = stand` : `export default stand`)
+      return {contents: lines.join('\n'), loader: 'js'}
+    })
+  },
+}
+
+/**
+ * `import fs from 'node:fs'` in an ES module becomes `__toESM(require('node:fs'))` in a CommonJS
+ * bundle: a copy of every export of the built-in (a getter each), about 0.5 ms per module and a dozen
+ * of them per command. For a built-in the default export is its exports object, so the import is
+ * written as the `require` it means.
+ */
+const builtinDefaultImports = {
+  name: 'builtin-default-imports',
+  setup(b) {
+    const line = /^import\s+([A-Za-z_$][\w$]*)\s+from\s+'(node:[\w/]+)';?$/gm
+    b.onLoad({filter: /\.(ts|js|mjs)$/}, args => {
+      if (/[\\/]node_modules[\\/]@oclif[\\/]/.test(args.path)) return undefined
+      const source = readFileSync(args.path, 'utf8')
+      if (!line.test(source)) return undefined
+      line.lastIndex = 0
+      return {
+        contents: source.replace(line, (_, name, id) => `const ${name} = require('${id}')`),
+        loader: args.path.endsWith('.ts') ? 'ts' : 'js',
+        resolveDir: path.dirname(args.path),
+      }
+    })
+  },
+}
+
 function failOnWarnings(result, what) {
   const bad = result.warnings.filter(w => !/sourceMappingURL/.test(w.text))
   if (bad.length > 0) {
@@ -283,7 +391,7 @@ const commands = await build({
   outExtension: {'.js': '.cjs'},
   entryPoints: Object.fromEntries(commandIds.map(id => [`commands/${id}`, `src/commands/${id}.ts`])),
   external: [...common.external, '../vendor/*'],
-  plugins: [oclifLite, clientNodeApi, lazyDeps, dynamicImports],
+  plugins: [oclifLite, clientNodeApi, lazyDeps, dynamicImports, builtinsOnFirstUse, builtinDefaultImports],
 })
 failOnWarnings(commands, 'commands build')
 if (process.env.BUILD_METAFILE) writeFileSync(process.env.BUILD_METAFILE, JSON.stringify(commands.metafile))
