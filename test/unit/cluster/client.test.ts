@@ -324,7 +324,9 @@ describe('KubeClient retries and failures', () => {
 
 describe('KubeClient connections', () => {
   it('requests started together share one full TLS handshake; the others resume its session', async () => {
-    srv.handle((_req, res) => setTimeout(() => json(res, 200, {kind: 'List', items: []}), 20))
+    srv.handle((_req, res) => {
+      setTimeout(() => json(res, 200, {kind: 'List', items: []}), 20)
+    })
     const before = {...srv.handshakes}
     const c = client()
     const paths = ['pods', 'services', 'secrets', 'configmaps', 'persistentvolumeclaims']
