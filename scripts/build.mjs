@@ -17,8 +17,10 @@
  *      points them at the few modules really used.
  *    - client-node's auth and proxy helpers that a plain token kubeconfig never uses (node-fetch with
  *      its URL tables, openid-client, jsonpath-plus, the SOCKS and HTTP proxy agents) are loaded on
- *      first use instead of at start-up (LAZY below): same code, same behaviour, later.
- * 2. Those helpers, one CommonJS file each (`dist/vendor/`).
+ *      first use instead of at start-up (LAZY below): same code, same behaviour, later. So are
+ *      child_process and readline (ON_FIRST_USE), oclif's output formatters (OCLIF_ON_FIRST_USE)
+ *      and its `debug` logger (only under DEBUG).
+ * 2. Those helpers and ora (terminal spinners), one CommonJS file each (`dist/vendor/`).
  * 3. oclif — the full @oclif/core (`dist/oclif.js`) for what bin/run.js does not answer itself
  *    (help in a terminal, unknown commands), oclif's own `help` command (`dist/commands/help.js`,
  *    formerly the @oclif/plugin-help plugin) and the package entry `dist/index.js`.
