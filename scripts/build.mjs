@@ -110,7 +110,14 @@ const OCLIF_LITE = {
 }
 
 /** See oclifLite: what oclif's command path requires at load and uses only for output or debugging. */
-const OCLIF_ON_FIRST_USE = ['ansis', 'clean-stack', 'indent-string', 'string-width', 'supports-color', 'wrap-ansi']
+const OCLIF_ON_FIRST_USE = [
+  'ansis',
+  'clean-stack',
+  'indent-string',
+  'string-width',
+  'supports-color',
+  'wrap-ansi',
+]
 
 const oclifLite = {
   name: 'oclif-lite',
