@@ -4,15 +4,15 @@
 // — reading plugins, manifests and themes to find this same command — and the hooks it would run:
 // this package registers none. The config below carries what the command path reads of a loaded
 // oclif Config (scripts/build.mjs keeps the rest of oclif out of the command bundles).
-import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import * as nodeModule from 'node:module'
-import {homedir} from 'node:os'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-import vm from 'node:vm'
+'use strict'
+const {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs')
+const nodeModule = require('node:module')
+const {homedir} = require('node:os')
+const path = require('node:path')
+const vm = require('node:vm')
 
 /** The parts of oclif's Config that Command, its parser and our commands read. */
-export function commandConfig(pjson) {
+function commandConfig(pjson) {
   const bin = pjson.oclif.bin
   const scopedEnvVarKeys = k =>
     [bin].map(alias => [alias.replaceAll('@', '').replaceAll(/[/-]/g, '_'), k].join('_').toUpperCase())
@@ -21,7 +21,7 @@ export function commandConfig(pjson) {
     version: pjson.version,
     pjson,
     bin,
-    root: fileURLToPath(new URL('..', import.meta.url)),
+    root: path.join(__dirname, '..'),
     platform: process.platform,
     arch: process.arch,
     userAgent: `${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}`,
@@ -44,7 +44,7 @@ export function commandConfig(pjson) {
  * Where compiled code is kept between runs (Node's own compile cache on Node >= 22.1, ours below on
  * older Nodes); NODE_DISABLE_COMPILE_CACHE turns both off, as it does Node's.
  */
-export function compileCacheDir(env = process.env) {
+function compileCacheDir(env = process.env) {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined
   return path.join(env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'oc-jupyter', 'compile-cache')
 }
@@ -58,7 +58,7 @@ export function compileCacheDir(env = process.env) {
  * cannot be read or written is no cache. With source maps on (--verbose), Node's own loader runs the
  * bundle, which maps stack traces.
  */
-export function loadBundle(file, {hash, sourceMaps = false} = {}) {
+function loadBundle(file, {hash, sourceMaps = false} = {}) {
   const require = nodeModule.createRequire(file)
   const dir = compileCacheDir()
   if (!dir || !hash || sourceMaps) return require(file)
@@ -114,9 +114,9 @@ function writeCompileCache(dir, prefix, suffix, cacheFile, script) {
   }
 }
 
-export async function runCommand(id, argv, pjson, {hash, sourceMaps = false} = {}) {
+async function runCommand(id, argv, pjson, {hash, sourceMaps = false} = {}) {
   try {
-    const file = fileURLToPath(new URL(`../dist/commands/${id}.cjs`, import.meta.url))
+    const file = path.join(__dirname, '..', 'dist', 'commands', `${id}.cjs`)
     const Cmd = loadBundle(file, {hash, sourceMaps}).default
     Cmd.id = id
     // Resolves after the command's own catch (BaseCommand.catch sets process.exitCode).
@@ -126,3 +126,5 @@ export async function runCommand(id, argv, pjson, {hash, sourceMaps = false} = {
     await handle(error)
   }
 }
+
+module.exports = {commandConfig, compileCacheDir, loadBundle, runCommand}

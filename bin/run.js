@@ -9,10 +9,17 @@
 //   build time: no hooks are registered, no plugins installed (bin/command.js).
 // - Everything else (help in a terminal, `help`, unknown commands) goes to oclif (dist/oclif.js).
 // OC_JUPYTER_NO_FAST_PATH=1 sends everything to oclif (the build uses it to render the help cache).
-import {readFileSync} from 'node:fs'
+//
+// bin/ is CommonJS (bin/package.json): an ES module entry starts Node's ES module loader, which
+// reads files on libuv's thread pool — four more threads to start and to join at exit, on every
+// run. A command never needs it: its bundle is CommonJS too.
+'use strict'
+const {readFileSync} = require('node:fs')
+const path = require('node:path')
 
+const root = path.join(__dirname, '..')
 const argv = process.argv.slice(2)
-const read = rel => JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8'))
+const read = rel => JSON.parse(readFileSync(path.join(root, rel), 'utf8'))
 
 // Stack traces (--verbose, DEBUG) name the TypeScript sources; the source maps are read only then.
 const sourceMaps = argv.includes('--verbose') || Boolean(process.env.DEBUG)
@@ -21,7 +28,7 @@ if (sourceMaps) process.setSourceMapsEnabled(true)
 const fastPath = !process.env.OC_JUPYTER_NO_FAST_PATH
 
 if (fastPath && argv.length === 1 && argv[0] === '--version') {
-  const {name, version} = read('../package.json')
+  const {name, version} = read('package.json')
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
   process.exit(0)
 }
@@ -37,7 +44,7 @@ if (fastPath && !process.stdout.isTTY && !process.env.OCLIF_COLUMNS) {
           : undefined
   let cache
   try {
-    if (key !== undefined) cache = read('../dist/help-cache.json')
+    if (key !== undefined) cache = read('dist/help-cache.json')
   } catch {
     // no cache (partial build): oclif renders it
   }
@@ -59,18 +66,20 @@ function helpRequested(args) {
 /** The commands with a bundle of their own: {id: hash of the bundle} (scripts/build.mjs). */
 let commands = {}
 try {
-  commands = fastPath ? read('../dist/commands.json') : {}
+  commands = fastPath ? read('dist/commands.json') : {}
 } catch {
   // a partial build: oclif finds the commands itself
 }
 
 if (argv.length > 0 && Object.hasOwn(commands, argv[0]) && !helpRequested(argv)) {
-  const {runCommand} = await import('./command.js')
-  await runCommand(argv[0], argv.slice(1), read('../package.json'), {hash: commands[argv[0]], sourceMaps})
+  const {runCommand} = require('./command.js')
+  runCommand(argv[0], argv.slice(1), read('package.json'), {hash: commands[argv[0]], sourceMaps})
 } else {
-  const {execute, settings} = await import('../dist/oclif.js')
-  // dist/ is compiled: without this, NODE_ENV=development|test (a developer's shell, vitest) makes
-  // oclif look for TypeScript sources and print a warning on every run.
-  settings.enableAutoTranspile = false
-  await execute({dir: import.meta.url})
+  import('../dist/oclif.js').then(({execute, settings}) => {
+    // dist/ is compiled: without this, NODE_ENV=development|test (a developer's shell, vitest) makes
+    // oclif look for TypeScript sources and print a warning on every run.
+    settings.enableAutoTranspile = false
+    // the package's root, not this file: oclif would take bin/package.json for the plugin's manifest
+    return execute({dir: root})
+  })
 }
