@@ -316,12 +316,12 @@ const dynamicImports = {
 }
 
 /**
- * Built-in modules that oclif's parser (readline, for arguments piped on stdin) and client-node's
- * authenticators (child_process, for exec plugins and gcp/azure helpers) import as they load but use
- * for one kind of input or kubeconfig only. Loading child_process alone pulls in net, dgram and the
+ * Built-in modules that oclif (readline, for arguments piped on stdin; fs/promises, for file flags)
+ * and client-node's authenticators (child_process, for exec plugins and gcp/azure helpers) import as
+ * they load but use for one kind of input or kubeconfig only. Loading child_process alone pulls in net, dgram and the
  * process machinery — a good part of a quick command's start-up — so these are required on first use.
  */
-const ON_FIRST_USE = ['node:child_process', 'node:readline']
+const ON_FIRST_USE = ['node:child_process', 'node:fs/promises', 'node:readline']
 
 const builtinsOnFirstUse = {
   name: 'builtins-on-first-use',
