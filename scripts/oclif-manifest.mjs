@@ -13,6 +13,9 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// Each command bundle carries its own copy of oclif's command module, which adds an `error` listener
+// to process.stdout as it loads: loading them all in one process is not a leak.
+process.stdout.setMaxListeners(0)
 const plugin = new Plugin({
   root,
   type: 'core',

@@ -1,16 +1,17 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Args, Command, Flags, type Interfaces} from '@oclif/core'
 
 import type {KubeClient} from './lib/cluster/client.js'
+import type {RunContext} from './lib/run-context.js'
 import type {KubeContext} from './lib/cluster/kubeconfig.js'
-import {CliError, ExitCode} from './lib/errors.js'
+import {CliError, ExitCode, UsageError} from './lib/errors.js'
 import {renderList} from './lib/render/list.js'
 import type {KList, KObject} from './lib/render/types.js'
 import {colorEnabled} from './lib/ui/color.js'
 import {describeError} from './lib/ui/errors.js'
 import {Ui, type OutputFormat} from './lib/ui/ui.js'
-import {DEFAULT_TIMEOUT} from './lib/values/defaults.js'
+import {DEFAULT_NOTEBOOK_NAME, DEFAULT_TIMEOUT} from './lib/values/defaults.js'
 import {parseDuration} from './lib/values/duration.js'
-import {parseName} from './lib/values/name.js'
+import {parseInstanceName, parseName} from './lib/values/name.js'
 
 export type DryRun = 'none' | 'client' | 'server'
 
@@ -131,6 +132,12 @@ export function sniffOutput(argv: readonly string[]): OutputFormat {
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = globalFlags
 
+  /**
+   * Global flags (or some of their values) that mean nothing to this command, with the reason: given
+   * explicitly, they are refused (exit 2) rather than silently ignored (`password --dry-run`).
+   */
+  static inapplicable: Inapplicable = {}
+
   protected flags!: InferredFlags<T>
   protected args!: InferredArgs<T>
   protected globals!: GlobalOptions
@@ -146,7 +153,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const noStdinArgs = Object.fromEntries(
       Object.entries(ctor.args ?? {}).map(([k, a]) => [k, {...a, ignoreStdin: true}]),
     )
-    const {args, flags} = await this.parse(
+    const {args, flags, metadata} = await this.parse(
       {
         flags: ctor.flags,
         baseFlags: ctor.baseFlags,
@@ -156,10 +163,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       },
       normalizeArgv(this.argv),
     )
+    refuseInapplicable(this.id ?? '', ctor.inapplicable, flags, metadata)
     this.flags = flags as InferredFlags<T>
     this.args = args as InferredArgs<T>
     this.globals = parseGlobals(flags)
     this.ui = this.makeUi(this.globals.output, this.globals)
+  }
+
+  /** The validated NAME argument (notebookArgs), or the default notebook name. */
+  protected notebookName(): string {
+    return parseInstanceName((this.args as {name?: string}).name ?? DEFAULT_NOTEBOOK_NAME)
   }
 
   /**
@@ -203,6 +216,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       })
     }
     return this.client
+  }
+
+  /** What a command that writes and waits hands to src/lib: the client, where, how to report and wait. */
+  protected async runContext(): Promise<RunContext> {
+    const client = await this.kubeClient()
+    return {
+      client,
+      namespace: client.namespace,
+      ui: this.ui,
+      timeoutMs: this.globals.timeoutMs,
+      serverDryRun: this.globals.dryRun === 'server',
+      signal: this.abortSignal(),
+    }
   }
 
   /**
@@ -269,6 +295,50 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       quiet: g.quiet,
       verbose: g.verbose,
       color: colorEnabled({noColor: g.noColor, isTTY: Boolean(process.stderr.isTTY)}),
+    })
+  }
+}
+
+export type GlobalFlagName = keyof typeof globalFlags
+
+/** The NAME argument of the commands that act on one notebook. */
+export const notebookArgs = {
+  name: Args.string({description: `Notebook name (default ${DEFAULT_NOTEBOOK_NAME}).`}),
+}
+
+/** Commands that only read and do not wait: --dry-run and --timeout mean nothing to them. */
+export const READ_ONLY: Inapplicable = {
+  'dry-run': {why: 'it only reads'},
+  timeout: {why: 'it does not wait (use --request-timeout to bound each request)'},
+}
+
+/** Commands that only scale (stop, start): there is nothing to render for a client dry run. */
+export const SCALE_ONLY: Inapplicable = {
+  'dry-run': {
+    values: ['client'],
+    why: 'it changes only the replica count on the cluster; --dry-run=server asks the server without changing it',
+  },
+}
+
+/** flag → why it does not apply; `values` limits the refusal to those values (`--dry-run=client`). */
+export type Inapplicable = Partial<Record<GlobalFlagName, {why: string; values?: readonly string[]}>>
+
+/** Throws UsageError for an explicitly given global flag the command cannot honour. */
+export function refuseInapplicable(
+  command: string,
+  inapplicable: Inapplicable,
+  flags: Record<string, unknown>,
+  metadata: {flags: Record<string, {setFromDefault?: boolean} | undefined>},
+): void {
+  for (const [flag, rule] of Object.entries(inapplicable) as Array<
+    [GlobalFlagName, {why: string; values?: readonly string[]}]
+  >) {
+    const value = flags[flag]
+    if (value === undefined || value === false || metadata.flags[flag]?.setFromDefault) continue
+    if (rule.values && !rule.values.includes(String(value))) continue
+    const given = typeof value === 'boolean' ? `--${flag}` : `--${flag}=${String(value)}`
+    throw new UsageError(`${given} does not apply to ${command}: ${rule.why}`, {
+      hint: `oc jupyter ${command} --help`,
     })
   }
 }

@@ -1,18 +1,16 @@
 /**
  * What a fresh OpenShift 4 cluster holds before anyone logs in, as data: the default SCCs (field values
- * from openshift/cluster-kube-apiserver-operator bindata/bootkube/scc-manifests), their
- * `system:openshift:scc:<name>` ClusterRoles, the `restricted-v2` binding to system:authenticated, the
- * usual ClusterRoles (cluster-admin, admin, edit, view, basic-user, self-provisioner, image and deployer
- * roles) and bindings, and a few system namespaces holding the first UID blocks.
+ * from openshift/cluster-kube-apiserver-operator bindata/bootkube/scc-manifests), the default RBAC policy
+ * (policy/: the Kubernetes and OpenShift roles and bindings, the SCCs' `system:openshift:scc:<name>`
+ * ClusterRoles, `restricted-v2` for system:authenticated), and a few system namespaces holding the first
+ * UID blocks, and the StorageClasses of a storage profile.
  */
+import {clusterRoleBinding, defaultPolicy, roleBinding} from './policy/index.js'
+import {storageProfile} from './profiles/storage.js'
 import {blockAnnotations} from './sim/uid.js'
 import type {KObject} from './types.js'
 
 const SCC_API = 'security.openshift.io/v1'
-const RBAC_API = 'rbac.authorization.k8s.io/v1'
-const RBAC_GROUP = 'rbac.authorization.k8s.io'
-const ALL = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
-const READ = ['get', 'list', 'watch']
 
 /** Volume types of the restricted family (4.12+ manifests include csi and ephemeral). */
 const RESTRICTED_VOLUMES = [
@@ -234,360 +232,26 @@ export function defaultSCCs(): KObject[] {
   ]
 }
 
-interface Rule {
-  apiGroups?: string[]
-  resources?: string[]
-  verbs: string[]
-  resourceNames?: string[]
-  nonResourceURLs?: string[]
+/** ClusterRoles and bindings of a default cluster (policy/: kubernetes and OpenShift bootstrap policy). */
+export function defaultRbac(): KObject[] {
+  return defaultPolicy(defaultSCCs().map(s => s.metadata.name as string))
 }
 
-export function clusterRole(name: string, rules: Rule[], annotations?: Record<string, string>): KObject {
+/** A ClusterRole from plain rules (tests and scenarios build their own roles with it). */
+export function clusterRole(
+  name: string,
+  rules: Array<Record<string, string[]>>,
+  annotations?: Record<string, string>,
+): KObject {
   return {
-    apiVersion: RBAC_API,
+    apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     metadata: {name, ...(annotations ? {annotations} : {})},
     rules,
   }
 }
 
-type SubjectInput =
-  {kind: 'User' | 'Group'; name: string} | {kind: 'ServiceAccount'; name: string; namespace: string}
-
-function subject(s: SubjectInput): Record<string, string> {
-  return s.kind === 'ServiceAccount'
-    ? {kind: s.kind, name: s.name, namespace: s.namespace}
-    : {apiGroup: RBAC_GROUP, kind: s.kind, name: s.name}
-}
-
-export function clusterRoleBinding(name: string, role: string, subjects: SubjectInput[]): KObject {
-  return {
-    apiVersion: RBAC_API,
-    kind: 'ClusterRoleBinding',
-    metadata: {name},
-    roleRef: {apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: role},
-    subjects: subjects.map(subject),
-  }
-}
-
-export function roleBinding(
-  namespace: string,
-  name: string,
-  role: string,
-  subjects: SubjectInput[],
-  roleKind: 'ClusterRole' | 'Role' = 'ClusterRole',
-): KObject {
-  return {
-    apiVersion: RBAC_API,
-    kind: 'RoleBinding',
-    metadata: {name, namespace},
-    roleRef: {apiGroup: RBAC_GROUP, kind: roleKind, name: role},
-    subjects: subjects.map(subject),
-  }
-}
-
-/** `system:openshift:scc:<name>`: verb `use` on that one SCC (what `oc adm policy add-scc-to-user` binds). */
-export function sccClusterRole(sccName: string): KObject {
-  return clusterRole(
-    `system:openshift:scc:${sccName}`,
-    [
-      {
-        apiGroups: ['security.openshift.io'],
-        resources: ['securitycontextconstraints'],
-        resourceNames: [sccName],
-        verbs: ['use'],
-      },
-    ],
-    {'rbac.authorization.kubernetes.io/autoupdate': 'true'},
-  )
-}
-
-/** Namespaced project resources, shared by admin and edit (OpenShift's aggregated roles, condensed). */
-function projectWriteRules(): Rule[] {
-  return [
-    {
-      apiGroups: [''],
-      resources: [
-        'pods',
-        'pods/attach',
-        'pods/exec',
-        'pods/portforward',
-        'pods/proxy',
-        'services',
-        'services/proxy',
-        'endpoints',
-        'persistentvolumeclaims',
-        'configmaps',
-        'secrets',
-        'serviceaccounts',
-        'replicationcontrollers',
-        'replicationcontrollers/scale',
-        'events',
-      ],
-      verbs: ALL,
-    },
-    {
-      apiGroups: [''],
-      resources: ['pods/log', 'pods/status', 'resourcequotas', 'limitranges', 'namespaces', 'bindings'],
-      verbs: READ,
-    },
-    {apiGroups: ['', 'authorization.k8s.io'], resources: ['localsubjectaccessreviews'], verbs: ['create']},
-    {
-      apiGroups: ['apps'],
-      resources: [
-        'deployments',
-        'deployments/scale',
-        'deployments/rollback',
-        'replicasets',
-        'replicasets/scale',
-        'statefulsets',
-        'statefulsets/scale',
-        'daemonsets',
-        'controllerrevisions',
-      ],
-      verbs: ALL,
-    },
-    {apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ALL},
-    {apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ALL},
-    {apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ALL},
-    {apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ALL},
-    {apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ},
-    {
-      apiGroups: ['build.openshift.io'],
-      resources: [
-        'builds',
-        'buildconfigs',
-        'buildconfigs/webhooks',
-        'builds/clone',
-        'buildconfigs/instantiate',
-        'buildconfigs/instantiatebinary',
-        'builds/details',
-      ],
-      verbs: ALL,
-    },
-    {apiGroups: ['build.openshift.io'], resources: ['builds/log'], verbs: READ},
-    {
-      apiGroups: ['image.openshift.io'],
-      resources: [
-        'imagestreams',
-        'imagestreammappings',
-        'imagestreamtags',
-        'imagestreamimages',
-        'imagestreamimports',
-        'imagetags',
-        'imagestreams/secrets',
-        'imagestreams/layers',
-      ],
-      verbs: ALL,
-    },
-    {
-      apiGroups: ['apps.openshift.io'],
-      resources: [
-        'deploymentconfigs',
-        'deploymentconfigs/scale',
-        'deploymentconfigs/instantiate',
-        'deploymentconfigs/rollback',
-        'deploymentconfigrollbacks',
-        'generatedeploymentconfigs',
-      ],
-      verbs: ALL,
-    },
-    {
-      apiGroups: ['apps.openshift.io'],
-      resources: ['deploymentconfigs/log', 'deploymentconfigs/status'],
-      verbs: READ,
-    },
-    {apiGroups: ['route.openshift.io'], resources: ['routes', 'routes/custom-host'], verbs: ALL},
-    {apiGroups: ['route.openshift.io'], resources: ['routes/status'], verbs: READ},
-    {
-      apiGroups: ['template.openshift.io'],
-      resources: ['templates', 'templateconfigs', 'processedtemplates', 'templateinstances'],
-      verbs: ALL,
-    },
-    {
-      apiGroups: ['security.openshift.io'],
-      resources: [
-        'podsecuritypolicyreviews',
-        'podsecuritypolicyselfsubjectreviews',
-        'podsecuritypolicysubjectreviews',
-      ],
-      verbs: ['create'],
-    },
-    {apiGroups: ['project.openshift.io'], resources: ['projects'], verbs: ['get']},
-  ]
-}
-
-function viewRules(): Rule[] {
-  return [
-    {
-      apiGroups: [''],
-      resources: [
-        'pods',
-        'pods/log',
-        'pods/status',
-        'services',
-        'endpoints',
-        'persistentvolumeclaims',
-        'configmaps',
-        'serviceaccounts',
-        'replicationcontrollers',
-        'events',
-        'resourcequotas',
-        'limitranges',
-        'namespaces',
-        'bindings',
-      ],
-      verbs: READ,
-    },
-    {
-      apiGroups: ['apps'],
-      resources: [
-        'deployments',
-        'deployments/scale',
-        'replicasets',
-        'statefulsets',
-        'daemonsets',
-        'controllerrevisions',
-      ],
-      verbs: READ,
-    },
-    {apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ},
-    {apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ},
-    {apiGroups: ['build.openshift.io'], resources: ['builds', 'buildconfigs', 'builds/log'], verbs: READ},
-    {
-      apiGroups: ['image.openshift.io'],
-      resources: ['imagestreams', 'imagestreamtags', 'imagestreamimages', 'imagetags', 'imagestreammappings'],
-      verbs: READ,
-    },
-    {
-      apiGroups: ['apps.openshift.io'],
-      resources: [
-        'deploymentconfigs',
-        'deploymentconfigs/scale',
-        'deploymentconfigs/log',
-        'deploymentconfigs/status',
-      ],
-      verbs: READ,
-    },
-    {apiGroups: ['route.openshift.io'], resources: ['routes', 'routes/status'], verbs: READ},
-    {apiGroups: ['project.openshift.io'], resources: ['projects'], verbs: ['get']},
-  ]
-}
-
-/** ClusterRoles and bindings of a default cluster. */
-export function defaultRbac(): KObject[] {
-  const sccNames = defaultSCCs().map(s => s.metadata.name as string)
-  return [
-    clusterRole('cluster-admin', [
-      {apiGroups: ['*'], resources: ['*'], verbs: ['*']},
-      {nonResourceURLs: ['*'], verbs: ['*']},
-    ]),
-    clusterRole('admin', [
-      ...projectWriteRules(),
-      {apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ALL},
-      {
-        apiGroups: ['', 'authorization.openshift.io'],
-        resources: [
-          'rolebindings',
-          'roles',
-          'localresourceaccessreviews',
-          'localsubjectaccessreviews',
-          'subjectrulesreviews',
-        ],
-        verbs: ['create', ...READ],
-      },
-      {
-        apiGroups: ['project.openshift.io'],
-        resources: ['projects'],
-        verbs: ['delete', 'get', 'patch', 'update'],
-      },
-      {apiGroups: [''], resources: ['resourcequotas/status'], verbs: READ},
-    ]),
-    clusterRole('edit', projectWriteRules()),
-    clusterRole('view', viewRules()),
-    clusterRole('basic-user', [
-      {apiGroups: ['', 'user.openshift.io'], resources: ['users'], resourceNames: ['~'], verbs: ['get']},
-      {apiGroups: ['', 'project.openshift.io'], resources: ['projectrequests'], verbs: ['list']},
-      {apiGroups: ['', 'project.openshift.io'], resources: ['projects'], verbs: ['list', 'watch']},
-      {
-        apiGroups: ['authorization.k8s.io'],
-        resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
-        verbs: ['create'],
-      },
-      {apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: READ},
-      {apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: READ},
-      {apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], verbs: READ},
-    ]),
-    clusterRole('self-provisioner', [
-      {apiGroups: ['', 'project.openshift.io'], resources: ['projectrequests'], verbs: ['create']},
-    ]),
-    clusterRole('system:basic-user', [
-      {
-        apiGroups: ['authorization.k8s.io'],
-        resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
-        verbs: ['create'],
-      },
-      {apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create']},
-    ]),
-    clusterRole('system:discovery', [
-      {
-        nonResourceURLs: [
-          '/api',
-          '/api/*',
-          '/apis',
-          '/apis/*',
-          '/healthz',
-          '/livez',
-          '/openapi',
-          '/openapi/*',
-          '/readyz',
-          '/version',
-          '/version/',
-        ],
-        verbs: ['get'],
-      },
-    ]),
-    clusterRole('system:image-puller', [
-      {apiGroups: ['', 'image.openshift.io'], resources: ['imagestreams/layers'], verbs: ['get']},
-    ]),
-    clusterRole('system:image-builder', [
-      {apiGroups: ['', 'image.openshift.io'], resources: ['imagestreams/layers'], verbs: ['get', 'update']},
-      {apiGroups: ['', 'image.openshift.io'], resources: ['imagestreams'], verbs: ['create']},
-      {apiGroups: ['build.openshift.io'], resources: ['builds/details'], verbs: ['update']},
-      {apiGroups: ['build.openshift.io'], resources: ['builds'], verbs: ['get']},
-    ]),
-    clusterRole('system:deployer', [
-      {apiGroups: [''], resources: ['replicationcontrollers'], verbs: ['delete', ...READ, 'patch', 'update']},
-      {apiGroups: [''], resources: ['pods'], verbs: READ},
-      {apiGroups: [''], resources: ['pods/log'], verbs: ['get']},
-      {apiGroups: [''], resources: ['events'], verbs: ['create', 'list']},
-      {
-        apiGroups: ['', 'image.openshift.io'],
-        resources: ['imagestreamtags', 'imagetags'],
-        verbs: ['create', 'update'],
-      },
-    ]),
-    ...sccNames.map(sccClusterRole),
-    clusterRoleBinding('cluster-admin', 'cluster-admin', [{kind: 'Group', name: 'system:masters'}]),
-    clusterRoleBinding('cluster-admins', 'cluster-admin', [
-      {kind: 'Group', name: 'system:cluster-admins'},
-      {kind: 'User', name: 'system:admin'},
-    ]),
-    clusterRoleBinding('basic-users', 'basic-user', [{kind: 'Group', name: 'system:authenticated'}]),
-    clusterRoleBinding('self-provisioners', 'self-provisioner', [
-      {kind: 'Group', name: 'system:authenticated:oauth'},
-    ]),
-    clusterRoleBinding('system:basic-user', 'system:basic-user', [
-      {kind: 'Group', name: 'system:authenticated'},
-    ]),
-    clusterRoleBinding('system:discovery', 'system:discovery', [
-      {kind: 'Group', name: 'system:authenticated'},
-    ]),
-    clusterRoleBinding('system:openshift:scc:restricted-v2', 'system:openshift:scc:restricted-v2', [
-      {kind: 'Group', name: 'system:authenticated'},
-    ]),
-  ]
-}
+export {clusterRoleBinding, roleBinding}
 
 function namespace(
   name: string,
@@ -609,16 +273,58 @@ function namespace(
  */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'openshift', 'openshift-infra']
 
+/**
+ * Further system namespaces the default policy puts Roles in (`openshift-config-managed`: the console's
+ * `console-public` Role). They take blocks from the top of the default range, so the first user project
+ * still gets the first free block.
+ */
+export const POLICY_NAMESPACES = ['openshift-config-managed']
+
 export function systemNamespaces(): KObject[] {
-  return SYSTEM_NAMESPACES.map((name, i) => namespace(name, blockAnnotations(1_000_000_000 + i * 10_000)))
+  return [
+    ...SYSTEM_NAMESPACES.map((name, i) => namespace(name, blockAnnotations(1_000_000_000 + i * 10_000))),
+    ...POLICY_NAMESPACES.map((name, i) => namespace(name, blockAnnotations(1_999_990_000 - i * 10_000))),
+  ]
 }
 
 /**
- * Everything of a fresh cluster: system namespaces, SCCs, ClusterRoles and ClusterRoleBindings, and a
- * default StorageClass (installer-provisioned clusters have one; without it PVCs stay Pending).
+ * Everything of a fresh cluster: system namespaces, SCCs, ClusterRoles and ClusterRoleBindings, and the
+ * StorageClasses of a storage profile (profiles/storage.ts; `standard`: one Immediate default class).
  */
-export function bootstrapObjects(): KObject[] {
-  return [...systemNamespaces(), ...defaultSCCs(), ...defaultRbac(), defaultStorageClass()]
+export function bootstrapObjects(storage = 'standard'): KObject[] {
+  return [
+    ...systemNamespaces(),
+    ...defaultSCCs(),
+    ...defaultRbac(),
+    ...storageProfile(storage).classes,
+    ...releaseImageStreams(),
+  ]
+}
+
+/**
+ * Image streams the release puts in `openshift` for workloads to reference (openshift/cluster-samples /
+ * release payload): `oauth-proxy` with tag v4.4, which OpenShift 4 clusters carry (readable by every
+ * authenticated user through the shared-resource viewer role). The import controller gives it an image.
+ */
+export function releaseImageStreams(): KObject[] {
+  return [
+    {
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: {name: 'oauth-proxy', namespace: 'openshift'},
+      spec: {
+        lookupPolicy: {local: false},
+        tags: [
+          {
+            name: 'v4.4',
+            from: {kind: 'DockerImage', name: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev:oauth-proxy'},
+            importPolicy: {scheduled: true},
+            referencePolicy: {type: 'Source'},
+          },
+        ],
+      },
+    },
+  ]
 }
 
 function serviceAccount(namespace: string, name: string): KObject {
@@ -627,13 +333,18 @@ function serviceAccount(namespace: string, name: string): KObject {
 
 /**
  * A project as `oc new-project NAME` leaves it for user `developer`: the Namespace with the three SCC
- * annotations (and requester), the default/builder/deployer ServiceAccounts, the `admin` RoleBinding and
+ * annotations (from `uidStart`; none when it is null) and requester, the default/builder/deployer ServiceAccounts, the `admin` RoleBinding and
  * the image-puller/builder/deployer RoleBindings OpenShift's project template creates.
  */
-export function defaultProject(name: string, uidStart = 1_000_040_000, requester = 'developer'): KObject[] {
+export function defaultProject(
+  name: string,
+  uidStart: number | null = 1_000_040_000,
+  requester = 'developer',
+): KObject[] {
   return [
     namespace(name, {
-      ...blockAnnotations(uidStart),
+      // null: a namespace the cluster-policy-controller never annotated
+      ...(uidStart === null ? {} : blockAnnotations(uidStart)),
       'openshift.io/requester': requester,
       'openshift.io/description': '',
       'openshift.io/display-name': '',
@@ -652,17 +363,4 @@ export function defaultProject(name: string, uidStart = 1_000_040_000, requester
       {kind: 'ServiceAccount', name: 'deployer', namespace: name},
     ]),
   ]
-}
-
-/** A default StorageClass, so PVCs bind (the sandbox and most scenarios want one). */
-export function defaultStorageClass(name = 'standard-csi'): KObject {
-  return {
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: {name, annotations: {'storageclass.kubernetes.io/is-default-class': 'true'}},
-    provisioner: 'csi.sandbox.example.com',
-    reclaimPolicy: 'Delete',
-    volumeBindingMode: 'Immediate',
-    allowVolumeExpansion: true,
-  }
 }

@@ -16,6 +16,8 @@ export interface Target {
 export interface Response {
   status: number
   headers: IncomingHttpHeaders
+  /** the raw body (protobuf answers) */
+  body: Buffer
   text: string
   json: any
 }
@@ -57,14 +59,15 @@ export function request(t: Target, path: string, o: RequestOptions = {}): Promis
         const chunks: Buffer[] = []
         res.on('data', c => chunks.push(c))
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString()
+          const raw = Buffer.concat(chunks)
+          const text = raw.toString()
           let json: any
           try {
             json = JSON.parse(text)
           } catch {
             json = undefined
           }
-          resolve({status: res.statusCode ?? 0, headers: res.headers, text, json})
+          resolve({status: res.statusCode ?? 0, headers: res.headers, body: raw, text, json})
         })
         res.on('error', reject)
       },

@@ -23,6 +23,7 @@ import type {AuthorizeFn} from './http/authz.js'
 import {generateTls, issueClientCertificate} from './http/tls.js'
 import {writeKubeconfig} from './kubeconfig.js'
 import {populateProject} from './openshift/projects.js'
+import {clusterProfile, DEFAULT_CLUSTER_PROFILE, kubernetesMinorOf, storageProfile} from './profiles/index.js'
 import {authorize} from './rbac.js'
 import {Recorder} from './recorder.js'
 import {eventObject, readScenario, type Scenario} from './scenario.js'
@@ -39,6 +40,8 @@ export type {KObject, ResourceType, Simulators, Store, UserInfo} from './types.j
 export type {FaultRule, FaultAction, FaultHandle} from './faults.js'
 export type {RecordedRequest, RequestFilter} from './recorder.js'
 export type {Scenario} from './scenario.js'
+export {CLUSTER_PROFILES, STORAGE_PROFILES} from './profiles/index.js'
+export type {ClusterProfile, StorageProfile} from './profiles/index.js'
 export {Faults} from './faults.js'
 export {Recorder} from './recorder.js'
 export {MemoryStore} from './store.js'
@@ -50,7 +53,17 @@ export interface StartOptions {
   simulators?: 'auto' | 'manual'
   /** in auto mode, wait this long before each step (lets a watcher see intermediate states) */
   autoStepDelayMs?: number
-  /** /version minor; the machine's kubectl dispatcher picks kubectl.1.<minor> from it (default 31) */
+  /**
+   * cluster profile (profiles/clusters.ts: `ocp-4.12`, `ocp-4.18` — the default —, `ocp-4.20-aws`): the
+   * OpenShift release, hence the Kubernetes minor and the release's rules, and the storage profile
+   */
+  profile?: string
+  /** storage profile (profiles/storage.ts: `standard`, `standard-no-expansion`, `aws-gp3-csi`, `none`); default: the cluster profile's */
+  storage?: string
+  /**
+   * /version minor, overriding the profile's; the machine's kubectl dispatcher picks kubectl.1.<minor>
+   * from it. The release rules follow it (OpenShift 4.N serves 1.(N+13)).
+   */
   kubernetesMinor?: number
   /** fixed tokens: username → token (other users get random ones) */
   tokens?: Record<string, string>
@@ -73,6 +86,8 @@ export interface StartOptions {
   kubeconfigPath?: string
   /** interval of periodic watch BOOKMARK events (default 30 s) */
   bookmarkIntervalMs?: number
+  /** OpenShift's openapi.json, for /openapi/v2 (default: openapi/schemas.ts defaultSchemaFile) */
+  openapiSchema?: string
 }
 
 export interface KubeconfigUserOptions {
@@ -90,6 +105,9 @@ export interface FakeOpenShift {
   user: string
   namespace: string
   kubernetesMinor: number
+  /** the cluster and storage profiles it runs */
+  profile: string
+  storage: string
   tokenFor(username: string): string
   /** registers a user with extra groups; returns its token */
   addUser(name: string, groups?: string[], token?: string): string
@@ -112,12 +130,17 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
   const scenario = opts.scenario ? readScenario(opts.scenario) : undefined
   const namespace = opts.namespace ?? scenario?.namespace ?? 'myproject'
   const username = opts.user ?? 'developer'
-  const minor = opts.kubernetesMinor ?? scenario?.kubernetesMinor ?? 31
+  const profile = clusterProfile(opts.profile ?? scenario?.profile ?? DEFAULT_CLUSTER_PROFILE)
+  const storage = storageProfile(opts.storage ?? scenario?.storage ?? profile.storage).name
+  const minor = opts.kubernetesMinor ?? scenario?.kubernetesMinor ?? kubernetesMinorOf(profile.openshiftMinor)
   const patch: PatchEngine = opts.patch ?? patchEngine
-  const store = new MemoryStore({recordManagedFields: patch.recordUpdate})
-  const sims =
-    opts.sims ??
-    createSimulators({...(opts.simulatorOptions ?? {}), ...(scenario?.simulator ?? {})} as SimOptions)
+  const store = new MemoryStore({recordManagedFields: patch.recordUpdate, kubernetesMinor: minor})
+  const simOptions = {
+    kubernetesMinor: minor,
+    ...(opts.simulatorOptions ?? {}),
+    ...(scenario?.simulator ?? {}),
+  } as SimOptions
+  const sims = opts.sims ?? createSimulators(simOptions)
   const auth = new Authenticator()
   const faults = new Faults()
   const recorder = new Recorder()
@@ -151,8 +174,13 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
   }
 
   if (opts.bootstrap !== false) {
-    seed(bootstrapObjects())
-    seed(defaultProject(namespace, undefined, username))
+    seed(bootstrapObjects(storage))
+    // the scenario may pin the project's UID block, or leave it unannotated, as for any other namespace
+    const pin = simOptions.namespaces?.[namespace]
+    const annotated =
+      pin?.annotations ?? (pin?.uidStart !== undefined || simOptions.namespaceAnnotations !== false)
+    const uidStart = annotated ? pin?.uidStart : null
+    seed(defaultProject(namespace, uidStart, username))
   } else {
     seed([{apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace}}])
     populateProject(store, namespace, username)
@@ -174,6 +202,7 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
       kubernetesMinor: minor,
       scriptedLogs,
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
+      openapiSchema: opts.openapiSchema,
     },
     tls,
   )
@@ -200,6 +229,9 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
     else setImmediate(run)
   }
   store.subscribe(() => schedule())
+  // the cluster's controllers have caught up with the bootstrap before anyone connects (service
+  // accounts, the projects' Pod Security labels)
+  schedule()
 
   const loadScenario = (file: string | Scenario) => {
     const s = typeof file === 'string' ? readScenario(file) : file
@@ -245,7 +277,22 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
       scriptedLogs.set(key, l.text)
     }
     const now = timestamp(new Date())
-    seed((s.events ?? []).map(e => eventObject(e, ns, now)))
+    const named = (s.events ?? []).filter(e => e.involvedObject)
+    seed(named.map(e => eventObject(e as Parameters<typeof eventObject>[0], ns, now)))
+    const rules = (s.events ?? []).filter(e => e.match)
+    if (rules.length) {
+      if (!sims.addEventRules)
+        throw new Error('fake-openshift: these simulators cannot record events on matching objects')
+      sims.addEventRules(
+        rules.map(e => ({
+          match: {namespace: e.namespace ?? ns, ...e.match},
+          type: e.type,
+          reason: e.reason,
+          message: e.message,
+          source: e.source,
+        })),
+      )
+    }
   }
   if (scenario) loadScenario(scenario)
 
@@ -277,6 +324,8 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
     user: username,
     namespace,
     kubernetesMinor: minor,
+    profile: profile.name,
+    storage,
     tokenFor: u => auth.tokenFor(u),
     addUser: (name, groups = [], tok) => auth.addUser(name, groups, tok),
     writeKubeconfig: writeKc,

@@ -90,6 +90,11 @@ export const RESOURCES: readonly ResourceType[] = [
   rt('authorization.k8s.io', 'v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true, {
     verbs: CREATE_ONLY,
   }),
+  // authentication.k8s.io: `kubectl auth whoami` (v1 since 1.28; kubectl 1.27 asks for v1beta1)
+  rt('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', false, {verbs: CREATE_ONLY}),
+  rt('authentication.k8s.io', 'v1beta1', 'SelfSubjectReview', 'selfsubjectreviews', false, {
+    verbs: CREATE_ONLY,
+  }),
   // project.openshift.io/v1: projects mirror namespaces; projectrequests create them
   rt('project.openshift.io', 'v1', 'Project', 'projects', false, {
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
@@ -125,6 +130,7 @@ export const RESOURCES: readonly ResourceType[] = [
     categories: ['all'],
     deprecationWarning:
       'apps.openshift.io/v1 DeploymentConfig is deprecated in v4.14+, unavailable in v4.10000+',
+    deprecatedSince: 'deploymentConfigDeprecated',
   }),
   // route.openshift.io/v1
   rt('route.openshift.io', 'v1', 'Route', 'routes', true, {subresources: ['status'], categories: ['all']}),
@@ -169,6 +175,7 @@ export const RESOURCES: readonly ResourceType[] = [
 export const VIRTUAL_CREATE_ONLY = new Set([
   'selfsubjectaccessreviews',
   'selfsubjectrulesreviews',
+  'selfsubjectreviews',
   'subjectaccessreviews',
   'localsubjectaccessreviews',
   'podsecuritypolicyreviews',

@@ -1,19 +1,30 @@
 /**
- * `npm run sandbox -- [--scenario FILE] [--port N] [--minor N] [--user NAME] [--namespace NS] [--step-delay MS]`
+ * `npm run sandbox -- [--profile NAME] [--storage NAME] [--scenario FILE] [--port N] [--minor N] [--user NAME] [--namespace NS] [--step-delay MS]`
  *
  * Starts the fake OpenShift API server in the foreground with a ready project (`myproject`: UID
  * range assigned, the OpenShift 4 default SCCs, roles and bindings), writes a kubeconfig under
- * .sandbox/ and prints how to use it. Simulators step by themselves (auto mode). Ctrl-C or SIGTERM
+ * .sandbox/ and prints how to use it. `--profile` picks the OpenShift release and its storage
+ * (profiles/clusters.ts), `--storage` another storage profile (profiles/storage.ts); `--help` lists them. Simulators step by themselves (auto mode). Ctrl-C or SIGTERM
  * stops it.
  */
 import {resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 
 import {startFakeOpenShift} from './index.js'
+import {
+  CLUSTER_PROFILES,
+  clusterProfile,
+  DEFAULT_CLUSTER_PROFILE,
+  openshiftMinorOf,
+  profileSummary,
+  STORAGE_PROFILES,
+} from './profiles/index.js'
 
 async function main(): Promise<void> {
   const {values} = parseArgs({
     options: {
+      profile: {type: 'string'},
+      storage: {type: 'string'},
       scenario: {type: 'string'},
       port: {type: 'string'},
       minor: {type: 'string'},
@@ -26,13 +37,20 @@ async function main(): Promise<void> {
     allowPositionals: false,
   })
   if (values.help) {
-    process.stdout.write(
-      'usage: npm run sandbox -- [--scenario FILE] [--port N] [--minor N] [--user NAME] [--namespace NS] [--step-delay MS] [--verbose]\n',
+    const out = process.stdout
+    out.write(
+      'usage: npm run sandbox -- [--profile NAME] [--storage NAME] [--scenario FILE] [--port N] [--minor N] [--user NAME] [--namespace NS] [--step-delay MS] [--verbose]\n\n',
     )
+    out.write(`cluster profiles (--profile; default ${DEFAULT_CLUSTER_PROFILE}):\n`)
+    for (const p of Object.values(CLUSTER_PROFILES)) out.write(`  ${p.name.padEnd(14)} ${p.title}\n`)
+    out.write("storage profiles (--storage; default: the cluster profile's):\n")
+    for (const p of Object.values(STORAGE_PROFILES)) out.write(`  ${p.name.padEnd(22)} ${p.description}\n`)
     return
   }
   const kubeconfigPath = resolve('.sandbox', 'kubeconfig')
   const fake = await startFakeOpenShift({
+    profile: values.profile,
+    storage: values.storage,
     scenario: values.scenario,
     port: values.port ? Number(values.port) : undefined,
     kubernetesMinor: values.minor ? Number(values.minor) : undefined,
@@ -46,6 +64,10 @@ async function main(): Promise<void> {
   const adminKubeconfig = fake.writeKubeconfig(resolve('.sandbox', 'kubeconfig-admin'), {user: 'admin'})
   const out = process.stdout
   out.write(`fake OpenShift API server listening on ${fake.url} (Kubernetes 1.${fake.kubernetesMinor})\n`)
+  const profile = clusterProfile(fake.profile)
+  out.write(`profile: ${profile.name} — ${profile.title}; storage: ${fake.storage}\n`)
+  for (const line of profileSummary({...profile, openshiftMinor: openshiftMinorOf(fake.kubernetesMinor)}))
+    out.write(`  ${line}\n`)
   if (values.scenario) out.write(`scenario: ${values.scenario}\n`)
   out.write(`project: ${fake.namespace}   user: ${fake.user}   cluster-admin: admin\n`)
   out.write(`kubeconfig: ${fake.kubeconfigPath}   (cluster-admin: ${adminKubeconfig})\n\n`)

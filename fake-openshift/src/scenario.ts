@@ -4,6 +4,8 @@
  * ```yaml
  * name: anyuid-era-image
  * description: what this scenario shows
+ * profile: ocp-4.20-aws          # cluster profile: OpenShift release (→ Kubernetes minor, release rules) and storage
+ * storage: none                  # storage profile, overriding the cluster profile's
  * namespace: myproject           # default namespace of the objects below (created as a project if missing)
  * users:                         # extra users: tokens via fake.tokenFor(name)
  *   - {name: alice, groups: [devs]}
@@ -16,6 +18,7 @@
  *   - {build: s2i-minimal-notebook-1, text: "..."}
  * events:                        # core/v1 Events, short form
  *   - {involvedObject: {kind: ReplicaSet, name: notebook-5d9}, type: Warning, reason: FailedCreate, message: "..."}
+ *   - {match: {kind: Pod, owner: Deployment/notebook}, type: Warning, reason: FailedMount, message: "..."}
  * simulator: {...}               # passed to createSimulators() as options (see sim/)
  * ```
  */
@@ -37,7 +40,12 @@ export interface ScenarioLog {
 
 export interface ScenarioEvent {
   namespace?: string
-  involvedObject: {
+  /**
+   * instead of `involvedObject`: every object that matches, when it appears — for generated names, e.g.
+   * `{owner: Deployment/notebook}` (its pods and ReplicaSets) or `{kind: Pod, owner: Deployment/notebook}`
+   */
+  match?: {kind?: string; owner?: string; name?: string; namespace?: string}
+  involvedObject?: {
     kind: string
     name: string
     namespace?: string
@@ -58,6 +66,9 @@ export interface Scenario {
   name?: string
   description?: string
   namespace?: string
+  /** cluster profile (profiles/clusters.ts) and storage profile (profiles/storage.ts) */
+  profile?: string
+  storage?: string
   kubernetesMinor?: number
   users?: Array<{name: string; groups?: string[]; token?: string}>
   objects?: KObject[]
@@ -78,6 +89,11 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   for (const [i, o] of (s.objects ?? []).entries())
     if (!o || !o.apiVersion || !o.kind || !o.metadata?.name)
       throw new Error(`${source}: objects[${i}] needs apiVersion, kind and metadata.name`)
+  for (const [i, e] of (s.events ?? []).entries())
+    if (!e || !e.involvedObject === !e.match || !e.reason || typeof e.message !== 'string')
+      throw new Error(
+        `${source}: events[${i}] needs involvedObject or match (one of them), reason and message`,
+      )
   for (const [i, l] of (s.logs ?? []).entries())
     if ((!l.pod && !l.build) || typeof l.text !== 'string')
       throw new Error(`${source}: logs[${i}] needs pod or build, and text`)
@@ -89,7 +105,11 @@ export function readScenario(file: string): Scenario {
 }
 
 /** A core/v1 Event from the short form, named like the event recorder names them. */
-export function eventObject(e: ScenarioEvent, defaultNamespace: string, now: string): KObject {
+export function eventObject(
+  e: ScenarioEvent & {involvedObject: NonNullable<ScenarioEvent['involvedObject']>},
+  defaultNamespace: string,
+  now: string,
+): KObject {
   const ns = e.namespace ?? e.involvedObject.namespace ?? defaultNamespace
   const when = e.lastTimestamp ?? now
   return {

@@ -444,8 +444,9 @@ describe('patch dispatch', () => {
 
   it('server-side apply: requires a field manager, creates, reports conflicts, forces', async () => {
     const path = '/apis/route.openshift.io/v1/namespaces/myproject/routes/ssa'
-    const route = (host: string) =>
-      `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata:\n  name: ssa\nspec:\n  host: ${host}\n  to: {kind: Service, name: ssa}\n`
+    // spec.path, not spec.host: changing a host needs `update routes/custom-host`, which admin lacks
+    const route = (p: string) =>
+      `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata:\n  name: ssa\nspec:\n  path: /${p}\n  to: {kind: Service, name: ssa}\n`
     const noManager = await request(dev, path, {
       method: 'PATCH',
       body: route('a'),
@@ -472,7 +473,7 @@ describe('patch dispatch', () => {
       contentType: 'application/apply-patch+yaml',
     })
     expect(forced.status).toBe(200)
-    expect(forced.json.spec.host).toBe('b')
+    expect(forced.json.spec.path).toBe('/b')
   })
 })
 
@@ -483,6 +484,34 @@ describe('authorization and OpenShift resources', () => {
     expect(r.json.message).toBe(
       'namespaces is forbidden: User "developer" cannot list resource "namespaces" in API group "" at the cluster scope',
     )
+  })
+
+  it('lets a project admin get its own Namespace (namespace = name), not another, and not SCCs', async () => {
+    expect((await request(dev, NS)).json).toMatchObject({kind: 'Namespace', metadata: {name: 'myproject'}})
+    const other = await request(dev, '/api/v1/namespaces/openshift')
+    expect(other.status).toBe(403)
+    expect(other.json.message).toBe(
+      'namespaces "openshift" is forbidden: User "developer" cannot get resource "namespaces" in API group "" in the namespace "openshift"',
+    )
+    const scc = await request(dev, '/apis/security.openshift.io/v1/securitycontextconstraints/anyuid')
+    expect(scc.status).toBe(403)
+  })
+
+  it('answers a SelfSubjectReview (kubectl auth whoami) with the authenticated user, v1 and v1beta1', async () => {
+    for (const v of ['v1', 'v1beta1']) {
+      const r = await request(dev, `/apis/authentication.k8s.io/${v}/selfsubjectreviews`, {
+        body: {apiVersion: `authentication.k8s.io/${v}`, kind: 'SelfSubjectReview', metadata: {}},
+      })
+      expect(r.status).toBe(201)
+      expect(r.json).toMatchObject({
+        kind: 'SelfSubjectReview',
+        apiVersion: `authentication.k8s.io/${v}`,
+        status: {
+          userInfo: {username: 'developer', groups: ['system:authenticated:oauth', 'system:authenticated']},
+        },
+      })
+      expect(r.json.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT/)
+    }
   })
 
   it('answers SelfSubjectAccessReviews from the authorizer', async () => {

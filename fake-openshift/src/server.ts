@@ -18,7 +18,8 @@ import {Authz, type AuthorizeFn} from './http/authz.js'
 import {receive, receiveUpgrade} from './http/request.js'
 import {fail, rejectUpgrade} from './http/respond.js'
 import {route} from './http/route.js'
-import {OpenApi} from './openapi.js'
+import {OpenApiV2} from './openapi/v2.js'
+import {OpenApi} from './openapi/v3.js'
 import type {Recorder} from './recorder.js'
 import type {MemoryStore} from './store.js'
 import {pickExecProtocol, serveExecUpgrade} from './streams/exec.js'
@@ -37,6 +38,8 @@ export interface ServerOptions {
   /** scripted logs (scenario files) that take precedence over the simulators' */
   scriptedLogs: Map<string, string>
   bookmarkIntervalMs?: number
+  /** OpenShift's openapi.json for /openapi/v2 (openapi/schemas.ts: where it is looked for by default) */
+  openapiSchema?: string
 }
 
 export class FakeApiServer {
@@ -58,6 +61,7 @@ export class FakeApiServer {
       bookmarkIntervalMs: o.bookmarkIntervalMs,
       kubernetesMinor: o.kubernetesMinor,
       openapi: new OpenApi(o.store.registry, o.kubernetesMinor),
+      openapiV2: new OpenApiV2(o.store.registry, o.kubernetesMinor, o.openapiSchema),
       lists: new ListSnapshots(),
     }
     // With a CA, client certificates are asked for but not required (kube-apiserver's --client-ca-file):

@@ -56,6 +56,8 @@ export interface MemoryStoreOptions {
   historyLimit?: number
   now?: () => Date
   recordManagedFields?: ManagedFieldsRecorder
+  /** the served Kubernetes minor: validation messages print bad values the way that version does */
+  kubernetesMinor?: number
 }
 
 /** Kinds that have no metadata.generation on a real cluster. */
@@ -161,12 +163,14 @@ export class MemoryStore implements Store {
   /** events with rv <= compactedRv are gone: a watch from an older resourceVersion gets 410 */
   private compactedRv = 1000
   recordManagedFields?: ManagedFieldsRecorder
+  readonly kubernetesMinor: number
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.registry = opts.registry ?? new Registry()
     this.historyLimit = opts.historyLimit ?? 10_000
     this.now = opts.now ?? (() => new Date())
     this.recordManagedFields = opts.recordManagedFields
+    this.kubernetesMinor = opts.kubernetesMinor ?? 31
   }
 
   // -- lookups ---------------------------------------------------------------------------------
@@ -274,9 +278,12 @@ export class MemoryStore implements Store {
     old: KObject | undefined,
     user: UserInfo | undefined,
     dryRun: boolean,
+    onWarning?: (text: string) => void,
   ): KObject {
     let obj = object
-    for (const hook of this.hooks) obj = hook({operation, rt, object: obj, old, user, dryRun}, this) ?? obj
+    const warn = (text: string) => onWarning?.(text)
+    for (const hook of this.hooks)
+      obj = hook({operation, rt, object: obj, old, user, dryRun, warn}, this) ?? obj
     return obj
   }
 
@@ -373,7 +380,7 @@ export class MemoryStore implements Store {
         meta.name = meta.generateName + suffix
       } while (this.getRaw(rt, meta.namespace, meta.name))
     }
-    validateObject(rt, obj)
+    validateObject(rt, obj, this.kubernetesMinor)
     const name = meta.name!
     if (this.getRaw(rt, meta.namespace, name))
       throw new ApiError(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, {
@@ -397,7 +404,7 @@ export class MemoryStore implements Store {
         apiVersionOf(rt),
         meta.creationTimestamp,
       )
-    obj = this.admit('CREATE', rt, obj, undefined, opts.user, !!opts.dryRun)
+    obj = this.admit('CREATE', rt, obj, undefined, opts.user, !!opts.dryRun, opts.onWarning)
     if (opts.dryRun) return clone(obj)
     obj.metadata.resourceVersion = this.nextRv()
     this.put(rt, obj)
@@ -449,7 +456,7 @@ export class MemoryStore implements Store {
         m.generation = old.metadata.generation
         if (JSON.stringify(specPart(old)) !== JSON.stringify(specPart(obj))) m.generation += 1
       } else delete m.generation
-      validateObject(rt, obj)
+      validateObject(rt, obj, this.kubernetesMinor)
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion
     if (opts.fieldManager && this.recordManagedFields && !opts.keepManagedFields)
@@ -462,7 +469,7 @@ export class MemoryStore implements Store {
         this.stamp(),
         opts.subresource,
       )
-    obj = this.admit('UPDATE', rt, obj, clone(old), opts.user, !!opts.dryRun)
+    obj = this.admit('UPDATE', rt, obj, clone(old), opts.user, !!opts.dryRun, opts.onWarning)
     // an update that changes nothing is not written: no new resourceVersion, no watch event
     if (sameContent(obj, old)) return clone(old)
     if (opts.dryRun) return clone(obj)

@@ -144,12 +144,30 @@ export function prepareForCreate(rt: ResourceType, obj: KObject): KObject {
   return obj
 }
 
+/**
+ * Values an update may leave out and the server keeps (for idempotent `replace`/`apply` of the object
+ * that created them): a Service's allocated cluster IPs (pkg/registry/core/service/storage
+ * patchAllocatedValues) and a Route's host (openshift-apiserver route strategy PrepareForUpdate:
+ * "Ignore attempts to clear the spec Host").
+ */
+function keepAllocated(obj: KObject, old: KObject): void {
+  const o = obj as Obj
+  const prev = (old as Obj).spec ?? {}
+  if (obj.kind === 'Service' && o.spec && o.spec.type !== 'ExternalName' && prev.type !== 'ExternalName') {
+    if (!o.spec.clusterIP && prev.clusterIP) o.spec.clusterIP = prev.clusterIP
+    if (!o.spec.clusterIPs?.length && prev.clusterIPs?.length)
+      o.spec.clusterIPs = structuredClone(prev.clusterIPs)
+  }
+  if (obj.kind === 'Route' && o.spec && !o.spec.host && prev.host) o.spec.host = prev.host
+}
+
 /** Prepares an object PUT (or patched) on the main resource: status stays what it was. */
 export function prepareForUpdate(rt: ResourceType, obj: KObject, old: KObject): KObject {
   if (rt.subresources.includes('status')) {
     if (old.status === undefined) delete obj.status
     else obj.status = structuredClone(old.status)
   }
+  keepAllocated(obj, old)
   defaults(obj)
   return obj
 }

@@ -63,6 +63,8 @@ export interface ResourceType {
   strategicMerge: boolean
   /** present on deprecated APIs (DeploymentConfig): sent as a `Warning: 299 - "..."` header */
   deprecationWarning?: string
+  /** the release rule (profiles/versions.ts) from which the warning is sent; always when absent */
+  deprecatedSince?: string
 }
 
 /** A Kubernetes `Status` error. The server turns it into the HTTP response body as is. */
@@ -121,6 +123,8 @@ export interface WriteOptions {
   /** who wrote it: the fieldManager (for managedFields) and the authenticated user (for admission) */
   fieldManager?: string
   user?: UserInfo
+  /** receives the admission plugins' warnings (the server sends them as `Warning: 299` headers) */
+  onWarning?: (text: string) => void
 }
 
 /**
@@ -151,6 +155,8 @@ export interface AdmissionRequest {
   old?: KObject
   user?: UserInfo
   dryRun: boolean
+  /** a warning for the client (PodSecurity `would violate ...`), as an admission plugin returns it */
+  warn: (text: string) => void
 }
 
 /** Returns the (possibly mutated) object, or throws ApiError to reject. */
@@ -193,6 +199,11 @@ export interface Simulators {
     command: string[],
     stdin?: string,
   ): ExecResult
+  /**
+   * Events to record on matching objects as they appear (a scenario's `events` written with `match`):
+   * `{match: {kind?, owner?, name?, namespace?}, type?, reason, message, source?}`
+   */
+  addEventRules?(rules: Array<Record<string, unknown>>): void
   /** Advances every in-flight process by one transition. Returns false when nothing changed. */
   step(): boolean
   /** Steps until nothing changes (or max steps); returns the number of steps taken. */

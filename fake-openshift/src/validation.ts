@@ -3,13 +3,10 @@
  * messages of k8s.io/apimachinery/pkg/util/validation), label syntax, and a few required
  * spec fields. Failures are 422 Invalid with `details.causes`, as the real server returns them.
  */
+import {type Cause, JSON_VALUES_SINCE_MINOR, stringMap} from './field-errors.js'
 import {ApiError, type KObject, type ResourceType} from './types.js'
 
-interface Cause {
-  reason: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueTooLong'
-  message: string
-  field: string
-}
+export type {Cause} from './field-errors.js'
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
@@ -86,7 +83,7 @@ function labelCauses(labels: unknown, field: string): Cause[] {
   return out
 }
 
-function specCauses(obj: KObject): Cause[] {
+function specCauses(obj: KObject, minor: number): Cause[] {
   const out: Cause[] = []
   const spec = (obj.spec ?? {}) as Record<string, any>
   const containersOf = (podSpec: any, path: string) => {
@@ -121,12 +118,15 @@ function specCauses(obj: KObject): Cause[] {
       else {
         const tl = spec.template?.metadata?.labels ?? {}
         const ml = spec.selector.matchLabels ?? {}
-        if (Object.entries(ml).some(([k, v]) => tl[k] !== v))
+        if (Object.entries(ml).some(([k, v]) => tl[k] !== v)) {
+          // apps validation ValidatePodTemplateSpecForReplicaSet: the template's labels as the bad value
+          const labels = stringMap(spec.template?.metadata?.labels)
           out.push({
             reason: 'FieldValueInvalid',
-            message: `Invalid value: ${JSON.stringify(tl)}: \`selector\` does not match template \`labels\``,
+            message: `Invalid value: ${minor >= JSON_VALUES_SINCE_MINOR ? labels.json : labels.go}: \`selector\` does not match template \`labels\``,
             field: 'spec.template.metadata.labels',
           })
+        }
       }
       containersOf(spec.template?.spec, 'spec.template.spec')
       break
@@ -152,8 +152,8 @@ export function invalid(kind: string, group: string, name: string, causes: Cause
   })
 }
 
-/** Throws 422 Invalid for what the apiserver would reject; called by the store on create and update. */
-export function validateObject(rt: ResourceType, obj: KObject): void {
+/** What the apiserver's create validation finds wrong with an object (its update validation too). */
+export function objectCauses(rt: ResourceType, obj: KObject, minor = 31): Cause[] {
   const meta = obj.metadata
   const causes: Cause[] = []
   if (!meta.name)
@@ -164,6 +164,12 @@ export function validateObject(rt: ResourceType, obj: KObject): void {
     })
   else causes.push(...nameCauses(rt.kind, meta.name, false))
   causes.push(...labelCauses(meta.labels, 'metadata.labels'))
-  causes.push(...specCauses(obj))
-  if (causes.length) throw invalid(rt.kind, rt.group, meta.name ?? '', causes)
+  causes.push(...specCauses(obj, minor))
+  return causes
+}
+
+/** Throws 422 Invalid for what the apiserver would reject; called by the store on create and update. */
+export function validateObject(rt: ResourceType, obj: KObject, minor = 31): void {
+  const causes = objectCauses(rt, obj, minor)
+  if (causes.length) throw invalid(rt.kind, rt.group, obj.metadata.name ?? '', causes)
 }

@@ -1,14 +1,12 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, notebookArgs} from '../base-command.js'
 import {CliError, ExitCode, UsageError} from '../lib/errors.js'
-import {DEFAULT_NOTEBOOK_NAME} from '../lib/values/defaults.js'
-import {parseInstanceName} from '../lib/values/name.js'
 
 export default class Delete extends BaseCommand<typeof Delete> {
   static override summary = 'Delete a notebook, keeping its volume and password unless --delete-data.'
 
-  static override description = `Lists the objects it will remove (found by label), asks for confirmation in a terminal (--yes is required without one), deletes them and waits until they are gone, like kubectl delete (a claim goes only after the pod using it; --timeout bounds the wait, exit 5). Deleting what is already gone succeeds. The PVC NAME-data and the Secret NAME-password are kept unless --delete-data, so no data is lost by default and a later deploy picks them up again.`
+  static override description = `Lists the objects it will remove (found by label), asks for confirmation in a terminal (--yes is required without one), deletes them and waits until they are gone, like kubectl delete (a claim goes only after the pod using it; --timeout bounds the wait, exit 5). Deleting a notebook whose objects are already gone succeeds; a NAME that never was a notebook here is an error (exit 1, with the names that exist) unless --ignore-not-found. The PVC NAME-data and the Secret NAME-password are kept unless --delete-data, so no data is lost by default and a later deploy picks them up again.`
 
   static override examples = [
     {description: 'Delete the default notebook, keeping its data.', command: 'oc jupyter delete'},
@@ -18,9 +16,7 @@ export default class Delete extends BaseCommand<typeof Delete> {
     },
   ]
 
-  static override args = {
-    name: Args.string({description: `Notebook name (default ${DEFAULT_NOTEBOOK_NAME}).`}),
-  }
+  static override args = notebookArgs
 
   static override flags = {
     yes: Flags.boolean({
@@ -30,10 +26,14 @@ export default class Delete extends BaseCommand<typeof Delete> {
     'delete-data': Flags.boolean({
       description: 'Also delete the PVC NAME-data and the Secret NAME-password.',
     }),
+    'ignore-not-found': Flags.boolean({
+      description:
+        'Succeed when no notebook NAME exists (as kubectl delete --ignore-not-found); without it a misspelt NAME is an error.',
+    }),
   }
 
   public async run(): Promise<void> {
-    const name = parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
+    const name = this.notebookName()
     const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)
     const dryRun = this.globals.dryRun
     // Decided before any request: without a terminal to ask on, only --yes may delete.
@@ -47,6 +47,11 @@ export default class Delete extends BaseCommand<typeof Delete> {
     const ns = client.namespace
     const plan = await planDelete(client, ns, name, this.flags['delete-data'])
     const list = (items: typeof plan.remove) => items.map(f => `${f.kind}/${f.name}`).join(', ')
+    if (plan.remove.length === 0 && plan.keep.length === 0 && !this.flags['ignore-not-found']) {
+      // A misspelt name must not look like success: `delete notebok --yes` exits 1 naming the notebooks.
+      const {noSuchNotebook} = await import('../lib/notebooks.js')
+      throw await noSuchNotebook(client, ns, name, 'delete')
+    }
     if (plan.remove.length === 0) {
       this.ui.result(
         {name, namespace: ns, deleted: [], kept: plan.keep.map(f => ({kind: f.kind, name: f.name}))},

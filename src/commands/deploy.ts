@@ -1,11 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import {UsageError} from '../lib/errors.js'
+import {DEFAULT_OAUTH_PROXY_IMAGE} from '../lib/render/oauth.js'
 import {renderDeployObjects} from '../lib/render/notebook.js'
 import {randomPassword} from '../lib/render/secret.js'
 import {readSecretFromStdin} from '../lib/ui/input.js'
 import {
-  DEFAULT_ACCESS_MODE,
   DEFAULT_IMAGE,
   DEFAULT_INSECURE_POLICY,
   DEFAULT_MEMORY,
@@ -31,6 +32,11 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
   static override examples = [
     {description: 'Deploy notebook from the builder image stream tag.', command: 'oc jupyter deploy'},
     {description: 'Build the builder image first, then deploy.', command: 'oc jupyter deploy --build'},
+    {
+      description:
+        'Log in with OpenShift accounts instead of a shared password (like OpenShift AI workbenches).',
+      command: 'oc jupyter deploy --auth openshift',
+    },
     {
       description: 'Run a docker-stacks image straight from its registry (no build).',
       command: 'oc jupyter deploy lab --image quay.io/jupyter/scipy-notebook:2025-12-31',
@@ -63,17 +69,16 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
       helpValue: 'STREAM:TAG|IMAGE',
     }),
     'volume-size': Flags.string({
-      description: 'Size of the persistent volume (1Gi, 1G, 500Mi); never shrunk.',
-      default: DEFAULT_VOLUME_SIZE,
+      description: `Size of the persistent volume (1Gi, 1G, 500Mi): ${DEFAULT_VOLUME_SIZE} for a new claim; an existing claim keeps its size unless a larger one is given; never shrunk.`,
       helpValue: 'SIZE',
     }),
     'access-mode': Flags.string({
-      description: 'Volume access mode: ReadWriteOnce (RWO), ReadWriteOncePod (RWOP) or ReadWriteMany (RWX).',
-      default: DEFAULT_ACCESS_MODE,
+      description: `Volume access mode of a new claim: ReadWriteOnce (RWO, default), ReadWriteOncePod (RWOP) or ReadWriteMany (RWX). Fixed once the claim exists.`,
       helpValue: 'MODE',
     }),
     'storage-class': Flags.string({
-      description: "Storage class of the volume (default: the cluster's default).",
+      description:
+        "Storage class of a new claim (default: the cluster's default). Fixed once the claim exists.",
       helpValue: 'NAME',
     }),
     'mount-path': Flags.string({
@@ -106,8 +111,7 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
       helpValue: 'POLICY',
     }),
     'service-account': Flags.string({
-      description: 'Service account of the pod (anyuid grants to it are removed).',
-      default: DEFAULT_SERVICE_ACCOUNT,
+      description: `Service account of the pod (anyuid grants to it are removed); default ${DEFAULT_SERVICE_ACCOUNT}, or NAME with --auth openshift.`,
       helpValue: 'NAME',
     }),
     'deployment-config': Flags.boolean({
@@ -119,11 +123,31 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
       description: 'Set the password from stdin (replaces an existing one).',
     }),
     'rotate-password': Flags.boolean({description: 'Replace the password with a new random one.'}),
+    start: Flags.boolean({
+      description:
+        'Start the notebook if it is stopped (oc jupyter stop); without it a re-run applies changes and keeps a stopped notebook stopped.',
+    }),
+    auth: Flags.string({
+      description:
+        'How people log in: password (the Secret NAME-password, default) or openshift (their OpenShift account through an oauth-proxy sidecar; anyone who may view the project gets in). A re-run with the other mode switches; no data or Secret is lost.',
+      options: ['password', 'openshift'],
+      helpValue: 'MODE',
+    }),
+    'oauth-proxy-image': Flags.string({
+      description: `oauth-proxy image for --auth openshift (default: the cluster's image stream openshift/oauth-proxy:v4.4, else ${DEFAULT_OAUTH_PROXY_IMAGE}).`,
+      helpValue: 'IMAGE',
+    }),
   }
 
   public async run(): Promise<void> {
     const opts = parseDeployOptions(this.args, this.flags, this.globals.namespace)
     if (this.globals.dryRun === 'client') {
+      if (opts.password === 'rotate') {
+        // A client dry run never reads the existing Secret: its output always holds a fresh password.
+        throw new UsageError(
+          '--rotate-password changes the password on the cluster; a client dry run renders a fresh one anyway: drop one of them',
+        )
+      }
       const password =
         opts.password === 'stdin' ? await readSecretFromStdin('--password-from-stdin') : randomPassword()
       return this.printRendered(renderDeployObjects(opts, password), 'deploy')

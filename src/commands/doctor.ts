@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, READ_ONLY} from '../base-command.js'
 import type {FailOn} from '../lib/doctor/report.js'
 import type {DoctorData, ExecResult} from '../lib/doctor/types.js'
 import {ExitCode} from '../lib/errors.js'
@@ -25,6 +25,8 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
       command: 'oc jupyter doctor --dockerfile ./Dockerfile',
     },
   ]
+
+  static override inapplicable = READ_ONLY
 
   static override args = {
     name: Args.string({description: 'Notebook name (default: any notebook found by label).'}),

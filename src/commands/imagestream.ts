@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, type Inapplicable} from '../base-command.js'
 import {parseName} from '../lib/values/name.js'
 import {renderBuilderImageStream} from '../lib/render/imagestream.js'
 import {toYaml} from '../lib/render/serialize.js'
@@ -26,6 +26,10 @@ export default class ImageStream extends BaseCommand<typeof ImageStream> {
 
   static override args = {
     name: Args.string({description: `Image stream name (default ${DEFAULT_BUILD_NAME}).`}),
+  }
+
+  static override inapplicable: Inapplicable = {
+    timeout: {why: 'it does not wait (use --request-timeout to bound each request)'},
   }
 
   static override flags = {

@@ -1,8 +1,4 @@
-import {Args} from '@oclif/core'
-
-import {BaseCommand} from '../base-command.js'
-import {DEFAULT_NOTEBOOK_NAME} from '../lib/values/defaults.js'
-import {parseInstanceName} from '../lib/values/name.js'
+import {BaseCommand, notebookArgs, READ_ONLY} from '../base-command.js'
 
 export default class Password extends BaseCommand<typeof Password> {
   static override summary = "Print a notebook's password (from Secret NAME-password)."
@@ -15,22 +11,23 @@ To change it: oc jupyter deploy NAME --rotate-password, or --password-from-stdin
 
   static override examples = [
     {description: 'Print the password of the default notebook.', command: 'oc jupyter password'},
+    {description: 'As JSON: {"name", "password"}.', command: 'oc jupyter password lab -o json'},
     {
       description: 'Copy it to the clipboard (Linux).',
       command: 'oc jupyter password lab | xclip -selection clipboard',
     },
   ]
 
-  static override args = {
-    name: Args.string({description: `Notebook name (default ${DEFAULT_NOTEBOOK_NAME}).`}),
-  }
+  static override inapplicable = READ_ONLY
+
+  static override args = notebookArgs
 
   public async run(): Promise<void> {
-    const name = parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
+    const name = this.notebookName()
     const client = await this.kubeClient()
     const {readPassword} = await import('../lib/password.js')
     const password = await readPassword(client, client.namespace, name)
     // stdout only, nothing else: `oc jupyter password | pbcopy` must copy just the password.
-    process.stdout.write(`${password}\n`)
+    this.ui.result({name, password}, () => password)
   }
 }

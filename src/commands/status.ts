@@ -1,8 +1,4 @@
-import {Args} from '@oclif/core'
-
-import {BaseCommand} from '../base-command.js'
-import {DEFAULT_NOTEBOOK_NAME} from '../lib/values/defaults.js'
-import {parseInstanceName} from '../lib/values/name.js'
+import {BaseCommand, notebookArgs, READ_ONLY} from '../base-command.js'
 
 export default class Status extends BaseCommand<typeof Status> {
   static override summary = "Show a notebook's objects, pod and build state, and its URL."
@@ -14,12 +10,12 @@ export default class Status extends BaseCommand<typeof Status> {
     {description: 'As JSON, for scripts.', command: 'oc jupyter status lab -o json'},
   ]
 
-  static override args = {
-    name: Args.string({description: `Notebook name (default ${DEFAULT_NOTEBOOK_NAME}).`}),
-  }
+  static override inapplicable = READ_ONLY
+
+  static override args = notebookArgs
 
   public async run(): Promise<void> {
-    const name = parseInstanceName(this.args.name ?? DEFAULT_NOTEBOOK_NAME)
+    const name = this.notebookName()
     const client = await this.kubeClient()
     const {gatherStatus, formatStatus} = await import('../lib/status.js')
     const report = await gatherStatus(client, client.namespace, name)

@@ -9,6 +9,10 @@ export const ExitCode = {
   Unreachable: 3,
   Forbidden: 4,
   Timeout: 5,
+  /** SIGINT (Ctrl-C): 128 + 2, as shells report it */
+  Interrupted: 130,
+  /** SIGTERM: 128 + 15 */
+  Terminated: 143,
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 

@@ -2,15 +2,18 @@
  * `oc jupyter status`: objects, workload and pod state (UID and SCC), storage, route, last build.
  * Never shows the password: only the Secret's name and the command that prints it.
  */
-import {resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
-import {CliError, ExitCode} from './errors.js'
-import {findInstance} from './instance.js'
+import {isForbidden, resourcePath, type KindName, type KubeClient, type KubeObject} from './cluster/index.js'
+import {noSuchNotebook, stateOf, type NotebookRow} from './notebooks.js'
+import {findInstance, loginMode, workloadImageStreamTag} from './instance.js'
+import {passwordSecretName} from './render/secret.js'
 import {instanceSelector} from './render/labels.js'
 import {arr, count, rec, str, type Rec} from './cluster/obj.js'
 
 export interface StatusReport {
   name: string
   namespace: string
+  /** Running, Starting, Failing, or Stopped (oc jupyter stop: scaled to 0, data and password kept) */
+  state?: NotebookRow['state']
   objects: Array<{kind: string; name: string}>
   workload?: {
     kind: string
@@ -45,21 +48,10 @@ export interface StatusReport {
   build?: {name: string; phase: string; reason?: string}
   passwordSecret?: string
   passwordCommand: string
-}
-
-function triggerTag(workload: KubeObject): string | undefined {
-  const raw = workload.metadata?.annotations?.['image.openshift.io/triggers']
-  if (raw) {
-    try {
-      const t = JSON.parse(raw) as Array<{from?: {name?: string}}>
-      return t[0]?.from?.name
-    } catch {
-      return undefined
-    }
-  }
-  // DeploymentConfig: spec.triggers[type=ImageChange].imageChangeParams.from.name
-  const ic = arr(rec(workload.spec).triggers).find(t => t.type === 'ImageChange')
-  return str(rec(rec(ic?.imageChangeParams).from).name)
+  /** how people log in: the Secret's password, or their OpenShift account (--auth openshift) */
+  login: 'password' | 'openshift'
+  /** what the user may not read (a `view` user may not list Secrets), with the server's reason */
+  notVisible?: Array<{kind: string; message: string}>
 }
 
 export function summarizePod(pod: KubeObject): StatusReport['pods'][number] {
@@ -89,21 +81,21 @@ export async function gatherStatus(
   namespace: string,
   name: string,
 ): Promise<StatusReport> {
-  const found = await findInstance(client, namespace, name)
-  if (found.length === 0) {
-    throw new CliError(`no notebook "${name}" in project ${namespace}`, ExitCode.Failed, {
-      hint: `oc jupyter deploy ${name} -n ${namespace}`,
-    })
-  }
+  const hidden: Array<{kind: KindName; message: string}> = []
+  const found = await findInstance(client, namespace, name, {hidden})
+  if (found.length === 0 && hidden.length === 0) throw await noSuchNotebook(client, namespace, name, 'status')
   const report: StatusReport = {
     name,
     namespace,
     objects: found.map(f => ({kind: f.kind, name: f.name})),
     pods: [],
     passwordCommand: `oc jupyter password ${name} -n ${namespace}`,
+    login: 'password',
+    ...(hidden.length > 0 ? {notVisible: hidden} : {}),
   }
   const byKind = (k: string) => found.find(f => f.kind === k)?.object
   const workload = byKind('Deployment') ?? byKind('DeploymentConfig')
+  report.login = loginMode(workload)
   if (workload) {
     const s = rec(workload.status)
     const c = arr(rec(rec(rec(workload.spec).template).spec).containers).find(x => x.name === 'notebook')
@@ -113,7 +105,7 @@ export async function gatherStatus(
       ready: count(s.readyReplicas),
       available: count(s.availableReplicas),
       ...(str(c?.image) ? {image: str(c?.image)} : {}),
-      ...(triggerTag(workload) ? {imageStreamTag: triggerTag(workload)} : {}),
+      ...(workloadImageStreamTag(workload) ? {imageStreamTag: workloadImageStreamTag(workload)} : {}),
     }
     const failure = arr(s.conditions).find(x => x.type === 'ReplicaFailure' && x.status === 'True')
     if (str(failure?.message)) report.workload.failure = str(failure?.message)
@@ -148,14 +140,23 @@ export async function gatherStatus(
       ...(rejected && !admitted ? {reason: str(cond(rejected)?.reason)} : {}),
     }
   }
-  const secret = byKind('Secret')
-  if (secret) report.passwordSecret = secret.metadata?.name
+  const secret = found.find(f => f.kind === 'Secret' && f.name === passwordSecretName(name))
+  if (secret && report.login === 'password') report.passwordSecret = secret.name
 
   const [pods, build] = await Promise.all([
-    client.list<KubeObject>(resourcePath('Pod', {namespace}), {labelSelector: instanceSelector(name)}),
+    client
+      .list<KubeObject>(resourcePath('Pod', {namespace}), {labelSelector: instanceSelector(name)})
+      .catch((error: unknown) => {
+        if (!isForbidden(error)) throw error
+        hidden.push({kind: 'Pod', message: error.message})
+        return {items: [] as KubeObject[]}
+      }),
     lastBuild(client, namespace, report.workload?.imageStreamTag),
   ])
-  report.pods = pods.items.filter(p => !p.metadata?.deletionTimestamp).map(summarizePod)
+  if (hidden.length > 0) report.notVisible = hidden
+  const live = pods.items.filter(p => !p.metadata?.deletionTimestamp)
+  report.pods = live.map(summarizePod)
+  if (workload) report.state = stateOf(workload, live).state
   await Promise.all(
     report.pods
       .filter(p => !p.ready)
@@ -211,6 +212,12 @@ async function lastBuild(
 export function formatStatus(r: StatusReport): string {
   const lines = [`Notebook ${r.name} in project ${r.namespace}`]
   const row = (k: string, v: string) => lines.push(`  ${(k + ':').padEnd(11)} ${v}`)
+  if (r.state === 'Stopped')
+    row(
+      'State',
+      `Stopped (no pods; volume and ${r.login === 'openshift' ? 'Secrets' : 'password'} kept) — start it: oc jupyter start ${r.name} -n ${r.namespace}`,
+    )
+  else if (r.state) row('State', r.state)
   row('Objects', r.objects.map(o => `${o.kind}/${o.name}`).join(', '))
   if (r.route)
     row(
@@ -247,9 +254,26 @@ export function formatStatus(r: StatusReport): string {
     )
   }
   if (r.build) row('Build', `${r.build.name} ${r.build.phase}${r.build.reason ? ` (${r.build.reason})` : ''}`)
-  row(
-    'Password',
-    r.passwordSecret ? `in Secret ${r.passwordSecret}: ${r.passwordCommand}` : 'no password Secret found',
-  )
+  const cannotSee = new Set((r.notVisible ?? []).map(h => h.kind))
+  if (r.login === 'openshift')
+    row(
+      'Login',
+      `OpenShift accounts (oauth-proxy): anyone who may view project ${r.namespace}; let someone in: oc adm policy add-role-to-user view USER -n ${r.namespace}`,
+    )
+  else
+    row(
+      'Password',
+      r.passwordSecret
+        ? `in Secret ${r.passwordSecret}: ${r.passwordCommand}`
+        : cannotSee.has('Secret')
+          ? 'not visible to you (you may not read Secrets in this project)'
+          : 'no password Secret found',
+    )
+  if (r.notVisible?.length) {
+    row(
+      'Not visible',
+      `${r.notVisible.map(h => h.kind).join(', ')}: your role in ${r.namespace} may not list them (e.g. view); an admin or editor sees all`,
+    )
+  }
   return lines.join('\n')
 }

@@ -91,34 +91,28 @@ describe('@kubernetes/client-node against the fake server', () => {
       PatchStrategy.MergePatch,
     )
     expect(merged.metadata?.labels).toEqual({p: 'merge'})
-    const ssa = (host: string) => ({
+    // spec.path, not spec.host: a project admin may not change a Route's host (routes/custom-host update)
+    const ssa = (path: string) => ({
       apiVersion: 'route.openshift.io/v1',
       kind: 'Route',
       metadata: {name: 'applied', namespace: NS},
-      spec: {host, to: {kind: 'Service', name: 'x'}},
+      spec: {path, to: {kind: 'Service', name: 'x'}},
     })
-    await objects.patch(
-      ssa('a.example.com'),
-      undefined,
-      undefined,
-      'node-a',
-      false,
-      PatchStrategy.ServerSideApply,
-    )
+    await objects.patch(ssa('/a'), undefined, undefined, 'node-a', false, PatchStrategy.ServerSideApply)
     const clash = await objects
-      .patch(ssa('b.example.com'), undefined, undefined, 'node-b', false, PatchStrategy.ServerSideApply)
+      .patch(ssa('/b'), undefined, undefined, 'node-b', false, PatchStrategy.ServerSideApply)
       .catch(e => e)
     expect(status(clash)).toMatchObject({code: 409, reason: 'Conflict'})
     expect(status(clash).message).toMatch(/conflict with "node-a"/)
     const forced = (await objects.patch(
-      ssa('b.example.com'),
+      ssa('/b'),
       undefined,
       undefined,
       'node-b',
       true,
       PatchStrategy.ServerSideApply,
     )) as any
-    expect(forced.spec.host).toBe('b.example.com')
+    expect(forced.spec.path).toBe('/b')
     const scc = KubernetesObjectApi.makeApiClient(adminConfig())
     const smp = await scc
       .patch({

@@ -179,16 +179,17 @@ export function defineKubectlConformance(which: 'oldest-json' | 'newest'): void 
     })
 
     it('apply --server-side by two managers: conflict, then --force-conflicts', async () => {
-      const route = (host: string) =>
-        `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata:\n  name: ssa\nspec:\n  host: ${host}\n  to: {kind: Service, name: ssa}\n`
-      const a = file('ssa-a.yaml', route('a.apps.example.com'))
-      const b = file('ssa-b.yaml', route('b.apps.example.com'))
+      // spec.path, not spec.host: a project admin may not change a Route's host (routes/custom-host update)
+      const route = (p: string) =>
+        `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata:\n  name: ssa\nspec:\n  path: /${p}\n  to: {kind: Service, name: ssa}\n`
+      const a = file('ssa-a.yaml', route('a'))
+      const b = file('ssa-b.yaml', route('b'))
       const first = await k.run(['apply', '--server-side', '--field-manager=mgr-a', '-f', a])
       expect(first).toMatchObject({code: 0, stdout: 'route.route.openshift.io/ssa serverside-applied\n'})
       const clash = await k.run(['apply', '--server-side', '--field-manager=mgr-b', '-f', b])
       expect(clash.code).toBe(1)
       expect(clash.stderr).toMatch(
-        /^error: Apply failed with 1 conflict: conflict with "mgr-a": \.spec\.host$/m,
+        /^error: Apply failed with 1 conflict: conflict with "mgr-a": \.spec\.path$/m,
       )
       const forced = await k.run([
         'apply',
@@ -200,8 +201,8 @@ export function defineKubectlConformance(which: 'oldest-json' | 'newest'): void 
       ])
       expect(forced).toMatchObject({code: 0, stdout: 'route.route.openshift.io/ssa serverside-applied\n'})
       const obj = store().get(rt('route.openshift.io/v1', 'routes'), 'myproject', 'ssa') as any
-      expect(obj.spec.host).toBe('b.apps.example.com')
-      const owners = obj.metadata.managedFields.filter((m: any) => m.fieldsV1?.['f:spec']?.['f:host'])
+      expect(obj.spec.path).toBe('/b')
+      const owners = obj.metadata.managedFields.filter((m: any) => m.fieldsV1?.['f:spec']?.['f:path'])
       expect(owners.map((m: any) => m.manager)).toEqual(['mgr-b'])
     })
 

@@ -75,17 +75,58 @@ describe('anyuid granted through RoleBinding system:openshift:scc:anyuid (oc adm
     expect(r.stderr).not.toContain('administrator')
   })
 
-  test.concurrent('a user with the edit role only: warning + the admin command, exit 0', async () => {
+  test.concurrent('a user with the edit role only: cannot tell, says so, exit 0', async () => {
     const fake = await start({scenario: scenario('deploy-anyuid-rolebinding')})
     const r = await deployAs(fake, 'editor')
+    // edit reads no RBAC objects and no SCCs, and only admin may run SCC reviews
     expect(r.stderr).toContain(
-      `! anyuid: service account default can still use anyuid (SCC subject review), through a grant this user may not read: RoleBinding ${BINDING}, ClusterRoleBinding ${BINDING}`,
+      `! anyuid: could not check whether service account default may use anyuid: this user may not read SecurityContextConstraints anyuid, RoleBinding ${BINDING}, ClusterRoleBinding ${BINDING}, nor run an SCC subject review (podsecuritypolicysubjectreviews)`,
     )
-    expect(r.stderr).toContain(
-      `! an administrator can run: oc adm policy remove-scc-from-user anyuid -z default -n ${NS}\n`,
-    )
+    expect(r.stderr).not.toContain('administrator')
     expect(get(fake, RBAC, 'rolebindings', NS, BINDING)).toBeDefined()
   })
+
+  test.concurrent(
+    'another subject shares the binding: updating it needs `use` on anyuid (escalation prevention); warning + admin command',
+    async () => {
+      const fake = await start({scenario: scenario('deploy-anyuid-rolebinding')})
+      const other = {kind: 'ServiceAccount', name: 'other', namespace: NS}
+      const binding = get(fake, RBAC, 'rolebindings', NS, BINDING)!
+      fake.seed([{...binding, subjects: [...(binding.subjects as object[]), other]}])
+      const r = await deployAs(fake, 'developer')
+      expect(r.stderr).toContain(
+        `! anyuid: not allowed to patch RoleBinding ${BINDING} in ${NS}: service account default keeps anyuid`,
+      )
+      expect(r.stderr).toContain(
+        `! an administrator can run: oc adm policy remove-scc-from-user anyuid -z default -n ${NS}\n`,
+      )
+      expect(get(fake, RBAC, 'rolebindings', NS, BINDING)?.subjects).toHaveLength(2)
+    },
+  )
+
+  test.concurrent(
+    'autoupdate=false, ours the only subject: emptying it is forbidden, deleting it is not',
+    async () => {
+      const fake = await start({scenario: scenario('deploy-anyuid-rolebinding')})
+      const binding = get(fake, RBAC, 'rolebindings', NS, BINDING)!
+      fake.seed([
+        {
+          ...binding,
+          metadata: {
+            ...binding.metadata,
+            annotations: {'rbac.authorization.kubernetes.io/autoupdate': 'false'},
+          },
+        },
+      ])
+      const r = await deployAs(fake, 'developer')
+      expect(r.stderr).toContain(
+        `✔ anyuid: deleted RoleBinding ${BINDING} in ${NS} (its only subject was service account default; emptying it was not allowed)`,
+      )
+      expect(get(fake, RBAC, 'rolebindings', NS, BINDING)).toBeUndefined()
+      expect(await reviewAllowedBy(fake)).toBeNull()
+      expect(r.stderr).not.toContain('administrator')
+    },
+  )
 })
 
 describe('anyuid granted through ClusterRoleBinding system:openshift:scc:anyuid (oc adm policy ... without -n)', () => {
@@ -104,12 +145,16 @@ describe('anyuid granted through ClusterRoleBinding system:openshift:scc:anyuid 
     async () => {
       const fake = await start({scenario: scenario('deploy-anyuid-clusterrolebinding')})
       const r = await deployAs(fake, 'developer')
+      // a project admin reads neither SCCs nor ClusterRoleBindings: either may hold the grant
       expect(r.stderr).toContain(
-        `! anyuid: service account default can still use anyuid (SCC subject review), through a grant this user may not read: ClusterRoleBinding ${BINDING}`,
+        `! anyuid: service account default can still use anyuid (SCC subject review), through a grant this user may not read: SecurityContextConstraints anyuid, ClusterRoleBinding ${BINDING}`,
       )
       // with -n, oc would look at the RoleBinding: the cluster-wide grant is removed by user name
       expect(r.stderr).toContain(
         `! an administrator can run: oc adm policy remove-scc-from-user anyuid ${SA_USER}\n`,
+      )
+      expect(r.stderr).toContain(
+        `! an administrator can run: oc edit scc anyuid   # remove ${SA_USER} from users\n`,
       )
       expect(get(fake, RBAC, 'clusterrolebindings', undefined, BINDING)).toBeDefined()
     },
@@ -129,18 +174,18 @@ describe('anyuid granted in the SCC users list (OpenShift <= 4.4)', () => {
   })
 
   test.concurrent(
-    'the project admin may read the SCC but not patch it: warning + the exact patch',
+    'the project admin may not read the SCC: the subject review finds the grant; warning + how to edit the SCC',
     async () => {
       const fake = await start({scenario: scenario('deploy-anyuid-scc-users')})
       const r = await deployAs(fake, 'developer')
       expect(r.stderr).toContain(
-        '! anyuid: not allowed to patch SecurityContextConstraints anyuid: service account default keeps anyuid',
+        `! anyuid: service account default can still use anyuid (SCC subject review), through a grant this user may not read: SecurityContextConstraints anyuid, ClusterRoleBinding ${BINDING}`,
       )
+      // the exact JSON patch needs the SCC's users list, which only an administrator can read
       expect(r.stderr).toContain(
-        `! an administrator can run: oc patch scc anyuid --type=json -p '[{"op":"test","path":"/users/1","value":"${SA_USER}"},{"op":"remove","path":"/users/1"}]'\n`,
+        `! an administrator can run: oc edit scc anyuid   # remove ${SA_USER} from users\n`,
       )
-      // one warning for the grant it saw; no second guess about the binding it cannot read
-      expect(r.stderr.match(/an administrator can run/g)).toHaveLength(1)
+      expect(r.stderr.match(/an administrator can run/g)).toHaveLength(2)
       expect(anyuidUsers(fake)).toContain(SA_USER)
     },
   )

@@ -69,10 +69,16 @@ function latestImage(is: KObject | undefined, tag = 'latest'): string | undefine
 /** Both streams, for messages when an assertion fails. */
 const both = (r: CliResult) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`
 
+/** A repository of notebooks for `--from-source` (the fake clones only repositories it knows). */
+const NOTEBOOKS_REPO = {
+  url: 'https://github.com/me/notebooks',
+  refs: {main: {'requirements.txt': 'numpy\n', 'analysis.ipynb': '{"cells": []}\n'}},
+}
+
 describe('build on a fresh project', () => {
   let fake: FakeOpenShift
   beforeAll(async () => {
-    fake = await start()
+    fake = await start({simulatorOptions: {repositories: [NOTEBOOKS_REPO]}})
   })
 
   test.concurrent(
@@ -89,7 +95,10 @@ describe('build on a fresh project', () => {
       )
       // the build log on stdout, from the clone to the push
       expect(r.stdout).toContain('Cloning "https://github.com/getwarped/s2i-minimal-notebook" ...')
-      expect(r.stdout).toMatch(/STEP 1\/\d+: FROM docker\.io\/jupyter\/minimal-notebook@sha256:/)
+      // oc-jupyter's Dockerfile over the pinned quay.io base (the branch's own would fail: libav-tools)
+      expect(r.stdout).toContain('Replaced Dockerfile FROM image quay.io/jupyter/minimal-notebook:2025-12-31')
+      expect(r.stdout).toMatch(/STEP 1\/\d+: FROM quay\.io\/jupyter\/minimal-notebook@sha256:/)
+      expect(r.stdout).toMatch(/STEP \d+\/\d+: RUN apt-get update --yes && .*ffmpeg rsync/)
       expect(r.stdout).toContain('Push successful')
       expect(r.stdout).toContain('Build s2i-minimal-notebook-1: Complete')
       expect(r.stdout).toContain('Next: oc jupyter deploy -n myproject')
@@ -119,8 +128,11 @@ describe('build on a fresh project', () => {
       }
       const bc = get(fake, BUILD_API, 'buildconfigs', 'myproject', 's2i-minimal-notebook')
       expect(bc?.spec).toMatchObject({
-        source: {git: {uri: 'https://github.com/getwarped/s2i-minimal-notebook', ref: 's2i-assigned-uid'}},
-        strategy: {dockerStrategy: {from: {kind: 'ImageStreamTag', name: 'minimal-notebook:latest'}}},
+        source: {
+          git: {uri: 'https://github.com/getwarped/s2i-minimal-notebook', ref: 's2i-assigned-uid'},
+          dockerfile: expect.stringContaining('COPY s2i /opt/app-root/s2i'),
+        },
+        strategy: {dockerStrategy: {from: {kind: 'ImageStreamTag', name: 'minimal-notebook:2025-12-31'}}},
         output: {to: {kind: 'ImageStreamTag', name: 's2i-minimal-notebook:latest'}},
       })
 
@@ -308,7 +320,8 @@ describe('build on a fresh project', () => {
           '-n',
           ns,
           '--base-image',
-          'quay.io/jupyter/minimal-notebook:latest',
+          // the same stream tag (minimal-notebook:2025-12-31) imported from a mirror: a new image
+          'registry.example.com/mirror/jupyter/minimal-notebook:2025-12-31',
           '--rebuild',
           '-o',
           'json',
@@ -317,7 +330,8 @@ describe('build on a fresh project', () => {
       )
       expect(r.code, both(r)).toBe(0)
       const doc = JSON.parse(r.stdout) as {objects: Array<{action: string}>; build: Record<string, string>}
-      expect(doc.objects.map(o => o.action)).toEqual(['configured', 'unchanged', 'unchanged'])
+      // the base stream imports another image; our Dockerfile's FROM line names it too
+      expect(doc.objects.map(o => o.action)).toEqual(['configured', 'unchanged', 'configured'])
       expect(doc.build).toMatchObject({
         name: 's2i-minimal-notebook-2',
         origin: 'image-change',
@@ -336,9 +350,9 @@ describe('build failures', () => {
   })
 
   test.concurrent(
-    'the upstream branch fails on libav-tools: exit 1, reason, log tail and a working source',
+    '--upstream-dockerfile (the recipe exactly) fails on libav-tools: exit 1, reason, log tail and the command that builds',
     async () => {
-      const r = await runCli(['build'], {kubeconfig: fake.kubeconfigPath})
+      const r = await runCli(['build', '--upstream-dockerfile'], {kubeconfig: fake.kubeconfigPath})
       expect(r.code, both(r)).toBe(1)
       expect(r.stdout).toBe('')
       expect(r.stderr).toContain('Error: build s2i-minimal-notebook-1 Failed (DockerBuildFailed)')
@@ -352,19 +366,26 @@ describe('build failures', () => {
         'Package libav-tools is not available, but is referred to by another package.',
       )
       expect(r.stderr).not.toContain('Cloning "https://github.com/getwarped/s2i-minimal-notebook"')
-      // the known break, named, and the flags that use a working source
-      expect(r.stderr).toContain("installs 'libav-tools', which no longer exists in current Ubuntu")
-      expect(r.stderr).toContain('oc jupyter build --ref master -n myproject')
-      expect(r.stderr).toMatch(/oc jupyter build --repo \S+ --ref \S+ -n myproject/)
-      expect(r.stderr).toMatch(/oc jupyter build --base-image quay\.io\/jupyter\/minimal-notebook:latest/)
-      expect(r.stderr).toContain('Try: oc jupyter build --ref master -n myproject')
+      // the known break, named, and the command that builds (ours: ffmpeg), no placeholders
+      expect(r.stderr).toContain(
+        "the branch's own Dockerfile installs 'libav-tools', which Ubuntu dropped in 18.04",
+      )
+      expect(r.stderr).toContain('Try: oc jupyter build -n myproject')
+      expect(r.stderr).not.toMatch(/YOUR-|--ref master/)
       expect(instantiates(fake, 'myproject')).toHaveLength(0)
+
+      // the remedy, run as printed, builds
+      const fixed = await runCli(['build', '-n', 'myproject'], {kubeconfig: fake.kubeconfigPath})
+      expect(fixed.code, both(fixed)).toBe(0)
+      expect(fixed.stdout).toContain('Build s2i-minimal-notebook-2: Complete')
     },
   )
 
   test.concurrent('-o json on a failure: one JSON error document with the phase and the remedy', async () => {
     const ns = newProject(fake, 'json-failure')
-    const r = await runCli(['build', '-n', ns, '-o', 'json', '--follow'], {kubeconfig: fake.kubeconfigPath})
+    const r = await runCli(['build', '-n', ns, '-o', 'json', '--follow', '--upstream-dockerfile'], {
+      kubeconfig: fake.kubeconfigPath,
+    })
     expect(r.code, both(r)).toBe(1)
     const doc = JSON.parse(r.stdout) as {
       error: {exitCode: number; message: string; hint: string; details: string[]}
@@ -372,7 +393,7 @@ describe('build failures', () => {
     expect(doc.error).toMatchObject({
       exitCode: 1,
       message: 'build s2i-minimal-notebook-1 Failed (DockerBuildFailed)',
-      hint: `oc jupyter build --ref master -n ${ns}`,
+      hint: `oc jupyter build -n ${ns}`,
     })
     expect(doc.error.details).toContain("  E: Package 'libav-tools' has no installation candidate")
   })

@@ -23,7 +23,7 @@ function runDemo(): Promise<{code: number; stdout: string; stderr: string}> {
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', d => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', d => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000)
     child.on('error', reject)
     child.on('close', code => {
       clearTimeout(timer)
@@ -52,4 +52,4 @@ test('npm run demo: sandbox, build, deploy, status, the notebook URL, exit 0', a
   expect(r.stdout).toMatch(/Pod: +notebook-\S+ Running \(ready\); uid 1000040000, scc restricted-v2/)
   expect(r.stdout.trim().split('\n').at(-1)).toBe(`Notebook URL: ${url}`)
   expect(r.stderr.trim().split('\n').at(-1)).toBe('sandbox stopped')
-}, 60_000)
+}, 120_000)

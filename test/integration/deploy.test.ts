@@ -128,6 +128,20 @@ describe('deploy', () => {
       expect(larger.stderr).toContain('Unchanged Deployment/notebook')
       expect(claimRequest(fake, ns)).toBe('2Gi')
 
+      // a plain re-run keeps the grown claim (the default means "keep what exists, at least 1Gi")
+      const plain = await runCli(['deploy'], {kubeconfig: kc})
+      expect(plain.code, both(plain)).toBe(0)
+      expect(plain.stderr).toContain('Unchanged PersistentVolumeClaim/notebook-data')
+      expect(claimRequest(fake, ns)).toBe('2Gi')
+      const back = await runCli(['deploy', '--volume-size', '1Gi'], {kubeconfig: kc})
+      expect(back.code, both(back)).toBe(2)
+      // another access mode or class is refused before any write: immutable once bound
+      const mark3 = fake.recorder.mark()
+      const rwx = await runCli(['deploy', '--access-mode', 'RWX'], {kubeconfig: kc})
+      expect(rwx.code, both(rwx)).toBe(2)
+      expect(rwx.stderr).toContain('which cannot change once it is bound')
+      expect(writesIn(fake, ns, mark3)).toEqual([])
+
       // A DeploymentConfig beside the Deployment would be a second notebook on the same volume.
       const mark2 = fake.recorder.mark()
       const switched = await runCli(['deploy', '--deployment-config'], {kubeconfig: kc})

@@ -1,6 +1,7 @@
 /**
  * `oc jupyter doctor` through the real CLI against the fake OpenShift server: each scenario is a
- * project state as data; the outcomes (crash loops, admission) come from the simulators' rules.
+ * project state as data; the outcomes (crash loops, admission) come from the simulators' rules. The
+ * healthy project is the one `oc jupyter build` and `oc jupyter deploy` make.
  */
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -11,12 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {startFakeOpenShift, type FakeOpenShift} from '../../fake-openshift/src/index.js'
 import {repoRoot, runCli} from './helpers/cli.js'
 
-const SCENARIOS = [
-  'doctor-healthy',
-  'anyuid-era-image',
-  'doctor-anyuid-rolebinding',
-  'doctor-no-uid-range',
-] as const
+const SCENARIOS = ['healthy', 'anyuid-era-image', 'doctor-anyuid-rolebinding', 'doctor-no-uid-range'] as const
 type ScenarioName = (typeof SCENARIOS)[number]
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ocj-doctor-'))
@@ -38,13 +34,16 @@ beforeAll(async () => {
   await Promise.all(
     SCENARIOS.map(async s => {
       const fake = await startFakeOpenShift({
-        scenario: path.join(repoRoot, `test/scenarios/${s}.yaml`),
+        ...(s === 'healthy' ? {} : {scenario: path.join(repoRoot, `test/scenarios/${s}.yaml`)}),
         simulators: 'auto',
         kubeconfigPath: path.join(dir, `${s}.kubeconfig`),
       })
       fakes.set(s, fake)
     }),
   )
+  // the healthy project: what the CLI's own build and deploy leave behind
+  const deployed = await runCli(['deploy', '--build'], {kubeconfig: path.join(dir, 'healthy.kubeconfig')})
+  if (deployed.code !== 0) throw new Error(`deploy --build failed:\n${deployed.stderr}`)
 })
 
 afterAll(async () => {
@@ -66,7 +65,7 @@ async function doctorJson(
 // Read-only runs against separate fakes: concurrent keeps the file well under a minute on a loaded machine.
 describe.concurrent('oc jupyter doctor (fake OpenShift)', () => {
   it('a healthy deploy passes every check and exits 0', async () => {
-    const r = await doctor('doctor-healthy', 'notebook')
+    const r = await doctor('healthy', 'notebook')
     expect(r.stderr).not.toMatch(/Error/)
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^0 errors, 0 warnings, \d+ checks passed$/m)
@@ -110,22 +109,26 @@ describe.concurrent('oc jupyter doctor (fake OpenShift)', () => {
     expect(f?.message).toContain('openshift.io/sa.scc.uid-range')
   })
 
-  it('--exec probes the running pod; --fail-on warning turns its warning into exit 1', async () => {
-    // The recipe's image leaves /opt/conda owned by 1000:100, mode 0755 (the fake's image model): a
-    // warning only, so the default threshold passes and --fail-on warning fails.
-    const {code, report} = await doctorJson('doctor-healthy', 'notebook', '--exec')
+  it('--exec on the notebook build + deploy made: the user name resolves; home, volume and conda prefix are writable; no warnings', async () => {
+    const {code, report} = await doctorJson('healthy', 'notebook', '--exec')
     expect(code).toBe(0)
-    expect(report.summary).toMatchObject({errors: 0, warnings: 1})
-    expect(report.findings.map(f => f.checkId)).toEqual(['exec.conda-not-writable'])
-    for (const id of ['exec.uid-outside-range', 'exec.home-not-writable', 'exec.volume-not-writable'])
-      expect(report.checks.find(c => c.id === id)?.status).toBe('passed')
-    const strict = await doctor('doctor-healthy', 'notebook', '--exec', '--fail-on', 'warning')
-    expect(strict.code).toBe(1)
-    expect(strict.stdout).toMatch(/^0 errors, 1 warning, \d+ checks passed$/m)
+    expect(report.summary).toMatchObject({errors: 0, warnings: 0})
+    expect(report.findings).toEqual([])
+    for (const id of [
+      'exec.uid-outside-range',
+      'exec.user-name-missing',
+      'exec.home-not-writable',
+      'exec.volume-not-writable',
+      'exec.conda-not-writable',
+    ])
+      expect(report.checks.find(c => c.id === id)?.status, id).toBe('passed')
+    const strict = await doctor('healthy', 'notebook', '--exec', '--fail-on', 'warning')
+    expect(strict.code).toBe(0)
+    expect(strict.stdout).toMatch(/^0 errors, 0 warnings, \d+ checks passed$/m)
   })
 
   it('-o json: {summary, findings, checks} and nothing else on stdout', async () => {
-    const {report, stdout} = await doctorJson('doctor-healthy', 'notebook')
+    const {report, stdout} = await doctorJson('healthy', 'notebook')
     expect(stdout.trimStart().startsWith('{')).toBe(true)
     expect(report.summary).toMatchObject({errors: 0, warnings: 0})
     expect(report.checks.length).toBe(report.summary.checks)
@@ -158,6 +161,6 @@ describe.concurrent('oc jupyter doctor (fake OpenShift)', () => {
     const r = await runCli(['doctor', '--dockerfile', file], {env: {KUBECONFIG: path.join(dir, 'missing')}})
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('[dockerfile.user-not-numeric-non-root]')
-    expect(r.stdout).toContain('[dockerfile.writable-not-group-0]')
+    expect(r.stdout).toContain('[dockerfile.writable-group-100]')
   })
 })

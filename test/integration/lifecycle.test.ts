@@ -9,7 +9,7 @@ import path from 'node:path'
 import {beforeAll, describe, expect, test} from 'vitest'
 
 import type {FakeOpenShift} from '../../fake-openshift/src/index.js'
-import {repoRoot, runCli} from './helpers/cli.js'
+import {kubeCacheDir, repoRoot, runCli} from './helpers/cli.js'
 import {
   ANYUID_ERA_IMAGE,
   both,
@@ -18,6 +18,7 @@ import {
   firstUid,
   get,
   instanceObjects,
+  kubeconfig,
   pods,
   project,
   storedPassword,
@@ -35,6 +36,37 @@ beforeAll(async () => {
 const claimUid = (ns: string) => get(fake, 'v1', 'persistentvolumeclaims', ns, 'notebook-data')?.metadata.uid
 
 describe('status, password, delete', () => {
+  test.concurrent(
+    'status as a user with only the view role: exit 0, what it could not read said',
+    async () => {
+      const ns = 'viewed'
+      const kc = project(fake, ns, [builderStream()])
+      const deployed = await runCli(['deploy'], {kubeconfig: kc})
+      expect(deployed.code, both(deployed)).toBe(0)
+      fake.addUser('viewer')
+      fake.seed([
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: {name: 'viewer-view', namespace: ns},
+          roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view'},
+          subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'viewer'}],
+        },
+      ])
+      const viewer = kubeconfig(fake, {user: 'viewer', namespace: ns})
+      const r = await runCli(['status'], {kubeconfig: viewer})
+      expect(r.code, both(r)).toBe(0)
+      expect(r.stdout).toContain('Deployment/notebook')
+      expect(r.stdout).toMatch(/Pod: +notebook-\S+ Running \(ready\)/)
+      expect(r.stdout).toContain('Password:   not visible to you (you may not read Secrets in this project)')
+      expect(r.stdout).toContain('Not visible: Secret: your role in viewed may not list them')
+      const json = await runCli(['status', '-o', 'json'], {kubeconfig: viewer})
+      expect(JSON.parse(json.stdout).notVisible).toEqual([
+        {kind: 'Secret', message: expect.stringContaining('forbidden')},
+      ])
+    },
+  )
+
   test.concurrent(
     'status and password of a running notebook; delete keeps PVC and Secret; deploy reuses both',
     async () => {
@@ -155,10 +187,10 @@ describe('status, password, delete', () => {
       const gone = await runCli(['password'], {kubeconfig: kc})
       expect(gone.code, both(gone)).toBe(1)
       expect(gone.stdout).toBe('')
-      expect(gone.stderr).toContain(`Error: Secret notebook-password not found in project ${ns}`)
+      expect(gone.stderr).toContain(`Error: no notebook notebook in project ${ns}\n`)
       const noStatus = await runCli(['status'], {kubeconfig: kc})
       expect(noStatus.code, both(noStatus)).toBe(1)
-      expect(noStatus.stderr).toContain(`Error: no notebook "notebook" in project ${ns}`)
+      expect(noStatus.stderr).toContain(`Error: no notebook notebook in project ${ns}\n`)
       expect(noStatus.stderr).toContain(`Try: oc jupyter deploy notebook -n ${ns}`)
     },
     120_000,
@@ -217,6 +249,7 @@ function runInTerminal(
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         KUBECONFIG: kubeconfig,
+        KUBECACHEDIR: kubeCacheDir(kubeconfig),
         NO_COLOR: '1',
         TERM: 'dumb',
       },

@@ -6,6 +6,10 @@
  * through the login form, as a person does, with the Secret's password (accepted) and a wrong one
  * (refused).
  *
+ * Also the --auth openshift notebook (behind oauth-proxy): with the rendered Jupyter config (the
+ * ConfigMap's files in JUPYTER_CONFIG_PATH), the server listens on 127.0.0.1 only, with no token or
+ * password — the proxy in front is the only way in.
+ *
  * Covered: Debian 12's Notebook 6.4.12 (`NotebookApp`) and jupyter_server 1.23.3 (`ServerApp`), the
  * servers the image's `--notebook-dir` argument and JUPYTER_TOKEN reach. The image's newer ones
  * (jupyter_server 2.x behind Notebook 7 / JupyterLab 4) read JUPYTER_TOKEN in
@@ -16,9 +20,18 @@
  * switch to the arbitrary UID with setpriv). Skipped with the reason otherwise; under CI it fails.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
+import {networkInterfaces, tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
@@ -67,7 +80,7 @@ if (missing && process.env.CI) {
     const password = randomPassword()
     const opts = parseDeployOptions({}, {'mount-path': volume})
     const objs = renderNotebook(opts, password)
-    const secretData = (objs.secret as unknown as {data: Record<string, string>}).data
+    const secretData = (objs.secret! as unknown as {data: Record<string, string>}).data
     type Env = {name: string; value?: string; valueFrom?: {secretKeyRef?: {name: string; key: string}}}
     const template = (objs.workload as any).spec.template.spec
     const container = template.containers[0] as {env: Env[]}
@@ -76,7 +89,7 @@ if (missing && process.env.CI) {
       if (e.value !== undefined) env[e.name] = e.value
       const ref = e.valueFrom?.secretKeyRef
       if (ref) {
-        expect(ref.name).toBe(objs.secret.metadata.name)
+        expect(ref.name).toBe(objs.secret!.metadata.name)
         env[e.name] = Buffer.from(secretData[ref.key], 'base64').toString('utf8')
       }
     }
@@ -115,8 +128,9 @@ if (missing && process.env.CI) {
     module: 'notebook' | 'jupyter_server',
     env: Record<string, string>,
     groups: number[],
+    o: {noIp?: boolean; home?: string} = {},
   ) {
-    const home = groupZeroDir(path.join(root, module, 'home'))
+    const home = groupZeroDir(o.home ?? path.join(root, module, 'home'))
     const volume = env.PERSISTENT_VOLUME_ROOTDIR
     groupZeroDir(volume)
     const port = await freePort()
@@ -132,7 +146,7 @@ if (missing && process.env.CI) {
         '-m',
         module,
         '--no-browser',
-        '--ip=127.0.0.1',
+        ...(o.noIp ? [] : ['--ip=127.0.0.1']),
         `--port=${port}`,
         '--port-retries=0',
         `--notebook-dir=${volume}`,
@@ -183,6 +197,61 @@ if (missing && process.env.CI) {
     // setpriv execs the server: the pid is the server's
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
     return Number(/^Uid:\s+(\d+)/m.exec(status)?.[1])
+  }
+
+  /** The --auth openshift pod: its Jupyter config written where the ConfigMap is mounted. */
+  function openshiftPod(volume: string, configDir: string) {
+    const opts = parseDeployOptions({}, {'mount-path': volume, auth: 'openshift'})
+    const objs = renderNotebook(opts, 'unused')
+    const cm = objs.jupyterConfig as unknown as {data: Record<string, string>}
+    mkdirSync(configDir, {recursive: true})
+    for (const [file, text] of Object.entries(cm.data)) writeFileSync(path.join(configDir, file), text)
+    type Env = {name: string; value?: string}
+    const container = (objs.workload as any).spec.template.spec.containers[0] as {env: Env[]}
+    const env: Record<string, string> = {}
+    for (const e of container.env) if (e.value !== undefined) env[e.name] = e.value
+    // The rendered path is where the ConfigMap is mounted in the pod; here it is configDir. After it
+    // (lower priority, like /etc/jupyter in the image) what docker-stacks' jupyter_server_config.py
+    // sets: listen on every address. Ours must win.
+    const imageConfig = path.join(path.dirname(configDir), 'image-etc-jupyter')
+    mkdirSync(imageConfig, {recursive: true})
+    for (const file of ['jupyter_server_config.json', 'jupyter_notebook_config.json'])
+      writeFileSync(
+        path.join(imageConfig, file),
+        JSON.stringify({ServerApp: {ip: '0.0.0.0'}, NotebookApp: {ip: '0.0.0.0'}}),
+      )
+    env.JUPYTER_CONFIG_PATH = `${configDir}:${imageConfig}`
+    return env
+  }
+
+  const nonLoopback = Object.values(networkInterfaces())
+    .flat()
+    .find(i => i && i.family === 'IPv4' && !i.internal)?.address
+
+  for (const module of ['notebook', 'jupyter_server'] as const) {
+    describe(`--auth openshift behind the proxy: ${module} listens on 127.0.0.1 only, without token or password`, () => {
+      let server: Running | undefined
+      afterAll(() => {
+        server?.child.kill('SIGKILL')
+      })
+      it('serves the API on 127.0.0.1 to anyone (the proxy in front decides) and nothing on other addresses', async () => {
+        const base = path.join(root, `${module}-openshift`)
+        const env = openshiftPod(path.join(base, 'volume'), path.join(base, 'config'))
+        expect(Object.keys(env)).toEqual(['PERSISTENT_VOLUME_ROOTDIR', 'JUPYTER_CONFIG_PATH'])
+        // without --ip: the config decides where it listens
+        server = await startServer(module, env, [0, FS_GROUP, 100], {
+          noIp: true,
+          home: path.join(base, 'home'),
+        })
+        const api = await fetch(`http://127.0.0.1:${server.port}/api/status`)
+        expect(api.status).toBe(200)
+        expect(server.log()).not.toMatch(/token=[0-9a-f]{48}/)
+        if (nonLoopback) {
+          const err = await fetch(`http://${nonLoopback}:${server.port}/api/status`).catch((e: unknown) => e)
+          expect(err, `reachable on ${nonLoopback}`).toBeInstanceOf(Error)
+        }
+      })
+    })
   }
 
   for (const module of ['notebook', 'jupyter_server'] as const) {

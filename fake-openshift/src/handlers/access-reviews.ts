@@ -1,10 +1,12 @@
 /**
  * The authorization.k8s.io review APIs (`kubectl auth can-i`, `oc policy can-i`): the answer of
- * the server's own authorizer for the requesting user (self) or the user in the spec.
+ * the server's own authorizer for the requesting user (self) or the user in the spec; and
+ * authentication.k8s.io SelfSubjectReview (`kubectl auth whoami`): who the request authenticated as.
  */
 import type {AuthzAttributes} from '../http/authz.js'
 import {send} from '../http/respond.js'
 import {apiVersionOf} from '../registry.js'
+import {timestamp} from '../store.js'
 import type {KObject, UserInfo} from '../types.js'
 import type {Ctx, Deps} from './context.js'
 
@@ -56,4 +58,17 @@ export function accessReview(d: Deps, ctx: Ctx, body: KObject): void {
         evaluationError: 'rule listing is not supported by the fake OpenShift API server',
       })
   }
+}
+
+/**
+ * pkg/registry/authentication/selfsubjectreview/rest.go: the request's user as the authenticator saw
+ * it, stamped now. The fake's bearer tokens carry no uid and no extra (no OAuth scopes).
+ */
+export function selfSubjectReview(ctx: Ctx, body: KObject): void {
+  send(ctx.res, 201, {
+    kind: ctx.rt.kind,
+    apiVersion: apiVersionOf(ctx.rt),
+    metadata: {...body.metadata, creationTimestamp: timestamp(new Date())},
+    status: {userInfo: {username: ctx.user.username, groups: [...ctx.user.groups]}},
+  })
 }

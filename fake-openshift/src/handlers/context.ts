@@ -8,8 +8,9 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import type {Authz} from '../http/authz.js'
 import {parseBody} from '../http/body.js'
-import {badRequest, send} from '../http/respond.js'
-import type {OpenApi} from '../openapi.js'
+import {addWarning, badRequest, send} from '../http/respond.js'
+import type {OpenApiV2} from '../openapi/v2.js'
+import type {OpenApi} from '../openapi/v3.js'
 import type {RecordedRequest} from '../recorder.js'
 import {apiVersionOf, VIRTUAL_CREATE_ONLY} from '../registry.js'
 import {parseSelection, type Selection} from '../selectors.js'
@@ -54,6 +55,7 @@ export interface Deps {
   bookmarkIntervalMs?: number
   kubernetesMinor: number
   openapi: OpenApi
+  openapiV2: OpenApiV2
   /** list snapshots behind continue tokens */
   lists: ListSnapshots
 }
@@ -79,6 +81,8 @@ export interface WriteOpts {
   dryRun: boolean
   fieldManager: string
   user: UserInfo
+  /** admission warnings go to the response's `Warning` headers */
+  onWarning: (text: string) => void
 }
 
 export function rtFor(store: MemoryStore, apiVersion: string, plural: string): ResourceType {
@@ -92,7 +96,7 @@ export function writeOpts(ctx: Ctx, bodyDryRun?: unknown): WriteOpts {
   const fm = ctx.q.get('fieldManager') ?? (ctx.req.headers['user-agent'] ?? 'unknown').split('/')[0]
   if (fm.length > 128)
     throw new ApiError(422, 'Invalid', `fieldManager: Too long: may not be longer than 128 characters`)
-  return {dryRun: dry.length > 0, fieldManager: fm, user: ctx.user}
+  return {dryRun: dry.length > 0, fieldManager: fm, user: ctx.user, onWarning: t => addWarning(ctx.res, t)}
 }
 
 /** The decoded body, decoded once per request. */

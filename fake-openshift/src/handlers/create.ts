@@ -9,8 +9,9 @@ import {instantiate} from '../openshift/instantiate.js'
 import {createProject, createProjectRequest, ensureServiceAccounts} from '../openshift/projects.js'
 import {VIRTUAL_CREATE_ONLY} from '../registry.js'
 import {prepareForCreate} from '../strategy.js'
-import {accessReview} from './access-reviews.js'
+import {accessReview, selfSubjectReview} from './access-reviews.js'
 import {objectBody, writeOpts, type Ctx, type Deps} from './context.js'
+import {guardWrite, validateCreateWrite} from './guards.js'
 
 export function doCreate(d: Deps, ctx: Ctx): void {
   const {rt, namespace, name, subresource, user} = ctx
@@ -25,7 +26,9 @@ export function doCreate(d: Deps, ctx: Ctx): void {
   if (rt.kind === 'Project') return send(ctx.res, 201, createProject(store, obj, opts))
   if (rt.kind === 'ImageStreamTag')
     return send(ctx.res, 201, writeImageStreamTag(store, rt, namespace!, obj, true, opts))
+  guardWrite(d, {rt, user, namespace, urlName: ''}, obj)
   prepareForCreate(rt, obj)
+  validateCreateWrite(d, {rt, user, namespace, urlName: ''}, obj)
   const created = store.create(rt, obj, opts)
   if (rt.kind === 'Namespace' && !rt.group && !opts.dryRun)
     ensureServiceAccounts(store, created.metadata.name!)
@@ -41,6 +44,8 @@ function doVirtualCreate(d: Deps, ctx: Ctx): void {
     case 'localsubjectaccessreviews':
     case 'selfsubjectrulesreviews':
       return accessReview(d, ctx, body)
+    case 'selfsubjectreviews':
+      return selfSubjectReview(ctx, body)
     case 'projectrequests': {
       const opts = writeOpts(ctx)
       return send(ctx.res, 201, createProjectRequest(d.store, body, user, opts))

@@ -1,7 +1,7 @@
 /**
  * The paths that are not resources: /version, the health checks, discovery (/api, /apis, legacy
- * and aggregated; /apis/GROUP; /api/VERSION and /apis/GROUP/VERSION) and /openapi/v3. The
- * documents come from discovery.ts and openapi.ts.
+ * and aggregated; /apis/GROUP; /api/VERSION and /apis/GROUP/VERSION), /openapi/v2 and /openapi/v3.
+ * The documents come from discovery.ts and openapi/.
  */
 import type {IncomingMessage, ServerResponse} from 'node:http'
 
@@ -16,6 +16,7 @@ import {
   wantsAggregated,
 } from '../discovery.js'
 import {send, status404} from '../http/respond.js'
+import {OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_CONTENT_TYPE} from '../openapi/v2.js'
 import type {Deps} from './context.js'
 
 /** true when `path` was one of these and has been answered */
@@ -42,6 +43,18 @@ export function serveNonResource(d: Deps, req: IncomingMessage, res: ServerRespo
       send(res, 200, legacy ? apiVersions(req.headers.host ?? '127.0.0.1') : apiGroupList(reg), {
         Vary: 'Accept',
       })
+    return true
+  }
+  if (path === '/openapi/v2' || path === '/openapi/v2/') {
+    // kubectl asks for protobuf (and decodes whatever comes back as protobuf); others get JSON
+    const proto = (accept ?? '').includes(OPENAPI_V2_PROTOBUF)
+    const body = proto ? d.openapiV2.protobuf() : d.openapiV2.jsonText()
+    res.writeHead(200, {
+      'Content-Type': proto ? OPENAPI_V2_PROTOBUF_CONTENT_TYPE : 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+      Vary: 'Accept',
+    })
+    res.end(body)
     return true
   }
   if (path === '/openapi/v3' || path === '/openapi/v3/') {

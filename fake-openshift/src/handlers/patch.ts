@@ -13,6 +13,7 @@ import {prepareForCreate} from '../strategy.js'
 import {ApiError, type KObject} from '../types.js'
 import {body as requestBody, writeOpts, type Ctx, type Deps, type WriteOpts} from './context.js'
 import {scaleOf, writeScale} from './scale.js'
+import {guardWrite, validateCreateWrite} from './guards.js'
 import {commitUpdate} from './update.js'
 
 export function doPatch(d: Deps, ctx: Ctx): void {
@@ -80,7 +81,7 @@ export function doPatch(d: Deps, ctx: Ctx): void {
   if (rt.kind === 'Project') return send(ctx.res, 200, updateProject(store, patched, opts))
   const old = store.getRaw(rt, namespace, name!)!
   if (subresource === 'scale') return send(ctx.res, 200, writeScale(store, rt, old, patched, opts))
-  send(ctx.res, 200, commitUpdate(store, rt, patched, old, subresource, opts))
+  send(ctx.res, 200, commitUpdate(d, rt, patched, old, subresource, opts))
 }
 
 /** Server-side apply: create when absent, else merge with field ownership (patch engine). */
@@ -131,7 +132,9 @@ function doApply(d: Deps, ctx: Ctx, body: unknown, opts: WriteOpts): void {
   if (rt.namespaced) object.metadata.namespace = namespace
   if (!raw) {
     if (subresource) throw notFound(rt, name!)
+    guardWrite(d, {rt, user: opts.user, namespace, urlName: ''}, object)
     prepareForCreate(rt, object)
+    validateCreateWrite(d, {rt, user: opts.user, namespace, urlName: ''}, object)
     // managedFields come from the apply engine: no fieldManager, so the store does not add an Update entry
     const created = store.create(rt, object, {dryRun: opts.dryRun, user: opts.user})
     if (rt.kind === 'Namespace' && !opts.dryRun) ensureServiceAccounts(store, created.metadata.name!)
@@ -147,6 +150,6 @@ function doApply(d: Deps, ctx: Ctx, body: unknown, opts: WriteOpts): void {
   send(
     ctx.res,
     200,
-    commitUpdate(store, rt, object, raw, subresource, {dryRun: opts.dryRun, user: opts.user}, true),
+    commitUpdate(d, rt, object, raw, subresource, {dryRun: opts.dryRun, user: opts.user}, true),
   )
 }

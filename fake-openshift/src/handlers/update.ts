@@ -5,10 +5,11 @@
 import {badRequest, send} from '../http/respond.js'
 import {writeImageStreamTag} from '../openshift/imagestreamtags.js'
 import {updateProject} from '../openshift/projects.js'
-import {notFound, type MemoryStore} from '../store.js'
+import {notFound} from '../store.js'
 import {prepareForStatusUpdate, prepareForUpdate} from '../strategy.js'
 import type {KObject, ResourceType, UserInfo} from '../types.js'
 import {objectBody, writeOpts, type Ctx, type Deps} from './context.js'
+import {guardWrite, validateUpdateWrite} from './guards.js'
 import {writeScale} from './scale.js'
 
 export function doUpdate(d: Deps, ctx: Ctx): void {
@@ -27,19 +28,20 @@ export function doUpdate(d: Deps, ctx: Ctx): void {
   const old = store.getRaw(rt, namespace, name!)
   if (!old) throw notFound(rt, name!)
   if (subresource === 'scale') return send(ctx.res, 200, writeScale(store, rt, old, obj, opts))
-  const updated = commitUpdate(store, rt, obj, old, subresource, opts)
+  const updated = commitUpdate(d, rt, obj, old, subresource, opts)
   send(ctx.res, 200, updated)
 }
 
 export function commitUpdate(
-  store: MemoryStore,
+  d: Deps,
   rt: ResourceType,
   obj: KObject,
   old: KObject,
   subresource: string | undefined,
-  opts: {dryRun: boolean; fieldManager?: string; user: UserInfo},
+  opts: {dryRun: boolean; fieldManager?: string; user: UserInfo; onWarning?: (text: string) => void},
   keepManagedFields = false,
 ): KObject {
+  const store = d.store
   if (subresource === 'status') {
     const next = prepareForStatusUpdate(obj, old)
     return store.update(rt, next, {...opts, subresource: 'status'})
@@ -53,6 +55,9 @@ export function commitUpdate(
     next.metadata.resourceVersion = obj.metadata.resourceVersion
     return store.update(rt, next, opts)
   }
+  const target = {rt, user: opts.user, namespace: old.metadata.namespace, urlName: old.metadata.name!}
+  guardWrite(d, target, obj, old)
   prepareForUpdate(rt, obj, old)
+  validateUpdateWrite(d, target, obj, old)
   return store.update(rt, obj, {...opts, keepManagedFields})
 }

@@ -1,7 +1,7 @@
 /**
  * A small decoder for the Kubernetes protobuf encoding (`application/vnd.kubernetes.protobuf`),
  * enough for the request bodies kubectl >= 1.32 sends from its typed clients:
- * `auth can-i` (SelfSubjectAccessReview) and `create configmap|secret|serviceaccount|namespace|
+ * `auth can-i` (SelfSubjectAccessReview), `auth whoami` (SelfSubjectReview) and `create configmap|secret|serviceaccount|namespace|
  * deployment|role|rolebinding|clusterrole|clusterrolebinding`. The envelope is the 4-byte magic `k8s\0` followed by a runtime.Unknown message
  * whose `raw` field holds the object (k8s.io/apimachinery/pkg/runtime/serializer/protobuf).
  *
@@ -162,6 +162,17 @@ const POLICY_RULE: Schema = {
 }
 const SUBJECT: Schema = {1: s('kind'), 2: s('apiGroup'), 3: s('name'), 4: s('namespace')}
 const ROLE_REF: Schema = {1: s('apiGroup'), 2: s('kind'), 3: s('name')}
+const SELF_SUBJECT_REVIEW: Schema = {
+  1: m('metadata', OBJECT_META),
+  2: m('status', {
+    1: m('userInfo', {
+      1: s('username'),
+      2: s('uid'),
+      3: strs('groups'),
+      4: {name: 'extra', map: {1: strs('items')}},
+    }),
+  }),
+}
 const ROLE: Schema = {1: m('metadata', OBJECT_META), 2: m('rules', POLICY_RULE, true)}
 const BINDING: Schema = {
   1: m('metadata', OBJECT_META),
@@ -211,6 +222,9 @@ const OBJECTS: Record<string, Schema> = {
     }),
     3: m('status', {1: b('allowed'), 2: s('reason'), 3: s('evaluationError'), 4: b('denied')}),
   },
+  // `kubectl auth whoami`: an empty review, the server fills status.userInfo
+  'authentication.k8s.io/v1/SelfSubjectReview': SELF_SUBJECT_REVIEW,
+  'authentication.k8s.io/v1beta1/SelfSubjectReview': SELF_SUBJECT_REVIEW,
   'rbac.authorization.k8s.io/v1/Role': ROLE,
   'rbac.authorization.k8s.io/v1/ClusterRole': {
     ...ROLE,

@@ -25,6 +25,18 @@ export function send(
   res.end(text)
 }
 
+/**
+ * Adds a `Warning: 299 - "text"` header (k8s.io/apiserver `endpoints/handlers/responsewriters`,
+ * apimachinery `net.NewWarningHeader`: the text quoted with `"` and `\` escaped); a repeated text once.
+ */
+export function addWarning(res: ServerResponse, text: string): void {
+  if (res.headersSent) return
+  const value = `299 - "${text.replace(/["\\]/g, c => `\\${c}`)}"`
+  const previous = res.getHeader('Warning')
+  const values = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)]
+  if (!values.includes(value)) res.setHeader('Warning', [...values, value])
+}
+
 /** An ApiError as its Status; anything else is a bug of the fake: 500 InternalError, logged. */
 export function fail(res: ServerResponse, err: unknown): void {
   if (err instanceof ApiError) {

@@ -19,10 +19,11 @@ import {serveGroup, serveNonResource, serveResourceList} from '../handlers/non-r
 import {doPatch} from '../handlers/patch.js'
 import {doUpdate} from '../handlers/update.js'
 import {doWatch} from '../handlers/watch.js'
+import {openshiftHas, type OpenShiftRule} from '../profiles/versions.js'
 import type {Registry} from '../registry.js'
 import type {ResourceType} from '../types.js'
 import type {Incoming} from './request.js'
-import {methodNotAllowed, status404} from './respond.js'
+import {addWarning, methodNotAllowed, status404} from './respond.js'
 
 /** What a path names: an API group, a group version, or a resource (maybe one object, maybe a subresource). */
 export type PathTarget =
@@ -130,8 +131,11 @@ export async function route(d: Deps, r: Incoming): Promise<void> {
   if (rt.namespaced && !namespace && (name || verb === 'create' || verb === 'deletecollection'))
     throw status404()
 
-  // projects are authorized inside their own namespace, as openshift-apiserver does
-  const authzNamespace = rt.kind === 'Project' && name ? name : namespace
+  // `/api/v1/namespaces/X` carries namespace X in its request attributes (k8s.io/apiserver
+  // endpoints/request/requestinfo.go), so a RoleBinding in X that grants `get namespaces` lets its
+  // subjects read their own Namespace; projects are authorized the same way by openshift-apiserver
+  const ownNamespace = (rt.kind === 'Project' && rt.group) || (rt.kind === 'Namespace' && !rt.group)
+  const authzNamespace = ownNamespace && name ? name : namespace
   const publicCreate = rt.plural === 'selfsubjectaccessreviews' || rt.plural === 'selfsubjectrulesreviews'
   if (!publicCreate && !(rt.kind === 'Project' && verb === 'list') && !(rt.kind === 'User' && name === '~'))
     d.authz.authorizeOrThrow(user, {
@@ -157,7 +161,7 @@ export async function route(d: Deps, r: Incoming): Promise<void> {
     entry,
     closeWatchAfter,
   }
-  if (rt.deprecationWarning) res.setHeader('Warning', `299 - "${rt.deprecationWarning}"`)
+  if (rt.deprecationWarning && deprecatedOn(rt, d.kubernetesMinor)) addWarning(res, rt.deprecationWarning)
   switch (verb) {
     case 'get':
       return doGet(d, ctx)
@@ -176,4 +180,9 @@ export async function route(d: Deps, r: Incoming): Promise<void> {
     case 'deletecollection':
       return doDeleteCollection(d, ctx)
   }
+}
+
+/** Whether the server's release deprecates the API (DeploymentConfig: OpenShift 4.14+). */
+function deprecatedOn(rt: ResourceType, kubernetesMinor: number): boolean {
+  return !rt.deprecatedSince || openshiftHas(rt.deprecatedSince as OpenShiftRule, kubernetesMinor)
 }

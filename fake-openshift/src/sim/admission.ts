@@ -1,8 +1,11 @@
 /**
  * Admission hooks the simulators register on the store: project annotations on namespaces, the
- * ServiceAccount and image-policy defaults on pods followed by SCC admission, generated route hosts and
- * the default StorageClass on PVCs. Each hook is a thin adapter over the pure logic in uid.ts/scc.ts.
+ * ServiceAccount and image-policy defaults on pods followed by SCC admission and then PodSecurity
+ * admission (podsecurity.ts; also on Deployment and ReplicaSet templates, warnings only), generated route
+ * hosts and the default StorageClass on PVCs. Each hook is a thin adapter over the pure logic in
+ * uid.ts/scc.ts/podsecurity.ts.
  */
+import {openshiftHas} from '../profiles/versions.js'
 import {authorize, serviceAccountUser} from '../rbac.js'
 import {
   type AdmissionHook,
@@ -14,8 +17,17 @@ import {
 } from '../types.js'
 import type {SimContext} from './context.js'
 import {resolveLocalName} from './images.js'
-import {arr, type Obj, spec, str} from './kube.js'
-import {admitPod, listedFor, type NamespaceInfo, SCC_ANNOTATION, type Scc, toScc} from './scc.js'
+import {arr, obj, type Obj, spec, str} from './kube.js'
+import {admitPodSecurity, policyToEvaluate} from './podsecurity.js'
+import {
+  admitPod,
+  listedFor,
+  type NamespaceInfo,
+  REQUIRED_SCC_ANNOTATION,
+  SCC_ANNOTATION,
+  type Scc,
+  toScc,
+} from './scc.js'
 import {blockAnnotations, MCS_ANNOTATION, nextFreeBlock, UID_RANGE_ANNOTATION} from './uid.js'
 
 function is(req: AdmissionRequest, group: string, plural: string): boolean {
@@ -81,7 +93,12 @@ export function sccUsableBy(store: Store, namespace: string, subjects: UserInfo[
  * returns — named by generateName when the pod has one, as the real message is computed before the
  * name is generated.
  */
-export function admitPodOrThrow(store: Store, pod: KObject, user: UserInfo | undefined): KObject {
+export function admitPodOrThrow(
+  store: Store,
+  pod: KObject,
+  user: UserInfo | undefined,
+  kubernetesMinor = 31,
+): KObject {
   const namespace = pod.metadata.namespace ?? ''
   const info = namespaceInfo(store, namespace) ?? {name: namespace, annotations: {}}
   const sa = str(spec(pod).serviceAccountName) ?? 'default'
@@ -91,6 +108,7 @@ export function admitPodOrThrow(store: Store, pod: KObject, user: UserInfo | und
     namespace: info,
     sccs: listSccs(store),
     usable: sccUsableBy(store, namespace, subjects),
+    requiredScc: openshiftHas('requiredSccAnnotation', kubernetesMinor),
   })
   if (result.allowed)
     return {...pod, metadata: result.pod.metadata as KObject['metadata'], spec: result.pod.spec}
@@ -153,8 +171,66 @@ function defaultStorageClass(ctx: SimContext, pvc: KObject): KObject {
   return {...pvc, spec: {...s, storageClassName: def.metadata.name}}
 }
 
+/**
+ * PodSecurity admission (podsecurity.ts) on a pod as SCC admission left it, or on a Deployment's or
+ * ReplicaSet's pod template: the namespace's labels over the cluster defaults; `enforce` (pods only)
+ * rejects with 403, `warn` goes back to the client.
+ */
+function podSecurity(
+  ctx: SimContext,
+  store: Store,
+  req: AdmissionRequest,
+  object: KObject,
+  isPod: boolean,
+): void {
+  const rt = store.resourceType('v1', 'namespaces')
+  const ns = rt ? store.get(rt, undefined, object.metadata.namespace ?? '') : undefined
+  const policy = policyToEvaluate(ns?.metadata.labels, ctx.opts.podSecurity.defaults)
+  const all = [policy.enforce, policy.warn, policy.audit]
+  // short-circuits of Admission.ValidatePod / ValidatePodController
+  if (all.every(lv => lv.level === 'privileged')) return
+  if (!isPod && policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return
+  const template = isPod
+    ? object
+    : ({
+        metadata: obj(obj(spec(object).template).metadata),
+        spec: obj(obj(spec(object).template).spec),
+      } as unknown as KObject)
+  const decision = admitPodSecurity(policy, obj(template.metadata), spec(template), isPod)
+  if (decision.forbidden) {
+    const name = object.metadata.name ?? ''
+    throw new ApiError(403, 'Forbidden', `pods "${name}" is forbidden: ${decision.forbidden}`, {
+      name,
+      kind: 'pods',
+    })
+  }
+  if (decision.warning) req.warn(decision.warning)
+}
+
+/** SCC admission refuses to change a pod's required SCC (4.14+): the template is where it changes. */
+function requiredSccUnchanged(ctx: SimContext, req: AdmissionRequest): void {
+  if (!openshiftHas('requiredSccAnnotation', ctx.opts.kubernetesMinor) || !req.old) return
+  const now = req.object.metadata.annotations?.[REQUIRED_SCC_ANNOTATION]
+  const before = req.old.metadata.annotations?.[REQUIRED_SCC_ANNOTATION]
+  if (now === before) return
+  const name = req.object.metadata.name ?? ''
+  throw new ApiError(
+    403,
+    'Forbidden',
+    `pods "${name}" is forbidden: invalid change of required security context constraint annotation: ${REQUIRED_SCC_ANNOTATION}`,
+    {name, kind: 'pods'},
+  )
+}
+
+const POD_CONTROLLERS = new Set(['apps/deployments', 'apps/replicasets'])
+
 export function admissionHook(ctx: SimContext): AdmissionHook {
   return (req, store) => {
+    if (POD_CONTROLLERS.has(`${req.rt.group}/${req.rt.plural}`) && req.operation !== 'DELETE') {
+      podSecurity(ctx, store, req, req.object, false)
+      return req.object
+    }
+    if (req.operation === 'UPDATE' && is(req, '', 'pods')) requiredSccUnchanged(ctx, req)
     if (req.operation !== 'CREATE') return req.object
     if (is(req, '', 'namespaces')) return namespaceAnnotations(ctx, req.object)
     if (is(req, '', 'pods')) {
@@ -163,7 +239,9 @@ export function admissionHook(ctx: SimContext): AdmissionHook {
       // a scenario may seed pods that were admitted before (they carry the annotation): keep them as they are
       if (pod.metadata.annotations?.[SCC_ANNOTATION] || exempt(store, pod.metadata.namespace ?? ''))
         return pod
-      return admitPodOrThrow(store, pod, req.user)
+      const admitted = admitPodOrThrow(store, pod, req.user, ctx.opts.kubernetesMinor)
+      podSecurity(ctx, store, req, admitted, true)
+      return admitted
     }
     if (is(req, 'route.openshift.io', 'routes')) return generatedHost(ctx, req.object)
     if (is(req, '', 'persistentvolumeclaims')) return defaultStorageClass(ctx, req.object)

@@ -5,19 +5,35 @@ import type {SimOptions} from './index.js'
 import {cluster, container0, deployment, DEVELOPER, notebookContainer, NS, podsOf} from './test-helpers.js'
 
 const REPO = 'https://github.com/getwarped/s2i-minimal-notebook'
+const TODAY = 'quay.io/jupyter/minimal-notebook:2025-12-31'
 
-/** What `oc jupyter build` (and `oc new-build URL#REF`) create. */
-function recipeBuild(ref = 's2i-assigned-uid'): KObject[] {
+/** oc-jupyter's Dockerfile for the branch (render/dockerfile.ts), as a BuildConfig carries it. */
+const OURS = [
+  `FROM ${TODAY}`,
+  'USER root',
+  'RUN apt-get update --yes && apt-get install --yes --no-install-recommends ffmpeg rsync && apt-get clean && rm -rf /var/lib/apt/lists/* && chgrp -R 0 "/home/${NB_USER}" && chmod -R g=u "/home/${NB_USER}"',
+  'LABEL io.openshift.s2i.scripts-url="image:///opt/app-root/s2i/bin" io.openshift.tags="builder,python,jupyter"',
+  'COPY s2i /opt/app-root/s2i',
+  'USER 1000',
+  'CMD ["/opt/app-root/s2i/bin/run"]',
+  '',
+].join('\n')
+
+/**
+ * What `oc new-build URL#REF` creates (base image `jupyter/minimal-notebook:latest`, the branch's own
+ * Dockerfile), or with `dockerfile` what `oc jupyter build` creates (an inline Dockerfile over `base`).
+ */
+function recipeBuild(
+  ref = 's2i-assigned-uid',
+  opts: {dockerfile?: string; base?: string; uri?: string} = {},
+): KObject[] {
+  const base = opts.base ?? (opts.dockerfile ? TODAY : 'docker.io/jupyter/minimal-notebook:latest')
   return [
     {
       apiVersion: 'image.openshift.io/v1',
       kind: 'ImageStream',
       metadata: {name: 'minimal-notebook', namespace: NS},
-      spec: {
-        tags: [
-          {name: 'latest', from: {kind: 'DockerImage', name: 'docker.io/jupyter/minimal-notebook:latest'}},
-        ],
-      },
+      spec: {tags: [{name: 'latest', from: {kind: 'DockerImage', name: base}}]},
     },
     {
       apiVersion: 'image.openshift.io/v1',
@@ -30,7 +46,11 @@ function recipeBuild(ref = 's2i-assigned-uid'): KObject[] {
       kind: 'BuildConfig',
       metadata: {name: 's2i-minimal-notebook', namespace: NS},
       spec: {
-        source: {type: 'Git', git: {uri: REPO, ref}},
+        source: {
+          type: 'Git',
+          git: {uri: opts.uri ?? REPO, ref},
+          ...(opts.dockerfile ? {dockerfile: opts.dockerfile} : {}),
+        },
         strategy: {
           type: 'Docker',
           dockerStrategy: {from: {kind: 'ImageStreamTag', name: 'minimal-notebook:latest'}},
@@ -51,7 +71,7 @@ const st = (o: KObject) => o.status as Record<string, any>
 describe('builds', () => {
   it('the ConfigChange trigger starts build 1, which goes New → Pending → Running → Complete and tags the output', () => {
     const c = cluster()
-    c.store.seed(recipeBuild())
+    c.store.seed(recipeBuild('s2i-assigned-uid', {dockerfile: OURS}))
     c.sims.step()
     const b1 = build(c, 's2i-minimal-notebook-1')
     expect(b1.metadata.labels?.['openshift.io/build-config.name']).toBe('s2i-minimal-notebook')
@@ -70,7 +90,7 @@ describe('builds', () => {
     const done = build(c, 's2i-minimal-notebook-1')
     expect((done.spec as any).strategy.dockerStrategy.from).toMatchObject({
       kind: 'DockerImage',
-      name: expect.stringMatching(/^docker\.io\/jupyter\/minimal-notebook@sha256:/),
+      name: expect.stringMatching(/^quay\.io\/jupyter\/minimal-notebook@sha256:/),
     })
     expect(st(done)).toMatchObject({
       outputDockerImageReference:
@@ -94,13 +114,14 @@ describe('builds', () => {
     const log = c.sims.buildLog(NS, 's2i-minimal-notebook-1')
     expect(log.ended()).toBe(true)
     expect(log.lines()[0]).toBe(`Cloning "${REPO}" ...`)
-    expect(log.lines()).toContain('STEP 8/8: CMD [ "/opt/app-root/s2i/bin/run" ]')
+    expect(log.lines()).toContain(`Replaced Dockerfile FROM image ${TODAY}`)
+    expect(log.lines()).toContain('STEP 7/7: CMD ["/opt/app-root/s2i/bin/run"]')
     expect(log.lines().at(-1)).toBe('Push successful')
   })
 
-  it('the whole recipe: the built image runs under restricted-v2 with a resolvable user name', () => {
+  it("the branch with oc-jupyter's Dockerfile: the built image runs under restricted-v2 with a resolvable user name", () => {
     const c = cluster()
-    c.store.seed(recipeBuild())
+    c.store.seed(recipeBuild('s2i-assigned-uid', {dockerfile: OURS}))
     c.sims.settle()
     const trigger = JSON.stringify([
       {
@@ -125,15 +146,16 @@ describe('builds', () => {
     )
     expect(pod.metadata.annotations?.['openshift.io/scc']).toBe('restricted-v2')
     expect(container0(pod)).toMatchObject({ready: true, restartCount: 0})
-    expect(c.sims.exec(NS, pod.metadata.name!, 'notebook', ['whoami']).stdout).toBe('jovyan\n')
+    // start.sh (the ENTRYPOINT) adds the UID's entry, the run script renames it as it always did
+    expect(c.sims.exec(NS, pod.metadata.name!, 'notebook', ['whoami']).stdout).toBe('builder\n')
     expect(c.sims.podLog(NS, pod.metadata.name!, 'notebook', false).lines().join('\n')).toContain(
-      'The Jupyter Notebook is running at:',
+      'Jupyter Server 2.17 is running at:',
     )
   })
 
   it('a new build rolls the Deployment out through its image trigger', () => {
     const c = cluster()
-    c.store.seed(recipeBuild())
+    c.store.seed(recipeBuild('s2i-assigned-uid', {dockerfile: OURS}))
     c.sims.settle()
     const trigger = JSON.stringify([
       {
@@ -242,10 +264,81 @@ describe('builds', () => {
     })
   })
 
-  it('an older branch of the builder repository produces the anyuid-era image', () => {
+  it("the recipe exactly (the branch's own Dockerfile): DockerBuildFailed at apt-get, libav-tools quoted", () => {
+    const c = cluster()
+    c.store.seed(recipeBuild())
+    c.sims.settle()
+    const b = build(c, 's2i-minimal-notebook-1')
+    expect(st(b)).toMatchObject({
+      phase: 'Failed',
+      reason: 'DockerBuildFailed',
+      message: 'Docker build strategy has failed.',
+    })
+    const lines = c.sims.buildLog(NS, 's2i-minimal-notebook-1').lines()
+    expect(lines).toContain('Replaced Dockerfile FROM image jupyter/minimal-notebook:latest')
+    expect(
+      lines.some(l =>
+        /^STEP 3\/9: RUN apt-get update && apt-get install -y --no-install-recommends libav-tools rsync/.test(
+          l,
+        ),
+      ),
+    ).toBe(true)
+    expect(lines).toContain("E: Package 'libav-tools' has no installation candidate")
+    expect(lines.at(-1)).toMatch(
+      /^error: build error: building at STEP "RUN apt-get update .*": while running runtime: exit status 100$/,
+    )
+    expect(st(b).logSnippet).toContain("E: Package 'libav-tools' has no installation candidate")
+    expect(st(c.get('image.openshift.io/v1', 'imagestreams', 's2i-minimal-notebook'))?.tags).toBeUndefined()
+  })
+
+  it('master installs ffmpeg: the branch builds; with JUPYTER_NOTEBOOK_PASSWORD its run script dies on Notebook 7', () => {
     const c = cluster()
     c.store.seed(recipeBuild('master'))
     c.sims.settle()
+    expect(st(build(c, 's2i-minimal-notebook-1')).phase).toBe('Complete')
+    c.store.seed([
+      deployment('notebook', {
+        securityContext: {supplementalGroups: [100]},
+        containers: [
+          {
+            ...notebookContainer('s2i-minimal-notebook:latest'),
+            env: [{name: 'JUPYTER_NOTEBOOK_PASSWORD', value: 'pw'}],
+          },
+        ],
+      }),
+    ])
+    c.sims.settle()
+    const [pod] = podsOf(c, 'notebook-')
+    expect(c.sims.podLog(NS, pod.metadata.name!, undefined, false).lines().at(-1)).toBe(
+      "ModuleNotFoundError: No module named 'notebook.auth'",
+    )
+  })
+
+  it("a ref the repository lacks, or a repository that cannot be fetched: FetchSourceFailed with git's words", () => {
+    const c = cluster()
+    c.store.seed(recipeBuild('nosuch', {dockerfile: OURS}))
+    c.sims.settle()
+    expect(st(build(c, 's2i-minimal-notebook-1'))).toMatchObject({
+      phase: 'Failed',
+      reason: 'FetchSourceFailed',
+    })
+    expect(c.sims.buildLog(NS, 's2i-minimal-notebook-1').lines()).toContain(
+      "error: pathspec 'nosuch' did not match any file(s) known to git",
+    )
+    const d = cluster()
+    d.store.seed(recipeBuild('main', {uri: 'https://example.com/nobody/nothing.git'}))
+    d.sims.settle()
+    expect(d.sims.buildLog(NS, 's2i-minimal-notebook-1').lines()).toContain(
+      'error: failed to fetch requested repository "https://example.com/nobody/nothing.git" with provided credentials',
+    )
+  })
+
+  it('the branch before the assigned-UID changes, on its 2017 base, crash-loops under restricted-v2', () => {
+    const old = 'docker.io/jupyter/minimal-notebook:2d878db5cbff'
+    const c = cluster({images: [{image: old, profile: 'anyuid-era'}]})
+    c.store.seed(recipeBuild('s2i-anyuid-pvc-venv', {base: old}))
+    c.sims.settle()
+    expect(st(build(c, 's2i-minimal-notebook-1')).phase).toBe('Complete')
     c.store.seed([
       deployment('notebook', {
         securityContext: {supplementalGroups: [100]},

@@ -2,16 +2,20 @@
  * Builds: `buildconfigs/NAME/instantiate` creates `NAME-<n>` (openshift/openshift-controller-manager
  * build controller and openshift-apiserver's instantiate REST), ConfigChange and ImageChange triggers
  * start builds, and each step moves a build New → Pending → Running (log lines appear) → Complete |
- * Failed | Error | Cancelled. A completed build pushes an image whose permission profile follows from its
- * Dockerfile (or the known repository / base image), and tags it into the output image stream.
+ * Failed | Error | Cancelled. What a build does follows from its inputs: the Git checkout
+ * (repositories.ts), the Dockerfile it builds — inline `source.dockerfile` or the checkout's — over the base
+ * image's profile (dockerfile.ts, packages.ts), or for S2I the builder image's scripts. A completed build
+ * pushes an image with the resulting profile and tags it into the output image stream. Scenarios may
+ * force an outcome by build or BuildConfig name for what the model cannot derive (OOM, evictions, hangs).
  */
 import {ApiError, type KObject, type LogSource, type UserInfo} from '../types.js'
-import {INTERNAL_REGISTRY, ownerRef, type SimContext} from './context.js'
+import {type BuildPlan, INTERNAL_REGISTRY, ownerRef, type SimContext} from './context.js'
+import {interpretDockerfile} from './dockerfile.js'
 import {pull, pushTag, registerImage, splitTag, tagImage} from './images.js'
 import {arr, clone, globMatch, nsOf, num, obj, type Obj, spec, str} from './kube.js'
 import {LogStream} from './logs.js'
 import type {BuildBehaviour} from './options.js'
-import {applyDockerfile, type ImageProfile, S2I_ASSIGNED_UID_DOCKERFILE} from './profiles.js'
+import {checkout, type RepoFile, underDir} from './repositories.js'
 
 const BUILD_API = 'build.openshift.io/v1'
 const TERMINAL = new Set(['Complete', 'Failed', 'Error', 'Cancelled'])
@@ -146,115 +150,153 @@ export function instantiate(
   return build
 }
 
+/** A scenario's forced outcome for this build (by namespace, BuildConfig or build name). */
 function behaviourFor(ctx: SimContext, build: KObject): BuildBehaviour | undefined {
-  const git = obj(obj(spec(build).source).git)
   return ctx.opts.builds.find(b => {
     const m = b.match
     return (
       (!m.namespace || globMatch(m.namespace, nsOf(build))) &&
       (!m.buildConfig ||
         globMatch(m.buildConfig, build.metadata.labels?.['openshift.io/build-config.name'] ?? '')) &&
-      (!m.build || globMatch(m.build, build.metadata.name ?? '')) &&
-      (!m.gitUri || globMatch(m.gitUri, str(git.uri) ?? '')) &&
-      (!m.ref || globMatch(m.ref, str(git.ref) ?? ''))
+      (!m.build || globMatch(m.build, build.metadata.name ?? ''))
     )
   })
 }
 
-/** The Dockerfile a Docker build runs: the behaviour's, the inline one, or a known repository's. */
-function dockerfileOf(
-  ctx: SimContext,
-  build: KObject,
-  behaviour: BuildBehaviour | undefined,
-): string | undefined {
-  if (behaviour?.dockerfile) return behaviour.dockerfile
-  const src = obj(spec(build).source)
-  if (str(src.dockerfile)) return str(src.dockerfile)
-  const git = obj(src.git)
-  const uri = str(git.uri) ?? ''
-  const ref = str(git.ref) ?? ''
-  if (globMatch('*getwarped/s2i-minimal-notebook*', uri) && ref === 's2i-assigned-uid')
-    return S2I_ASSIGNED_UID_DOCKERFILE
-  return undefined
+/** The image a strategy builds from, resolved to a pull spec (an ImageStreamTag through its stream). */
+function fromImage(ctx: SimContext, build: KObject): string | undefined {
+  const from = strategyFrom(spec(build))
+  const name = from && str(from.name)
+  if (from?.kind === 'ImageStreamTag' && name) {
+    const [stream, tag] = splitTag(name)
+    return tagImage(ctx, str(from.namespace) ?? nsOf(build), stream, tag)?.reference
+  }
+  return name
 }
 
-function baseProfile(ctx: SimContext, build: KObject, dockerfile: string | undefined): ImageProfile {
-  const from = strategyFrom(spec(build))
-  let image = from && str(from.name)
-  if (from?.kind === 'ImageStreamTag' && image) {
-    const [stream, tag] = splitTag(image)
-    image = tagImage(ctx, str(from.namespace) ?? nsOf(build), stream, tag)?.reference
+const failed = (reason: string, lines: string[], message = REASON_MESSAGES[reason] ?? reason): BuildPlan => ({
+  outcome: 'Failed',
+  reason,
+  message,
+  lines,
+})
+
+/** Docker strategy: the Dockerfile (inline, else the checkout's) interpreted over the pulled base image. */
+function planDocker(
+  ctx: SimContext,
+  build: KObject,
+  files: Record<string, RepoFile>,
+  label: string,
+): BuildPlan {
+  const source = obj(spec(build).source)
+  const strategy = obj(obj(spec(build).strategy).dockerStrategy)
+  const dockerfilePath = str(strategy.dockerfilePath) ?? 'Dockerfile'
+  const inline = str(source.dockerfile)
+  const text = inline ?? files[dockerfilePath]?.text
+  if (text === undefined) {
+    return failed('DockerBuildFailed', [
+      `error: build error: the Dockerfile (${dockerfilePath}) cannot be found: open /tmp/build/inputs/${dockerfilePath}: no such file or directory`,
+    ])
   }
-  if (!image && dockerfile) image = /^\s*FROM\s+(\S+)/im.exec(dockerfile)?.[1]
-  if (!image) return ctx.opts.profiles[ctx.opts.defaultProfile]
+  const lines: string[] = []
+  const written = /^\s*FROM\s+(\S+)/im.exec(text.replace(/^#.*$/gm, ''))?.[1]
+  const replaced = fromImage(ctx, build)
+  if (replaced && written) lines.push(`Replaced Dockerfile FROM image ${written}`)
+  const image = replaced ?? written
+  if (!image) return failed('DockerBuildFailed', ['error: build error: no FROM statement found'])
   const pulled = pull(ctx, nsOf(build), image)
-  return pulled.ok ? pulled.profile : ctx.opts.profiles[ctx.opts.defaultProfile]
+  if (!pulled.ok) {
+    return failed('PullBuilderImageFailed', [
+      ...lines,
+      `error: build error: failed to pull image ${image}: ${pulled.message}`,
+    ])
+  }
+  lines.push(`Pulling image ${image} ...`)
+  const result = interpretDockerfile(pulled.profile, text, {name: label, context: files, from: image})
+  const stepLines = result.steps.map((st, i) => `STEP ${i + 1}/${result.total}: ${st}`)
+  // the failing step's output comes right after its STEP line
+  if (!result.ok) return failed('DockerBuildFailed', [...lines, ...stepLines, ...result.log, result.error])
+  return {outcome: 'Complete', lines: [...lines, ...stepLines], profile: result.profile}
 }
 
 /**
- * The permission profile of the image a build pushes: a scenario's choice, a known repository's
- * (BUILTIN_BUILD_RULES), the Dockerfile interpreted over the base image, or — for S2I and unknown
- * Dockerfiles — the builder/base image's own.
+ * Source strategy (S2I): the builder must declare its scripts (`io.openshift.s2i.scripts-url`), have an
+ * assemble script there and a numeric USER (S2I cannot otherwise tell it is not root).
  */
-function outputProfile(ctx: SimContext, build: KObject, behaviour: BuildBehaviour | undefined): ImageProfile {
-  const name = `${nsOf(build)}/${build.metadata.name}`
-  if (behaviour?.profile)
-    return ctx.opts.profiles[behaviour.profile] ?? ctx.opts.profiles[ctx.opts.defaultProfile]
-  const git = obj(obj(spec(build).source).git)
-  const bcName = build.metadata.labels?.['openshift.io/build-config.name'] ?? ''
-  const rule = ctx.opts.buildRules.find(
-    r =>
-      (!r.gitUri || globMatch(r.gitUri, str(git.uri) ?? '')) &&
-      (r.ref === undefined || globMatch(r.ref, str(git.ref) ?? '')) &&
-      (!r.buildConfig || globMatch(r.buildConfig, bcName)) &&
-      (r.gitUri || r.buildConfig),
-  )
-  if (rule) return ctx.opts.profiles[rule.profile]
-  const dockerfile = obj(spec(build).strategy).dockerStrategy
-    ? dockerfileOf(ctx, build, behaviour)
-    : undefined
-  const base = baseProfile(ctx, build, dockerfile)
-  return dockerfile ? applyDockerfile(base, dockerfile, name) : base
-}
-
-function cloneLines(build: KObject): string[] {
-  const git = obj(obj(spec(build).source).git)
-  const uri = str(git.uri)
-  if (!uri) return []
-  const commit = `${(build.metadata.uid ?? '').replace(/-/g, '')}0000000000`.slice(0, 40)
-  return [
-    `Cloning "${uri}" ...`,
-    `\tCommit:\t${commit} (Update build)`,
-    '\tAuthor:\tOpenShift Sandbox <sandbox@example.com>',
-    `\tDate:\t${new Date(0).toUTCString()}`,
-  ]
-}
-
-function buildSteps(ctx: SimContext, build: KObject, behaviour: BuildBehaviour | undefined): string[] {
-  const strat = obj(spec(build).strategy)
-  const from = strategyFrom(spec(build))
-  const fromName = str(from?.name) ?? 'scratch'
-  if (strat.sourceStrategy) {
-    return [
-      `Using ${fromName} as the s2i builder image`,
-      '---> Installing application source ...',
-      '---> Installing dependencies ...',
-      `STEP 1/9: FROM ${fromName}`,
-      'STEP 9/9: CMD /opt/app-root/s2i/bin/run',
-    ]
+function planSource(ctx: SimContext, build: KObject, files: Record<string, RepoFile>): BuildPlan {
+  const image = fromImage(ctx, build)
+  if (!image) return failed('InvalidImageReference', [], 'Referenced image could not be resolved.')
+  const pulled = pull(ctx, nsOf(build), image)
+  if (!pulled.ok) return failed('PullBuilderImageFailed', [`error: build error: ${pulled.message}`])
+  const builder = pulled.profile
+  if (!/^\d+(:\d+)?$/.test(builder.user) || builder.user.split(':')[0] === '0') {
+    return failed('GenericS2IBuildFailed', [
+      `error: build error: image "${image}" must specify a user that is numeric and within the range of allowed users`,
+    ])
   }
-  const dockerfile = dockerfileOf(ctx, build, behaviour)
-  const instructions = (dockerfile ?? `FROM ${fromName}\n`)
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map(l => l.trim())
-    .filter(l => l && !l.startsWith('#'))
-  return [
-    `Pulling image ${fromName} ...`,
-    ...instructions.map(
-      (l, i) => `STEP ${i + 1}/${instructions.length}: ${i === 0 && from ? `FROM ${fromName}` : l}`,
-    ),
-  ]
+  const scripts = (builder.labels['io.openshift.s2i.scripts-url'] ?? '').replace(/^image:\/\//, '')
+  const assemble = scripts ? builder.files[`${scripts}/assemble`] : undefined
+  if (assemble?.script !== 's2i-assemble') {
+    return failed('GenericS2IBuildFailed', [
+      `error: build error: no assemble script found in provided url(s): ${scripts ? `image://${scripts}` : '(none)'}`,
+    ])
+  }
+  return {
+    outcome: 'Complete',
+    lines: [
+      `Using ${image} as the s2i builder image`,
+      '---> Installing application source ...',
+      ...(files['requirements.txt'] ? ['---> Installing dependencies ...'] : []),
+      `STEP 1/2: FROM ${image}`,
+      `STEP 2/2: CMD ${JSON.stringify(builder.cmd)}`,
+    ],
+    profile: builder,
+  }
+}
+
+/** Clones the source and decides what the build does (a scenario's forced outcome wins). */
+function planBuild(
+  ctx: SimContext,
+  build: KObject,
+  behaviour: BuildBehaviour | undefined,
+): {clone: string[]; plan: BuildPlan} {
+  const source = obj(spec(build).source)
+  const git = obj(source.git)
+  const uri = str(git.uri)
+  const label = `${nsOf(build)}/${build.metadata.name}`
+  let files: Record<string, RepoFile> = {}
+  const clone: string[] = []
+  if (uri) {
+    clone.push(`Cloning "${uri}" ...`)
+    const co = checkout(ctx.opts.repositories, uri, str(git.ref))
+    if (!co.ok) return {clone: [...clone, ...co.log], plan: failed(co.reason, [], co.message)}
+    clone.push(
+      `\tCommit:\t${co.commit} (Update build)`,
+      '\tAuthor:\tOpenShift Sandbox <sandbox@example.com>',
+      `\tDate:\t${new Date(0).toUTCString()}`,
+    )
+    files = underDir(co.files, str(source.contextDir))
+  }
+  if (behaviour?.outcome) {
+    const reason =
+      behaviour.reason ??
+      (behaviour.outcome === 'Cancelled'
+        ? 'CancelledBuild'
+        : behaviour.outcome === 'Error'
+          ? 'BuildPodDeleted'
+          : behaviour.outcome === 'Failed'
+            ? 'GenericBuildFailed'
+            : undefined)
+    const forced: BuildPlan = {
+      outcome: behaviour.outcome,
+      lines: behaviour.log ?? [],
+      ...(reason ? {reason, message: behaviour.message ?? REASON_MESSAGES[reason] ?? reason} : {}),
+    }
+    if (behaviour.outcome !== 'Complete') return {clone, plan: forced}
+  }
+  const strategy = obj(spec(build).strategy)
+  const plan = strategy.sourceStrategy ? planSource(ctx, build, files) : planDocker(ctx, build, files, label)
+  return {clone, plan: behaviour?.log ? {...plan, lines: [...plan.lines, ...behaviour.log]} : plan}
 }
 
 function setPhase(ctx: SimContext, build: KObject, mutate: (st: Obj) => void): boolean {
@@ -274,7 +316,7 @@ function finish(
   ctx: SimContext,
   build: KObject,
   phase: string,
-  behaviour: BuildBehaviour | undefined,
+  plan: Partial<BuildPlan>,
   log: LogStream,
 ): boolean {
   const now = ctx.ts()
@@ -282,7 +324,7 @@ function finish(
   if (phase === 'Complete') {
     const out = outputTag(build)
     const is = out ? ctx.get('image.openshift.io/v1', 'imagestreams', out.namespace, out.stream) : undefined
-    const profile = outputProfile(ctx, build, behaviour)
+    const profile = plan.profile ?? ctx.opts.profiles[ctx.opts.defaultProfile]
     const digest = ctx.newDigest(label)
     const reference = out
       ? `${INTERNAL_REGISTRY}/${out.namespace}/${out.stream}@${digest}`
@@ -316,11 +358,9 @@ function finish(
     })
   }
   const reason =
-    behaviour?.reason ??
+    plan.reason ??
     (phase === 'Cancelled' ? 'CancelledBuild' : phase === 'Error' ? 'BuildPodDeleted' : 'GenericBuildFailed')
-  const message = behaviour?.message ?? REASON_MESSAGES[reason] ?? reason
-  if (phase === 'Failed' && reason === 'DockerBuildFailed')
-    log.write('error: build error: building at STEP "RUN": while running runtime: exit status 100')
+  const message = plan.message ?? REASON_MESSAGES[reason] ?? reason
   const snippet = log.lines().slice(-5).join('\n')
   log.end()
   ctx.event(
@@ -357,7 +397,7 @@ export function buildStep(ctx: SimContext): boolean {
     if (st.cancelled === true) {
       bs.log.write('Build was cancelled')
       changed =
-        finish(ctx, build, 'Cancelled', behaviour?.outcome === 'Cancelled' ? behaviour : undefined, bs.log) ||
+        finish(ctx, build, 'Cancelled', behaviour?.outcome === 'Cancelled' ? behaviour : {}, bs.log) ||
         changed
       continue
     }
@@ -393,7 +433,9 @@ export function buildStep(ctx: SimContext): boolean {
     }
     if (phase === 'Pending') {
       bs.runningSteps = behaviour?.runningSteps ?? ctx.opts.buildRunningSteps
-      bs.log.write(...cloneLines(build))
+      const {clone, plan} = planBuild(ctx, build, behaviour)
+      bs.plan = plan
+      bs.log.write(...clone)
       ctx.event(
         build,
         'Normal',
@@ -408,19 +450,15 @@ export function buildStep(ctx: SimContext): boolean {
         }) || changed
       continue
     }
-    // Running
-    if (bs.stepsRunning === 0) {
-      const lines = buildSteps(ctx, build, behaviour)
-      const fails = behaviour?.outcome && behaviour.outcome !== 'Complete'
-      // a failing build stops where its scripted log ends; a good one writes every STEP
-      bs.log.write(...(fails ? lines.slice(0, 2) : lines), ...(behaviour?.log ?? []))
-    }
+    // Running: a build seeded as Running by a scenario gets its plan now
+    const plan = (bs.plan ??= planBuild(ctx, build, behaviour).plan)
+    if (bs.stepsRunning === 0) bs.log.write(...plan.lines)
     bs.stepsRunning++
     if (behaviour?.hang || bs.stepsRunning < bs.runningSteps) {
       if (bs.stepsRunning <= bs.runningSteps) changed = true
       continue
     }
-    changed = finish(ctx, build, behaviour?.outcome ?? 'Complete', behaviour, bs.log) || changed
+    changed = finish(ctx, build, plan.outcome, plan, bs.log) || changed
   }
   return changed
 }

@@ -43,12 +43,24 @@ export interface PodSim {
   ip: string
 }
 
+/** What a build will do, decided from its source and strategy when it starts running (builds.ts). */
+export interface BuildPlan {
+  /** log lines after the clone */
+  lines: string[]
+  outcome: 'Complete' | 'Failed' | 'Error' | 'Cancelled'
+  reason?: string
+  message?: string
+  /** the pushed image's profile, when it completes */
+  profile?: ImageProfile
+}
+
 export interface BuildSim {
   log: LogStream
   runningSteps: number
   stepsRunning: number
   /** step in which the build was created: it shows phase New until the next step */
   createdStep: number
+  plan?: BuildPlan
 }
 
 export class SimContext {
@@ -68,6 +80,13 @@ export class SimContext {
   readonly progress = new Map<string, {step: number; fingerprint: string}>()
   /** route uid → admission order (older routes win a host) */
   readonly routeOrder = new Map<string, number>()
+  /**
+   * PersistentVolume name → paths written on it (relative to its root): a volume's files outlive the
+   * pods that wrote them and appear in every later pod that mounts its claim, as on real storage.
+   */
+  readonly volumeContents = new Map<string, Set<string>>()
+  /** bumped on every change of an RBAC object or SCC: who may use which SCC may have changed */
+  grantsGeneration = 0
 
   constructor(opts: Normalized) {
     this.opts = opts
@@ -208,4 +227,38 @@ export function ownerRef(
 
 export function ownedBy(o: KObject, owner: KObject): boolean {
   return (o.metadata.ownerReferences ?? []).some(r => r.uid === owner.metadata.uid)
+}
+
+/** Kinds an `owner: Kind/name` may name or an event rule may match, with where they are served. */
+const KINDS: Record<string, [string, string]> = {
+  Pod: ['v1', 'pods'],
+  ReplicaSet: ['apps/v1', 'replicasets'],
+  Deployment: ['apps/v1', 'deployments'],
+  DeploymentConfig: ['apps.openshift.io/v1', 'deploymentconfigs'],
+  PersistentVolumeClaim: ['v1', 'persistentvolumeclaims'],
+  BuildConfig: ['build.openshift.io/v1', 'buildconfigs'],
+  Build: ['build.openshift.io/v1', 'builds'],
+  Route: ['route.openshift.io/v1', 'routes'],
+  Service: ['v1', 'services'],
+}
+
+export function servedKind(kind: string): [string, string] | undefined {
+  return KINDS[kind]
+}
+
+/**
+ * Whether `o` is owned, directly or through its owners (a pod through its ReplicaSet), by the object
+ * `owner` names as `Kind/name` in the same namespace.
+ */
+export function ownedByRef(ctx: SimContext, o: KObject, owner: string): boolean {
+  const [kind, name] = owner.split('/', 2)
+  let current: KObject | undefined = o
+  for (let depth = 0; current && depth < 5; depth++) {
+    const refs: NonNullable<KObject['metadata']['ownerReferences']> = current.metadata.ownerReferences ?? []
+    if (refs.some(r => r.kind === kind && r.name === name)) return true
+    const ref = refs.find(r => r.controller) ?? refs[0]
+    const where = ref ? KINDS[ref.kind] : undefined
+    current = where ? ctx.get(where[0], where[1], current.metadata.namespace, ref!.name) : undefined
+  }
+  return false
 }

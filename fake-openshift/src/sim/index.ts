@@ -6,12 +6,16 @@
 import type {ExecResult, KObject, LogSource, Simulators, Store, UserInfo} from '../types.js'
 import {admissionHook} from './admission.js'
 import {buildConfigTriggers, buildLog, buildStep, instantiate} from './builds.js'
-import {pvcStep, routeStep, serviceAccountStep} from './cluster.js'
+import {routeStep, serviceAccountStep} from './cluster.js'
+import {serviceCaStep} from './service-ca.js'
 import {SimContext} from './context.js'
 import {applyImageTriggers, importImages} from './images.js'
 import {kubeletStep, podExec, podLog} from './kubelet.js'
-import {normalizeOptions, type SimOptions} from './options.js'
+import {type EventRule, normalizeOptions, type SimOptions} from './options.js'
+import {podSecurityLabelSyncStep} from './psa-label-sync.js'
 import {review} from './review.js'
+import {scenarioEventsStep} from './scenario-events.js'
+import {pvcStep} from './volumes.js'
 import {deploymentConfigStep, deploymentStep, replicaSetStep} from './rollout.js'
 
 export type {SimOptions} from './options.js'
@@ -39,6 +43,8 @@ export interface FakeSimulators extends Simulators {
  */
 const CONTROLLERS: Array<[string, (ctx: SimContext) => boolean]> = [
   ['serviceaccounts', serviceAccountStep],
+  ['service-ca', serviceCaStep],
+  ['podsecurity-label-sync', podSecurityLabelSyncStep],
   ['image-import', importImages],
   ['buildconfig-triggers', buildConfigTriggers],
   ['builds', buildStep],
@@ -49,6 +55,7 @@ const CONTROLLERS: Array<[string, (ctx: SimContext) => boolean]> = [
   ['deploymentconfigs', deploymentConfigStep],
   ['kubelet', kubeletStep],
   ['routes', routeStep],
+  ['scenario-events', scenarioEventsStep],
 ]
 
 export function createSimulators(options: SimOptions = {}): FakeSimulators {
@@ -69,6 +76,10 @@ export function createSimulators(options: SimOptions = {}): FakeSimulators {
     install(store: Store): void {
       ctx.store = store
       store.addAdmission(admissionHook(ctx))
+      store.subscribe(e => {
+        if (e.rt.group === 'rbac.authorization.k8s.io' || e.rt.plural === 'securitycontextconstraints')
+          ctx.grantsGeneration++
+      })
     },
     instantiate(namespace: string, buildConfig: string, request: KObject, user?: UserInfo): KObject {
       needStore()
@@ -89,6 +100,9 @@ export function createSimulators(options: SimOptions = {}): FakeSimulators {
     exec(namespace: string, pod: string, container: string | undefined, command: string[]): ExecResult {
       needStore()
       return podExec(ctx, namespace, pod, container, command)
+    },
+    addEventRules(rules: Array<Record<string, unknown>>): void {
+      ctx.opts.events.push(...(rules as unknown as EventRule[]))
     },
     step,
     settle(maxSteps = 200): number {

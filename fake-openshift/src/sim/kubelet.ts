@@ -5,7 +5,7 @@
  * ImagePullBackOff, CreateContainerConfigError. Exec probes answer from the same model.
  */
 import {ApiError, type ExecResult, type KObject, type LogSource} from '../types.js'
-import {type ContainerSim, NODE_NAME, type PodSim, type SimContext} from './context.js'
+import {type ContainerSim, NODE_NAME, ownedByRef, type PodSim, type SimContext} from './context.js'
 import {pull} from './images.js'
 import {
   arr,
@@ -23,12 +23,16 @@ import {
 } from './kube.js'
 import {LogStream} from './logs.js'
 import type {PodOverride} from './options.js'
+import {missingVolumeSource} from './mounts.js'
 import {execCommand, formatPod, identityFor, mountsFor, type Runtime, startContainer} from './process.js'
+import {volumeBinding} from './volumes.js'
 
 const KUBELET = 'kubelet'
 
 interface PodSimEx extends PodSim {
   managed: boolean
+  /** the FailedMount message last reported, so each is reported once */
+  mountFailure?: string
 }
 
 function podOverride(ctx: SimContext, pod: KObject, container: string): PodOverride | undefined {
@@ -36,23 +40,9 @@ function podOverride(ctx: SimContext, pod: KObject, container: string): PodOverr
     o =>
       (!o.match.namespace || globMatch(o.match.namespace, nsOf(pod))) &&
       (!o.match.name || globMatch(o.match.name, pod.metadata.name ?? '')) &&
+      (!o.match.owner || ownedByRef(ctx, pod, o.match.owner)) &&
       (!o.match.container || globMatch(o.match.container, container)),
   )
-}
-
-/** The scheduler's answer for a pod whose claims are missing or unbound (undefined: schedulable). */
-function unschedulable(ctx: SimContext, pod: KObject): string | undefined {
-  for (const v of arr(spec(pod).volumes)) {
-    const claim = str(obj(v.persistentVolumeClaim).claimName)
-    if (!claim) continue
-    const pvc = ctx.get('v1', 'persistentvolumeclaims', nsOf(pod), claim)
-    if (!pvc)
-      return `0/1 nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`
-    if (obj(pvc.status).phase !== 'Bound') {
-      return '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'
-    }
-  }
-  return undefined
 }
 
 /** Container environment as the kubelet builds it; a missing Secret/ConfigMap key is a config error. */
@@ -164,7 +154,8 @@ function start(ctx: SimContext, pod: KObject, c: Obj, cs: ContainerSim): void {
     ctx.event(pod, 'Warning', 'Failed', `Error: ${cs.message ?? cs.reason}`, KUBELET, field)
     return
   }
-  const mounts = mountsFor({spec: spec(pod)}, c, ctx.opts.pvc)
+  const mounts = mountsFor({spec: spec(pod)}, c, ctx.opts.pvc, claim => volumeContents(ctx, nsOf(pod), claim))
+  const strs = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined)
   const result = startContainer(
     profile,
     id.identity,
@@ -172,6 +163,11 @@ function start(ctx: SimContext, pod: KObject, c: Obj, cs: ContainerSim): void {
     envResult.env,
     pod.metadata.name ?? '',
     ctx.logTime(),
+    {
+      command: strs(c.command),
+      args: strs(c.args),
+      namespace: nsOf(pod),
+    },
   )
   cs.runtime = result.runtime
   cs.startedAt = ctx.ts()
@@ -353,7 +349,10 @@ export function kubeletStep(ctx: SimContext): boolean {
     }
     if (!sim.managed || pod.metadata.deletionTimestamp) continue
     if (!sim.scheduled) {
-      const blocked = unschedulable(ctx, pod)
+      const binding = volumeBinding(ctx, pod)
+      // a WaitForFirstConsumer claim is being provisioned for the node the scheduler chose: wait
+      if (binding.state === 'binding') continue
+      const blocked = binding.state === 'unschedulable' ? binding.message : undefined
       const after = clone(pod)
       const st = obj(after.status)
       st.phase = 'Pending'
@@ -391,6 +390,15 @@ export function kubeletStep(ctx: SimContext): boolean {
       changed = true
       continue
     }
+    // Volumes are set up before any container starts: a missing Secret/ConfigMap holds the pod.
+    const notStarted = [...sim.containers.values()].every(cs => cs.state === 'waiting')
+    const mountFailure = notStarted ? missingVolumeSource(ctx, pod) : undefined
+    if (mountFailure) {
+      if (sim.mountFailure !== mountFailure) ctx.event(pod, 'Warning', 'FailedMount', mountFailure, KUBELET)
+      sim.mountFailure = mountFailure
+      continue
+    }
+    sim.mountFailure = undefined
     for (const c of arr(spec(pod).containers)) {
       const name = str(c.name) ?? ''
       let cs = sim.containers.get(name)
@@ -476,4 +484,14 @@ export function podExec(
     throw new ApiError(400, 'BadRequest', `unable to upgrade connection: container not found ("${name}")`)
   }
   return execCommand(runtime, command)
+}
+
+/** The files on the PersistentVolume a claim is bound to (none for an unbound claim). */
+function volumeContents(ctx: SimContext, namespace: string, claimName: string): Set<string> | undefined {
+  const claim = ctx.get('v1', 'persistentvolumeclaims', namespace, claimName)
+  const pv = str(obj(claim?.spec).volumeName)
+  if (!pv) return undefined
+  let files = ctx.volumeContents.get(pv)
+  if (!files) ctx.volumeContents.set(pv, (files = new Set()))
+  return files
 }

@@ -2,22 +2,28 @@
  * SimOptions: the `simulator:` section of a scenario file (documented in sim/README.md). Every field is
  * optional; `normalizeOptions` fills the defaults.
  */
+import {openshiftHas} from '../profiles/versions.js'
+import {type Level, type Mode, MODES, OPENSHIFT_DEFAULTS, type PodSecurityPolicy} from './podsecurity.js'
 import {type AllocatorOptions, DEFAULT_ALLOCATOR} from './uid.js'
 import {
-  BUILTIN_BUILD_RULES,
   BUILTIN_IMAGE_RULES,
   BUILTIN_PROFILES,
-  type BuildProfileRule,
   type ImageProfile,
   type ImageProfileInput,
   type ImageRule,
   resolveProfile,
 } from './profiles.js'
+import {BUILTIN_REPOSITORIES, type RepoFile, type Repository} from './repositories.js'
+import type {ScriptBehaviour, ScriptKind} from './scripts.js'
 
 export type BuildOutcome = 'Complete' | 'Failed' | 'Error' | 'Cancelled'
 
+/**
+ * What the model cannot derive from a build's inputs (an OOM kill, an evicted pod, a hang): forced by
+ * the build's or BuildConfig's name, never by its source.
+ */
 export interface BuildBehaviour {
-  match: {namespace?: string; buildConfig?: string; build?: string; gitUri?: string; ref?: string}
+  match: {namespace?: string; buildConfig?: string; build?: string}
   outcome?: BuildOutcome
   /** e.g. DockerBuildFailed, FetchSourceFailed, GenericBuildFailed, PullBuilderImageFailed, OutOfMemoryKilled */
   reason?: string
@@ -28,17 +34,24 @@ export interface BuildBehaviour {
   hang?: boolean
   /** steps spent Running (default `buildRunningSteps`) */
   runningSteps?: number
-  /** profile of the pushed image (default: from the Dockerfile/known repositories/base image) */
-  profile?: string
-  /** Dockerfile text for this build (Docker strategy), interpreted over the base image's profile */
-  dockerfile?: string
+}
+
+/** A repository as a scenario writes it: files by ref; a file is text, or a script (name or behaviour). */
+export interface RepositoryInput {
+  url: string
+  defaultBranch?: string
+  refs: Record<
+    string,
+    Record<string, string | {text?: string; script?: ScriptKind | ScriptBehaviour; mode?: number | string}>
+  >
 }
 
 export type PodOutcome =
   'Running' | 'CrashLoopBackOff' | 'CreateContainerConfigError' | 'ErrImagePull' | 'Pending'
 
 export interface PodOverride {
-  match: {namespace?: string; name?: string; container?: string}
+  /** `owner: Deployment/notebook` matches the pods that Deployment's ReplicaSets create (names unknown at load) */
+  match: {namespace?: string; name?: string; container?: string; owner?: string}
   /** forces the container's state instead of what the image model decides */
   outcome?: PodOutcome
   /** waiting message / termination message */
@@ -50,6 +63,19 @@ export interface PodOverride {
   ready?: boolean
   /** scripted exec answers keyed by the command joined with spaces */
   exec?: Record<string, {stdout?: string; stderr?: string; exitCode?: number}>
+}
+
+/**
+ * An event recorded once on every object that matches, when it appears — for objects whose names are
+ * generated (a Deployment's ReplicaSets and pods). `kind` defaults to Pod and ReplicaSet.
+ */
+export interface EventRule {
+  match: {kind?: string; owner?: string; name?: string; namespace?: string}
+  type?: 'Normal' | 'Warning'
+  reason: string
+  message: string
+  /** the reporting component (default fake-openshift) */
+  source?: string
 }
 
 export interface PvcBehaviour {
@@ -67,6 +93,16 @@ export interface RouteBehaviour {
 }
 
 export interface SimOptions {
+  /** the cluster's Kubernetes minor (/version), for rules that changed between releases (default 31) */
+  kubernetesMinor?: number
+  /**
+   * Pod Security Admission (OpenShift 4.11+; earlier releases: off). `defaults`: the kube-apiserver's
+   * levels for namespaces without labels (OpenShift: enforce privileged, warn and audit restricted);
+   * `labelSync`: what the cluster-policy-controller syncs — `warn-audit` (every release so far), `all`
+   * (also `enforce`, and enforce restricted by default: the TechPreview `OpenShiftPodSecurityAdmission`
+   * feature gate) or `off`
+   */
+  podSecurity?: {defaults?: Partial<Record<Mode, Level>>; labelSync?: 'warn-audit' | 'all' | 'off'}
   /** router domain for generated hosts (default apps.sandbox.example.com) */
   appsDomain?: string
   /** timestamps: real clock by default; `start` gives a virtual clock advancing `secondsPerStep` per step */
@@ -79,6 +115,8 @@ export interface SimOptions {
   namespaceAnnotations?: boolean
   /** create the default/builder/deployer ServiceAccounts in new namespaces (default true) */
   serviceAccounts?: boolean
+  /** the service CA signs serving certificates and every namespace gets the CA bundle ConfigMaps (default true) */
+  serviceCA?: boolean
   /** extra or overriding image profiles */
   profiles?: Record<string, ImageProfileInput>
   /** image reference / image stream tag → profile rules, tried before the built-in ones */
@@ -87,14 +125,16 @@ export interface SimOptions {
   defaultProfile?: string
   /** image reference globs that cannot be pulled (ErrImagePull) */
   unpullableImages?: string[]
-  /** build behaviours, first match wins */
+  /** forced build outcomes, first match wins */
   builds?: BuildBehaviour[]
-  /** git source → output profile rules for Docker builds, tried before the built-in ones */
-  buildProfiles?: BuildProfileRule[]
+  /** Git repositories builds can clone, besides the built-in ones (repositories.ts) */
+  repositories?: RepositoryInput[]
   /** steps a build spends Running (default 2) */
   buildRunningSteps?: number
   /** per-pod forced outcomes/logs/exec answers */
   pods?: PodOverride[]
+  /** events recorded on matching objects as they appear */
+  events?: EventRule[]
   pvc?: {
     /** fsGroup ownership management makes PVCs writable for the pod's fsGroup (default true) */
     ownershipManagement?: boolean
@@ -112,20 +152,24 @@ export interface SimOptions {
 }
 
 export interface Normalized {
+  kubernetesMinor: number
+  podSecurity: {defaults: PodSecurityPolicy; labelSync: 'warn-audit' | 'all' | 'off'}
   appsDomain: string
   clock: {start?: number; secondsPerStep: number}
   allocator: AllocatorOptions
   namespaces: Record<string, {uidStart?: number; annotations?: boolean}>
   namespaceAnnotations: boolean
   serviceAccounts: boolean
+  serviceCA: boolean
   profiles: Record<string, ImageProfile>
   imageRules: ImageRule[]
   defaultProfile: string
   unpullableImages: string[]
   builds: BuildBehaviour[]
-  buildRules: BuildProfileRule[]
+  repositories: Repository[]
   buildRunningSteps: number
   pods: PodOverride[]
+  events: EventRule[]
   pvc: {ownershipManagement: boolean; worldWritable: boolean; behaviours: PvcBehaviour[]}
   autoAdmitRoutes: boolean
   routes: RouteBehaviour[]
@@ -147,10 +191,13 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
   const defaultProfile = o.defaultProfile ?? 'generic'
   if (!profiles[defaultProfile])
     throw new Error(`simulator defaultProfile: unknown profile ${defaultProfile}`)
-  for (const r of [...(o.images ?? []), ...(o.buildProfiles ?? [])]) {
+  for (const r of o.images ?? []) {
     if (!profiles[r.profile]) throw new Error(`simulator image rule: unknown profile ${r.profile}`)
   }
+  const kubernetesMinor = o.kubernetesMinor ?? 31
   return {
+    kubernetesMinor,
+    podSecurity: podSecurityOptions(kubernetesMinor, o.podSecurity),
     appsDomain: o.appsDomain ?? 'apps.sandbox.example.com',
     clock: {
       start: o.clock?.start ? Date.parse(o.clock.start) : undefined,
@@ -160,14 +207,16 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     namespaces: o.namespaces ?? {},
     namespaceAnnotations: o.namespaceAnnotations ?? true,
     serviceAccounts: o.serviceAccounts ?? true,
+    serviceCA: o.serviceCA ?? true,
     profiles,
     imageRules: [...(o.images ?? []), ...BUILTIN_IMAGE_RULES],
     defaultProfile,
     unpullableImages: o.unpullableImages ?? [],
     builds: o.builds ?? [],
-    buildRules: [...(o.buildProfiles ?? []), ...BUILTIN_BUILD_RULES],
+    repositories: [...(o.repositories ?? []).map(toRepository), ...BUILTIN_REPOSITORIES],
     buildRunningSteps: o.buildRunningSteps ?? 2,
     pods: o.pods ?? [],
+    events: [...(o.events ?? [])],
     pvc: {
       ownershipManagement: o.pvc?.ownershipManagement ?? true,
       worldWritable: o.pvc?.worldWritable ?? false,
@@ -178,4 +227,49 @@ export function normalizeOptions(o: SimOptions = {}): Normalized {
     maxRestarts: o.maxRestarts ?? 5,
     progressDeadlineSteps: o.progressDeadlineSteps ?? 60,
   }
+}
+
+function podSecurityOptions(
+  kubernetesMinor: number,
+  o: SimOptions['podSecurity'] = {},
+): Normalized['podSecurity'] {
+  const psa = openshiftHas('podSecurityLabelSync', kubernetesMinor)
+  const labelSync = o.labelSync ?? (psa ? 'warn-audit' : 'off')
+  const base: PodSecurityPolicy = psa
+    ? structuredClone(OPENSHIFT_DEFAULTS)
+    : {
+        enforce: {level: 'privileged', version: 'latest'},
+        warn: {level: 'privileged', version: 'latest'},
+        audit: {level: 'privileged', version: 'latest'},
+      }
+  // the feature gate also makes the global default enforce restricted
+  if (labelSync === 'all') base.enforce.level = 'restricted'
+  for (const mode of MODES) {
+    const level = o.defaults?.[mode]
+    if (level !== undefined) base[mode] = {level, version: 'latest'}
+  }
+  return {defaults: base, labelSync}
+}
+
+function toRepository(r: RepositoryInput): Repository {
+  const refs: Repository['refs'] = {}
+  for (const [ref, files] of Object.entries(r.refs)) {
+    refs[ref] = {}
+    for (const [path, f] of Object.entries(files)) {
+      const file: RepoFile =
+        typeof f === 'string'
+          ? {text: f}
+          : {
+              ...(f.text === undefined ? {} : {text: f.text}),
+              ...(f.script === undefined
+                ? {}
+                : {script: typeof f.script === 'string' ? {script: f.script} : f.script}),
+              ...(f.mode === undefined
+                ? {}
+                : {mode: typeof f.mode === 'string' ? parseInt(f.mode, 8) : f.mode}),
+            }
+      refs[ref][path] = file
+    }
+  }
+  return {url: r.url, defaultBranch: r.defaultBranch ?? Object.keys(r.refs)[0] ?? 'main', refs}
 }

@@ -3,8 +3,10 @@
  * it may write (Unix permission checks, volume ownership management), whether its program survives
  * start-up, and what exec'd probes print. Pure functions over a profile and the admitted pod.
  */
-import {arr, expandVars, isObj, num, obj, type Obj, str} from './kube.js'
-import {type ImageProfile, type PasswdEntry, type PathPerm, shellWords, type WriteStyle} from './profiles.js'
+import {arr, expandVars, isObj, num, obj, type Obj, sha256Hex, str} from './kube.js'
+import {shellWords} from './dockerfile.js'
+import type {ImageProfile, PasswdEntry, PathPerm, WriteStyle} from './profiles.js'
+import {PATH_DIRS, type ScriptBehaviour} from './scripts.js'
 
 export interface Identity {
   uid: number
@@ -19,6 +21,8 @@ export interface Mount {
   path: string
   writable: boolean
   kind: string
+  /** a persistent volume's files (paths relative to the mount), shared by every pod that mounts it */
+  contents?: Set<string>
 }
 
 export interface VolumeRules {
@@ -108,7 +112,13 @@ export function identityFor(
  * only when the scenario says its root is world-writable; configMap/secret/projected/downwardAPI are
  * read-only.
  */
-export function mountsFor(pod: {spec: Obj}, container: Obj, rules: VolumeRules): Mount[] {
+export function mountsFor(
+  pod: {spec: Obj},
+  container: Obj,
+  rules: VolumeRules,
+  /** the files of the persistent volume bound to a claim, by claim name */
+  contentsOf?: (claimName: string) => Set<string> | undefined,
+): Mount[] {
   const volumes = new Map(arr(pod.spec.volumes).map(v => [str(v.name) ?? '', v]))
   const fsGroup = num(obj(pod.spec.securityContext).fsGroup)
   return arr(container.volumeMounts).map(m => {
@@ -133,7 +143,15 @@ export function mountsFor(pod: {spec: Obj}, container: Obj, rules: VolumeRules):
       kind = 'hostPath'
       writable = false
     }
-    return {path: (str(m.mountPath) ?? '/').replace(/\/+$/, '') || '/', writable: writable && !readOnly, kind}
+    const contents = isObj(v.persistentVolumeClaim)
+      ? contentsOf?.(str(v.persistentVolumeClaim.claimName) ?? '')
+      : undefined
+    return {
+      path: (str(m.mountPath) ?? '/').replace(/\/+$/, '') || '/',
+      writable: writable && !readOnly,
+      kind,
+      ...(contents ? {contents} : {}),
+    }
   })
 }
 
@@ -165,9 +183,26 @@ function mountFor(rt: Runtime, path: string): Mount | undefined {
   return best
 }
 
+/** A path below a mount, relative to it (`/opt/app-root/src/a.ipynb` → `a.ipynb`); '' for the mount itself. */
+function relativeTo(m: Mount, path: string): string {
+  return m.path === '/' ? path.slice(1) : path.slice(m.path.length + 1)
+}
+
+/** Records a created path: in the container, and on the persistent volume it lies on (it outlives the pod). */
+function recordCreated(rt: Runtime, path: string): void {
+  rt.created.add(path)
+  const m = mountFor(rt, path)
+  if (m?.contents && path !== m.path) m.contents.add(relativeTo(m, path))
+}
+
 /** A path exists when the image declares it (or something below it), a volume is mounted there, or it was created. */
 export function exists(rt: Runtime, path: string): boolean {
   if (rt.created.has(path) || rt.profile.paths[path]) return true
+  const m = mountFor(rt, path)
+  if (m?.contents) {
+    const rel = relativeTo(m, path)
+    if (rel === '' || m.contents.has(rel) || [...m.contents].some(c => c.startsWith(`${rel}/`))) return true
+  }
   if (rt.mounts.some(m => m.path === path || m.path.startsWith(`${path}/`))) return true
   return Object.keys(rt.profile.paths).some(p => p.startsWith(`${path}/`))
 }
@@ -175,6 +210,9 @@ export function exists(rt: Runtime, path: string): boolean {
 function permOf(rt: Runtime, path: string): PathPerm {
   if (rt.profile.paths[path]) return rt.profile.paths[path]
   if (rt.created.has(path)) return {uid: rt.identity.uid, gid: rt.identity.gid, mode: 0o755}
+  // written on the volume by an earlier pod: the notebook's files keep the UID that wrote them
+  if (mountFor(rt, path)?.contents && exists(rt, path))
+    return {uid: rt.identity.uid, gid: rt.identity.gid, mode: 0o755}
   return {uid: 0, gid: 0, mode: 0o755}
 }
 
@@ -231,10 +269,6 @@ export interface StartResult {
   exitCode: number
 }
 
-function fill(line: string, rt: Runtime, time: string): string {
-  return line.replaceAll('${HOSTNAME}', rt.hostname).replaceAll('${TIME}', time)
-}
-
 function writeError(style: WriteStyle, path: string, rt: Runtime): string[] {
   switch (style) {
     case 'mkdir':
@@ -263,10 +297,67 @@ function writeError(style: WriteStyle, path: string, rt: Runtime): string[] {
   }
 }
 
+/** How the Jupyter server authenticates: a password hash, a token from the environment, or one it made up. */
+type Auth = {kind: 'password'} | {kind: 'env-token'} | {kind: 'generated'; token: string}
+
 /**
- * Starts the image's program: CRI-O adds a passwd line for the UID unless /etc/passwd is group- or
- * world-writable (then the image must: the run script or start.sh, if they can write it); a program that
- * needs its user name dies without one; then every start-up write must succeed.
+ * The program at the head of `words` that the image knows (tini and its flags are skipped): a path, or a
+ * bare name looked up on PATH.
+ */
+function programOf(
+  profile: ImageProfile,
+  words: string[],
+): {path: string; behaviour?: ScriptBehaviour; rest: string[]} | undefined {
+  let i = 0
+  if (words[i] === 'tini' || words[i] === '/usr/bin/tini') {
+    i++
+    while (words[i]?.startsWith('-')) i++
+  }
+  const word = words[i]
+  if (word === undefined) return undefined
+  const path = word.startsWith('/')
+    ? word
+    : (PATH_DIRS.map(d => `${d}/${word}`).find(p => profile.files[p]) ?? `/usr/local/bin/${word}`)
+  return {path, behaviour: profile.files[path], rest: words.slice(i + 1)}
+}
+
+/** The server's startup lines, as Notebook < 7 (NotebookApp) or jupyter_server (ServerApp) print them. */
+function serverLog(rt: Runtime, auth: Auth, time: string, args: string[]): string[] {
+  const nb = rt.profile.jupyter?.notebook ?? 0
+  const lab = nb >= 7
+  const notebookDir = args.find(a => a.startsWith('--notebook-dir='))?.slice(15) ?? rt.profile.home
+  const query = auth.kind === 'password' ? '' : `?token=${auth.kind === 'env-token' ? '...' : auth.token}`
+  const path = lab ? '/lab' : '/'
+  const app = lab ? 'ServerApp' : 'NotebookApp'
+  const at = (l: string) => `[I ${time} ${app}] ${l}`
+  return lab
+    ? [
+        at('jupyterlab | extension was successfully linked.'),
+        at(
+          `Writing Jupyter server cookie secret to ${rt.profile.home}/.local/share/jupyter/runtime/jupyter_cookie_secret`,
+        ),
+        at(`Serving notebooks from local directory: ${notebookDir}`),
+        at(`Jupyter Server ${rt.profile.jupyter?.server ?? 2} is running at:`),
+        at(`http://${rt.hostname}:8888${path}${query}`),
+        at(`    http://127.0.0.1:8888${path}${query}`),
+        at('Use Control-C to stop this server and shut down all kernels (twice to skip confirmation).'),
+      ]
+    : [
+        at(
+          `Writing notebook server cookie secret to ${rt.profile.home}/.local/share/jupyter/runtime/notebook_cookie_secret`,
+        ),
+        at(`Serving notebooks from local directory: ${notebookDir}`),
+        at('The Jupyter Notebook is running at:'),
+        at(`http://${rt.hostname}:8888${path}${query}`),
+        at('Use Control-C to stop this server and shut down all kernels (twice to skip confirmation).'),
+      ]
+}
+
+/**
+ * Starts the container's program chain (ENTRYPOINT + CMD, or the pod's command/args): CRI-O first adds
+ * a passwd line for the UID unless /etc/passwd is group- or world-writable; then each known program
+ * runs in turn (scripts.ts) — docker-stacks' start.sh, the s2i run script, start-notebook — up to the
+ * Jupyter server, which needs its start-up writes and, for some images, a user name.
  */
 export function startContainer(
   profile: ImageProfile,
@@ -275,6 +366,7 @@ export function startContainer(
   env: Record<string, string>,
   hostname: string,
   time: string,
+  command?: {command?: string[]; args?: string[]; namespace?: string},
 ): StartResult {
   const rt: Runtime = {
     profile,
@@ -287,82 +379,179 @@ export function startContainer(
   }
   const log: string[] = []
   const uid = identity.uid
+  const fullEnv = {...profile.env, ...env}
   const imageUserName =
     profile.env.NB_USER ??
     profile.passwd.find(e => String(e.uid) === profile.user.split(':')[0])?.name ??
     'user'
-  if (profile.startScript === 'docker-stacks') log.push('Entered start.sh with args: jupyter lab')
-  if (!rt.passwd.some(e => e.uid === uid)) {
-    const passwdPerm = permOf(rt, '/etc/passwd')
-    const canFix = writable(rt, '/etc/passwd')
-    if (!groupOrWorldWritable(passwdPerm)) {
-      // CRI-O: `<uid>:x:<uid>:<gid>:<uid> user:<home>:/sbin/nologin`
-      rt.passwd.push({
-        name: String(uid),
-        uid,
-        gid: identity.gid,
-        gecos: `${uid} user`,
-        home: profile.home || '/',
-        shell: '/sbin/nologin',
-      })
-    } else if (profile.passwdFix === 'run-script' && canFix && uid >= 10000) {
-      // s2i/bin/run: renames the image user to `builder` and adds itself under the image user's name.
-      for (const e of rt.passwd) if (e.name === imageUserName) e.name = 'builder'
-      rt.passwd.push({
-        name: imageUserName,
-        uid,
-        gid: identity.gid,
-        gecos: ',,,',
-        home: profile.home,
-        shell: '/bin/bash',
-      })
-    } else if (profile.passwdFix === 'start-sh') {
-      log.push(`There is no entry in /etc/passwd for our UID=${uid}. Attempting to fix...`)
-      if (canFix) {
-        const old = rt.passwd.find(e => e.name === imageUserName)
-        if (old) {
+  const crash = (lines: string[], exitCode = 1): StartResult => {
+    log.push(...lines)
+    return {runtime: rt, ok: false, log, exitCode}
+  }
+  if (!rt.passwd.some(e => e.uid === uid) && !groupOrWorldWritable(permOf(rt, '/etc/passwd'))) {
+    // CRI-O: `<uid>:x:<uid>:<gid>:<uid> user:<home>:/sbin/nologin`
+    rt.passwd.push({
+      name: String(uid),
+      uid,
+      gid: identity.gid,
+      gecos: `${uid} user`,
+      home: profile.home || '/',
+      shell: '/sbin/nologin',
+    })
+  }
+  let words = command?.command
+    ? [...command.command, ...(command.args ?? [])]
+    : [...profile.entrypoint, ...(command?.args ?? profile.cmd)]
+  let auth: Auth | undefined
+  for (let hop = 0; hop < 8; hop++) {
+    const program = programOf(profile, words)
+    const behaviour = program?.behaviour
+    if (!program || !behaviour) break
+    if (behaviour.script === 'docker-stacks-start') {
+      log.push(`Entered start.sh with args: ${program.rest.join(' ')}`)
+      if (uid !== 0 && !rt.passwd.some(e => e.uid === uid)) {
+        log.push(`There is no entry in /etc/passwd for our UID=${uid}. Attempting to fix...`)
+        if (writable(rt, '/etc/passwd')) {
+          const old = rt.passwd.find(e => e.name === imageUserName)
+          const reversed = [...imageUserName].reverse().join('')
+          if (old) {
+            log.push(`Renaming old ${imageUserName} user to ${reversed} (${old.uid}:${old.gid})`)
+            old.name = reversed
+          }
+          rt.passwd.push({
+            name: imageUserName,
+            uid,
+            gid: identity.gid,
+            home: profile.home,
+            shell: '/bin/bash',
+          })
+          log.push(`Added new ${imageUserName} user (${uid}:${identity.gid}). Fixed UID!`)
+        } else {
           log.push(
-            `Renaming old ${imageUserName} user to ${[...imageUserName].reverse().join('')} (${old.uid}:${old.gid})`,
+            `WARNING: unable to fix missing /etc/passwd entry because we don't have write permission. Try setting gid=0 with "--user=$(id -u):0".`,
           )
-          old.name = [...imageUserName].reverse().join('')
         }
-        rt.passwd.push({name: imageUserName, uid, gid: identity.gid, home: profile.home, shell: '/bin/bash'})
-        log.push(`Added new ${imageUserName} user (${uid}:${identity.gid}). Fixed UID!`)
-      } else {
+      }
+      if (profile.home && !writable(rt, profile.home)) {
         log.push(
-          `WARNING: unable to fix missing /etc/passwd entry because we don't have write permission. Try setting gid=0 with "--user=$(id -u):0".`,
+          `WARNING: no write access to ${profile.home}. Try starting the container with group 'users' (100), e.g. using "--group-add=users".`,
         )
       }
+      log.push(`Executing the command: ${program.rest.join(' ')}`)
+      words = program.rest
+      continue
     }
-  }
-  const hasName = rt.passwd.some(e => e.uid === uid)
-  if (!hasName && profile.needsUserName) {
-    log.push(
-      'Traceback (most recent call last):',
-      '  File "/opt/app-root/s2i/bin/start.py", line 4, in <module>',
-      '    user = pwd.getpwuid(os.getuid()).pw_name',
-      `KeyError: 'getpwuid(): uid not found: ${uid}'`,
-    )
-    return {runtime: rt, ok: false, log, exitCode: 1}
-  }
-  if (profile.startScript === 'docker-stacks' && profile.home && !writable(rt, profile.home)) {
-    log.push(
-      `WARNING: no write access to ${profile.home}. Try starting the container with group 'users' (100), e.g. using "--group-add=users".`,
-    )
-  }
-  if (profile.startScript === 'docker-stacks') log.push('Executing the command: jupyter lab')
-  const fullEnv = {...profile.env, ...env}
-  for (const w of profile.writesAtStart) {
-    const path = expandVars(w.path, fullEnv)
-    if (path === undefined) continue
-    if (!canCreate(rt, path)) {
-      log.push(...writeError(w.style ?? 'python', path, rt))
-      return {runtime: rt, ok: false, log, exitCode: 1}
+    if (behaviour.script === 's2i-run') {
+      const script = program.path
+      if (behaviour.passwdFix && uid >= 10000) {
+        // `cat /tmp/passwd > /etc/passwd` under `set -e`
+        if (!writable(rt, '/etc/passwd')) return crash([`${script}: line 11: /etc/passwd: Permission denied`])
+        for (const e of rt.passwd) if (e.name === imageUserName) e.name = 'builder'
+        rt.passwd.push({
+          name: imageUserName,
+          uid,
+          gid: identity.gid,
+          gecos: ',,,',
+          home: profile.home,
+          shell: '/bin/bash',
+        })
+      }
+      if (fullEnv.JUPYTER_NOTEBOOK_PASSWORD) {
+        // `python -c "import notebook.auth; print(notebook.auth.passwd(...))"`; Notebook 7 has no notebook.auth
+        const nb = profile.jupyter?.notebook
+        if (nb === undefined || nb >= 7) {
+          return crash([
+            'Traceback (most recent call last):',
+            '  File "<string>", line 1, in <module>',
+            nb === undefined
+              ? "ModuleNotFoundError: No module named 'notebook'"
+              : "ModuleNotFoundError: No module named 'notebook.auth'",
+          ])
+        }
+        auth = {kind: 'password'}
+      }
+      const root = expandVars('${PERSISTENT_VOLUME_ROOTDIR}', fullEnv)
+      let notebookDir = fullEnv.JUPYTER_NOTEBOOK_DIR ?? `/home/${imageUserName}/work`
+      if (root) {
+        const workdir = `${root}/${fullEnv.PERSISTENT_VOLUME_WORKSPACE || 'work'}`
+        if (!exists(rt, workdir)) {
+          if (!canCreate(rt, workdir))
+            return crash([`mkdir: cannot create directory '${workdir}': Permission denied`])
+          rt.created.add(workdir)
+        }
+        notebookDir = root
+      }
+      log.push(...(behaviour.banner ?? []))
+      words = ['/usr/local/bin/start-notebook.sh', `--notebook-dir=${notebookDir}`]
+      if (!profile.files[words[0]]) {
+        return crash([`${script}: line 60: /usr/local/bin/start-notebook.sh: No such file or directory`], 127)
+      }
+      continue
     }
-    rt.created.add(path)
+    if (behaviour.script === 'oauth-proxy') {
+      const arg = (flag: string) => program.rest.find(a => a.startsWith(`--${flag}=`))?.slice(flag.length + 3)
+      const at = (l: string) => `${time.replace(/\.\d+$/, '').replace(/-/g, '/')} ${l}`
+      const sa = arg('openshift-service-account')
+      const files = [
+        ...(sa ? ['/var/run/secrets/kubernetes.io/serviceaccount/token'] : []),
+        arg('cookie-secret-file'),
+        arg('tls-cert'),
+        arg('tls-key'),
+      ].filter((f): f is string => f !== undefined && f !== '')
+      const unreadable = files.find(f => !mounts.some(m => f.startsWith(`${m.path}/`)))
+      if (unreadable) return crash([at(`main.go:145: open ${unreadable}: no such file or directory`)])
+      const clientId = `system:serviceaccount:${command?.namespace ?? 'default'}:${sa ?? 'default'}`
+      log.push(
+        ...(sa
+          ? [
+              at(`provider.go:129: Defaulting client-id to ${clientId}`),
+              at(
+                'provider.go:134: Defaulting client-secret to service account token /var/run/secrets/kubernetes.io/serviceaccount/token',
+              ),
+            ]
+          : []),
+        at(`oauthproxy.go:210: mapping path "/" => upstream "${arg('upstream') ?? ''}/"`),
+        at(`oauthproxy.go:237: OAuthProxy configured for OpenShift Client ID: ${clientId}`),
+        at(`http.go:110: HTTPS: listening on [::]:${(arg('https-address') ?? ':8443').split(':').pop()}`),
+      )
+      return {runtime: rt, ok: true, log, exitCode: 0}
+    }
+    if (behaviour.script === 'jupyter-start') {
+      if (program.path.endsWith('start-notebook.sh') && profile.files['/usr/local/bin/start-notebook.py'])
+        log.push('WARNING: Use start-notebook.py instead')
+      const hasName = rt.passwd.some(e => e.uid === uid)
+      if (!hasName && profile.needsUserName) return crash(userNameError(uid))
+      for (const w of profile.writesAtStart) {
+        const path = expandVars(w.path, fullEnv)
+        if (path === undefined) continue
+        if (!canCreate(rt, path)) return crash(writeError(w.style ?? 'python', path, rt))
+        rt.created.add(path)
+      }
+      // JUPYTER_TOKEN: Notebook >= 5.2 (jupyter/notebook#2921) and every jupyter_server
+      const readsEnvToken = (profile.jupyter?.server ?? 0) >= 1 || (profile.jupyter?.notebook ?? 0) >= 5.2
+      auth ??=
+        fullEnv.JUPYTER_TOKEN && readsEnvToken
+          ? {kind: 'env-token'}
+          : {kind: 'generated', token: sha256Hex(`token/${hostname}`).slice(0, 48)}
+      log.push(...serverLog(rt, auth, time, program.rest))
+      return {runtime: rt, ok: true, log, exitCode: 0}
+    }
+    break
   }
-  log.push(...profile.startupLog.map(l => fill(l, rt, time)))
+  if (!rt.passwd.some(e => e.uid === uid) && profile.needsUserName) return crash(userNameError(uid))
+  log.push(
+    ...profile.startupLog.map(l => l.replaceAll('${HOSTNAME}', rt.hostname).replaceAll('${TIME}', time)),
+  )
   return {runtime: rt, ok: true, log, exitCode: 0}
+}
+
+function userNameError(uid: number): string[] {
+  return [
+    'Traceback (most recent call last):',
+    '  File "/opt/conda/bin/jupyter-notebook", line 5, in <module>',
+    '    user = pwd.getpwuid(os.getuid()).pw_name',
+    `KeyError: 'getpwuid(): uid not found: ${uid}'`,
+  ]
 }
 
 // --- exec probes -------------------------------------------------------------------------------------
@@ -512,7 +701,7 @@ function runOne(rt: Runtime, words: string[], inShell: boolean): ExecOutput {
               : `mkdir: cannot create directory '${p}': Permission denied\n`,
           )
         }
-        rt.created.add(p)
+        recordCreated(rt, p)
       }
       return out('')
     }

@@ -77,11 +77,14 @@ function createPods(
       // The controller retries every step. Recording the same rejection again would write every step
       // too, and in auto mode each write schedules the next step: a busy loop that runs the progress
       // deadline out in milliseconds. Real controllers back off and the event recorder aggregates.
-      const reported = arr(obj(owner.status).conditions).some(
-        c => c.type === 'ReplicaFailure' && c.message === err.message,
+      // A rejection by a validating plugin (PodSecurity) names the generated pod, new on every retry:
+      // the same rejection all the same.
+      const generated = (m: string) => m.replace(/pods "[a-z0-9.-]+-[a-z0-9]{5}"/, 'pods "*"')
+      const reported = arr(obj(owner.status).conditions).find(
+        c => c.type === 'ReplicaFailure' && generated(String(c.message)) === generated(err.message),
       )
       if (!reported) ctx.event(owner, 'Warning', 'FailedCreate', `Error creating: ${err.message}`, component)
-      return {created, failure: err.message}
+      return {created, failure: reported ? String(reported.message) : err.message}
     }
   }
   return {created}

@@ -643,6 +643,8 @@ export interface AdmitInput {
   sccs: Scc[]
   /** ConstraintAppliesTo for the requesting user OR the pod's service account (users/groups lists + RBAC `use`) */
   usable: (scc: Scc) => boolean
+  /** the release honours `openshift.io/required-scc` (OpenShift 4.14+); earlier ones ignore it */
+  requiredScc?: boolean
 }
 
 export type AdmitResult =
@@ -650,9 +652,22 @@ export type AdmitResult =
   | {allowed: false; message: string; denied: string[]; failures: Record<string, string[]>}
 
 export function admitPod(input: AdmitInput): AdmitResult {
-  const nsErr = namespaceError(input.namespace)
-  if (nsErr) return {allowed: false, message: nsErr, denied: [], failures: {}}
-  if (input.sccs.length === 0) {
+  // listSortedSCCs: a required SCC is the only one considered; then the providers need the namespace
+  const requiredScc = input.requiredScc
+    ? str(obj(input.pod.metadata.annotations)[REQUIRED_SCC_ANNOTATION])
+    : undefined
+  let candidates = input.sccs
+  if (requiredScc) {
+    candidates = candidates.filter(s => s.name === requiredScc)
+    if (candidates.length === 0)
+      return {
+        allowed: false,
+        message: `failed to retrieve the required SCC "${requiredScc}": securitycontextconstraints.security.openshift.io "${requiredScc}" not found`,
+        denied: [],
+        failures: {},
+      }
+  }
+  if (candidates.length === 0) {
     return {
       allowed: false,
       message: 'no SecurityContextConstraints found in cluster',
@@ -660,13 +675,9 @@ export function admitPod(input: AdmitInput): AdmitResult {
       failures: {},
     }
   }
-  let sorted = sortSccs(input.sccs)
-  const requiredScc = str(obj(input.pod.metadata.annotations)[REQUIRED_SCC_ANNOTATION])
-  if (requiredScc) {
-    sorted = sorted.filter(s => s.name === requiredScc)
-    if (sorted.length === 0)
-      return {allowed: false, message: `required scc/${requiredScc} not found`, denied: [], failures: {}}
-  }
+  const sorted = sortSccs(candidates)
+  const nsErr = namespaceError(input.namespace)
+  if (nsErr) return {allowed: false, message: nsErr, denied: [], failures: {}}
   const providers: Scc[] = []
   const providerErrors: string[] = []
   for (const s of sorted) {

@@ -17,11 +17,15 @@ export interface Cluster {
   events(involvedName?: string): KObject[]
 }
 
-export function cluster(options: SimOptions = {}, seed: KObject[] = defaultProject(NS)): Cluster {
+export function cluster(
+  options: SimOptions = {},
+  seed: KObject[] = defaultProject(NS),
+  storage = 'standard',
+): Cluster {
   const store = new TestingStore()
   const sims = createSimulators(options)
   sims.install(store)
-  store.seed(bootstrapObjects())
+  store.seed(bootstrapObjects(storage))
   store.seed(seed)
   return {
     store,

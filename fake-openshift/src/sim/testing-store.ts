@@ -36,6 +36,8 @@ function rt(
   }
 }
 
+const warn = (opts: WriteOptions) => (text: string) => opts.onWarning?.(text)
+
 export const TEST_RESOURCES: ResourceType[] = [
   rt('', 'Namespace', 'namespaces', false, ['status']),
   rt('', 'Pod', 'pods', true, ['status', 'log', 'exec']),
@@ -150,7 +152,10 @@ export class TestingStore implements Store {
       .replace('.000', '')
     if (!NO_GENERATION.has(r.kind)) o.metadata.generation = 1
     for (const h of this.hooks)
-      o = h({operation: 'CREATE', rt: r, object: o, user: opts.user, dryRun: !!opts.dryRun}, this)
+      o = h(
+        {operation: 'CREATE', rt: r, object: o, user: opts.user, dryRun: !!opts.dryRun, warn: warn(opts)},
+        this,
+      )
     if (opts.dryRun) return o
     o.metadata.resourceVersion = String(++this.rv)
     this.data.set(this.key(r, ns, name), o)
@@ -174,7 +179,18 @@ export class TestingStore implements Store {
     if (old.metadata.generation !== undefined)
       o.metadata.generation = old.metadata.generation + (specPart(old) !== specPart(o) ? 1 : 0)
     for (const h of this.hooks)
-      o = h({operation: 'UPDATE', rt: r, object: o, old, user: opts.user, dryRun: !!opts.dryRun}, this)
+      o = h(
+        {
+          operation: 'UPDATE',
+          rt: r,
+          object: o,
+          old,
+          user: opts.user,
+          dryRun: !!opts.dryRun,
+          warn: warn(opts),
+        },
+        this,
+      )
     if (opts.dryRun) return o
     o.metadata.resourceVersion = String(++this.rv)
     this.data.set(k, o)

@@ -11,6 +11,7 @@
 import type {KubeClient, WriteOptions} from './client.js'
 import {isAlreadyExists, isApiError, isNotFound, secretValues} from './errors.js'
 import {locate, resourcePath} from './kinds.js'
+import {realClock} from './retry.js'
 import type {KindInfo, KindName} from './kinds.js'
 import type {KubeObject, KubeObjectLike} from './types.js'
 
@@ -115,16 +116,26 @@ export async function createIfAbsent<T extends KubeObjectLike>(
   const dryRun = opts.dryRun ?? false
   client.addSecrets(...secretValues(obj))
   let result: ApplyResult
-  try {
-    const res = await client.create<KubeObject>(loc.collectionPath, applyBody(obj, loc.info, loc.namespace), {
-      dryRun,
-      signal: opts.signal,
-    })
-    result = base('created', res.body)
-  } catch (error) {
-    // A POST can only conflict by the name being taken.
-    if (!(isAlreadyExists(error) || isApiError(error, 409))) throw error
-    result = base('unchanged', undefined)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await client.create<KubeObject>(
+        loc.collectionPath,
+        applyBody(obj, loc.info, loc.namespace),
+        {dryRun, signal: opts.signal},
+      )
+      result = base('created', res.body)
+      break
+    } catch (error) {
+      // Only AlreadyExists means "the object is there". Any other 409 (Conflict: e.g. the quota
+      // admission plugin lost a race on the ResourceQuota) means nothing was created: sending the same
+      // POST again cannot duplicate it, so it is retried a few times, then reported.
+      if (isAlreadyExists(error)) {
+        result = base('unchanged', undefined)
+        break
+      }
+      if (!isApiError(error, 409) || attempt >= CREATE_CONFLICT_ATTEMPTS) throw error
+      await sleep(CREATE_CONFLICT_BACKOFF_MS * attempt, opts.signal)
+    }
   }
   opts.onResult?.(result)
   return result
@@ -140,6 +151,14 @@ export async function createIfAbsent<T extends KubeObjectLike>(
       durationMs: Date.now() - started,
     }
   }
+}
+
+/** Attempts of a create answered 409 Conflict (not AlreadyExists), and the backoff between them. */
+export const CREATE_CONFLICT_ATTEMPTS = 4
+const CREATE_CONFLICT_BACKOFF_MS = 250
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return realClock.sleep(ms, signal)
 }
 
 /** What to delete: an object by kind (from kinds.ts) and name, or an API path. */

@@ -59,6 +59,18 @@ export interface ApiRequest {
   /** Also retry 409 Conflict (server-side apply). */
   retryConflicts?: boolean
   signal?: AbortSignal
+  /**
+   * Do not pass this response's `Warning` headers on: for probes the user did not ask for (a
+   * DeploymentConfig looked up by a name that may not exist draws OpenShift's deprecation warning).
+   */
+  quietWarnings?: boolean
+}
+
+/** Options of the read verbs (get, list). */
+export interface ReadOptions {
+  signal?: AbortSignal
+  /** see ApiRequest.quietWarnings */
+  quietWarnings?: boolean
 }
 
 export interface ApiResponse<T> {
@@ -264,15 +276,15 @@ export class KubeClient {
   // -------------------------------------------------------------------------------------------
   // Verbs
 
-  async get<T = KubeObject>(path: string, query?: Query, opts: {signal?: AbortSignal} = {}): Promise<T> {
-    return (await this.request<T>({path, query, signal: opts.signal})).body
+  async get<T = KubeObject>(path: string, query?: Query, opts: ReadOptions = {}): Promise<T> {
+    return (await this.request<T>({path, query, signal: opts.signal, quietWarnings: opts.quietWarnings})).body
   }
 
   /** GET that answers undefined on 404 (the object, not its namespace, may be missing). */
   async getIfExists<T = KubeObject>(
     path: string,
     query?: Query,
-    opts: {signal?: AbortSignal} = {},
+    opts: ReadOptions = {},
   ): Promise<T | undefined> {
     try {
       return await this.get<T>(path, query, opts)
@@ -282,11 +294,7 @@ export class KubeClient {
     }
   }
 
-  async list<T = KubeObject>(
-    path: string,
-    query?: Query,
-    opts: {signal?: AbortSignal} = {},
-  ): Promise<KubeList<T>> {
+  async list<T = KubeObject>(path: string, query?: Query, opts: ReadOptions = {}): Promise<KubeList<T>> {
     return this.get<KubeList<T>>(path, query, opts)
   }
 
@@ -294,7 +302,7 @@ export class KubeClient {
   async *listPages<T = KubeObject>(
     path: string,
     query: Query = {},
-    opts: {pageSize?: number; signal?: AbortSignal} = {},
+    opts: ReadOptions & {pageSize?: number} = {},
   ): AsyncGenerator<KubeList<T>> {
     let cont: string | undefined
     do {
@@ -308,7 +316,7 @@ export class KubeClient {
   async listAll<T = KubeObject>(
     path: string,
     query: Query = {},
-    opts: {pageSize?: number; signal?: AbortSignal} = {},
+    opts: ReadOptions & {pageSize?: number} = {},
   ): Promise<{items: T[]; resourceVersion?: string}> {
     const items: T[] = []
     let resourceVersion: string | undefined
@@ -643,7 +651,7 @@ export class KubeClient {
       r.on('error', fail)
       r.on('response', res => {
         const status = res.statusCode ?? 0
-        this.noteWarnings(res)
+        if (!req.quietWarnings) this.noteWarnings(res)
         if (streaming && status < 400) {
           settled = true
           cleanup()

@@ -1,6 +1,8 @@
 /**
  * Carries out an anyuid removal plan (anyuid.ts) against the cluster. A 403 never fails the deploy:
- * it becomes a warning with the exact command an administrator must run.
+ * it becomes a warning with the exact command an administrator must run — except where deleting
+ * a binding does what the forbidden update would have done (RBAC checks updates of a binding against
+ * its role's permissions, not deletes).
  */
 import {
   isForbidden,
@@ -105,6 +107,12 @@ export async function removeAnyuid(
       outcome.removed.push(opts.dryRun ? `would have ${change.description}` : change.description)
     } catch (error) {
       if (!isForbidden(error)) throw error
+      // Updating a binding is checked against the permissions of its role; deleting it is not.
+      const instead = change.action === 'remove-subject' ? change.deleteInstead : undefined
+      if (instead && (await deleteInsteadAllowed(client, change, instead.resourceVersion, opts.dryRun))) {
+        outcome.removed.push(opts.dryRun ? `would have ${instead.description}` : instead.description)
+        continue
+      }
       const t = change.target
       const where =
         'namespace' in t && t.namespace ? `${t.kind} ${t.name} in ${t.namespace}` : `${t.kind} ${t.name}`
@@ -125,15 +133,48 @@ export async function removeAnyuid(
   // the server instead: the subject review answers whether the service account may use anyuid. Not
   // when a grant we saw could not be removed: that one already explains a "yes".
   if (unreadable.length > 0 && outcome.adminCommands.length === 0 && !opts.dryRun) {
-    const allowedBy = await reviewScc(client, namespace, serviceAccount)
-    if (allowedBy === ANYUID_SCC) {
+    const review = await reviewScc(client, namespace, serviceAccount)
+    const notRead = unreadable.map(u => u.what).join(', ')
+    if (review.allowedBy === ANYUID_SCC) {
       outcome.warnings.push(
-        `service account ${serviceAccount} can still use anyuid (SCC subject review), through a grant this user may not read: ${unreadable.map(u => u.what).join(', ')}`,
+        `service account ${serviceAccount} can still use anyuid (SCC subject review), through a grant this user may not read: ${notRead}`,
       )
       for (const u of unreadable) addCommand(adminRemovalCommand(namespace, serviceAccount, u.place))
+    } else if (!review.answered) {
+      // e.g. the `edit` role: no RBAC reads and no SCC review (only `admin` may create those)
+      outcome.warnings.push(
+        `could not check whether service account ${serviceAccount} may use anyuid: this user may not read ${notRead}, nor run an SCC subject review (podsecuritypolicysubjectreviews)`,
+      )
     }
   }
   return outcome
+}
+
+/** Deletes a binding whose only subject is ours, once emptying it was forbidden; false when that is forbidden too. */
+async function deleteInsteadAllowed(
+  client: KubeClient,
+  change: AnyuidChange,
+  resourceVersion: string | undefined,
+  dryRun: boolean,
+): Promise<boolean> {
+  const t = change.target
+  try {
+    await apply(
+      client,
+      {
+        place: change.place as 'rolebinding' | 'clusterrolebinding',
+        action: 'delete-binding',
+        target: t as Extract<AnyuidChange, {action: 'delete-binding'}>['target'],
+        resourceVersion,
+        description: '',
+      },
+      dryRun,
+    )
+    return true
+  } catch (error) {
+    if (isForbidden(error)) return false
+    throw error
+  }
 }
 
 /**
@@ -141,7 +182,11 @@ export async function removeAnyuid(
  * every project range, no seccomp profile — anyuid allows none): allowedBy names the SCC the service
  * account could use to run as the image's USER, or is null when it has only restricted(-v2).
  */
-async function reviewScc(client: KubeClient, namespace: string, sa: string): Promise<string | undefined> {
+async function reviewScc(
+  client: KubeClient,
+  namespace: string,
+  sa: string,
+): Promise<{answered: boolean; allowedBy?: string}> {
   const template = {
     metadata: {},
     spec: {
@@ -159,9 +204,11 @@ async function reviewScc(client: KubeClient, namespace: string, sa: string): Pro
         groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
       },
     })
-    return (res.body.status as {allowedBy?: {name?: string} | null} | undefined)?.allowedBy?.name
+    const allowedBy = (res.body.status as {allowedBy?: {name?: string} | null} | undefined)?.allowedBy?.name
+    return {answered: true, ...(allowedBy ? {allowedBy} : {})}
   } catch (error) {
-    if (isForbidden(error) || isNotFound(error)) return undefined
+    // forbidden (below `admin`), or not served (not OpenShift)
+    if (isForbidden(error) || isNotFound(error)) return {answered: false}
     throw error
   }
 }

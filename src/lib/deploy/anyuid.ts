@@ -51,6 +51,12 @@ export type AnyuidChange =
       target: {kind: 'RoleBinding' | 'ClusterRoleBinding'; name: string; namespace?: string}
       patch: JsonPatchOperation[]
       description: string
+      /**
+       * When ours is the binding's only subject: deleting it removes the same grant. Updating a binding
+       * needs every permission of its role (RBAC escalation prevention) — a project admin lacks `use` on
+       * anyuid — but deleting one does not, so the caller deletes when the patch is forbidden.
+       */
+      deleteInstead?: {resourceVersion?: string; description: string}
     }
   | {
       place: 'rolebinding' | 'clusterrolebinding'
@@ -188,6 +194,14 @@ function planBinding(
         {op: 'replace', path: '/subjects', value: keep},
       ],
       description: `removed service account ${sa} from ${where}`,
+      ...(keep.length === 0
+        ? {
+            deleteInstead: {
+              resourceVersion: binding.metadata.resourceVersion,
+              description: `deleted ${where} (its only subject was service account ${sa}; emptying it was not allowed)`,
+            },
+          }
+        : {}),
     },
   ]
 }

@@ -3,6 +3,10 @@
  * waiting for --timeout), and does an event concern this notebook instance.
  */
 import type {KubeObject} from '../cluster/index.js'
+import {arr, rec, str} from '../cluster/obj.js'
+import {CliError, ExitCode} from '../errors.js'
+import {diagnoseCrash} from '../notebook/known-crashes.js'
+import {PASSWORD_ENV} from '../render/deployment.js'
 
 /** How many crash-loop restarts we watch before calling the rollout failed. */
 export const CRASHLOOP_RESTARTS = 2
@@ -82,4 +86,97 @@ export function eventConcerns(event: KubeObject, name: string, podNames: Readonl
 export function formatEvent(event: KubeObject): string {
   const e = event as {involvedObject?: {kind?: string; name?: string}; reason?: string; message?: string}
   return `${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason ?? ''}: ${e.message ?? ''}`
+}
+
+const SCC_REJECTION = /unable to validate against any security context constraint/
+
+/**
+ * A ReplicaFailure condition on the workload (the ReplicaSet could not create pods): `fatal` when SCC
+ * admission rejected them — waiting cannot help until someone changes a grant or the template —
+ * otherwise (quota, a missing service account) it may heal and is only shown.
+ */
+export function replicaFailure(workload: KubeObject): {message: string; fatal: boolean} | undefined {
+  const c = arr(rec(workload.status).conditions).find(x => x.type === 'ReplicaFailure' && x.status === 'True')
+  const message = str(c?.message)
+  return message ? {message, fatal: SCC_REJECTION.test(message)} : undefined
+}
+
+/**
+ * Whether `pod` belongs to the rollout being awaited, not to the one being replaced: a DeploymentConfig's
+ * pods carry `deployment=NAME-<latestVersion>`; a Deployment's pod is owned by a ReplicaSet whose
+ * revision annotation equals the Deployment's (once the controller has observed the spec).
+ * `revisionOf` answers a ReplicaSet's revision (read by the caller).
+ */
+export function podOfCurrentRollout(
+  pod: KubeObject,
+  workload: KubeObject,
+  name: string,
+  deploymentConfig: boolean,
+  revisionOf: (replicaSet: string) => string | undefined,
+): boolean | 'ask' {
+  const status = rec(workload.status)
+  if (deploymentConfig) {
+    const latest = status.latestVersion
+    return typeof latest === 'number' && pod.metadata?.labels?.deployment === `${name}-${latest}`
+  }
+  const observed = typeof status.observedGeneration === 'number' ? status.observedGeneration : 0
+  if (observed < (workload.metadata?.generation ?? 0)) return false
+  const revision = workload.metadata?.annotations?.['deployment.kubernetes.io/revision']
+  const owner = arr(rec(pod.metadata).ownerReferences).find(o => o.kind === 'ReplicaSet')
+  const rs = str(owner?.name)
+  if (!revision || !rs) return false
+  const known = revisionOf(rs)
+  return known === undefined ? 'ask' : known === revision
+}
+
+/**
+ * The error that ends the wait for a stuck container: the waiting reason and, for a crash loop, the
+ * crashed run's last lines; a known cause (known-crashes.ts) brings its explanation and fix, else the
+ * doctor is the next step.
+ */
+export function stuckError(
+  target: {name: string; namespace: string; deploymentConfig: boolean},
+  pod: KubeObject,
+  stuck: StuckContainer,
+  lastLines: string[],
+): CliError {
+  const {name, namespace} = target
+  const details = [
+    `pod ${pod.metadata?.name ?? ''}, container ${stuck.container}: ${stuck.reason}${stuck.message ? `: ${stuck.message}` : ''}`,
+  ]
+  if (lastLines.length > 0) details.push('last log lines:', ...lastLines.map(l => `  ${l}`))
+  const message = `notebook ${name} does not start: ${stuck.reason}`
+  if (stuck.reason === 'CrashLoopBackOff') {
+    const container = arr(rec(pod.spec).containers).find(c => c.name === stuck.container)
+    const known = diagnoseCrash(lastLines, {
+      workload: `${target.deploymentConfig ? 'dc' : 'deployment'}/${name}`,
+      namespace,
+      name,
+      hasTokenEnv: arr(container?.env).some(e => e.name === PASSWORD_ENV),
+    })
+    if (known) {
+      details.push(
+        `cause: ${known.explanation}`,
+        `  (${known.evidence})`,
+        'fix:',
+        ...known.remedies.map(r => `  ${r}`),
+      )
+      return new CliError(message, ExitCode.Failed, {details, hint: known.remedies.join(' && ')})
+    }
+  }
+  return new CliError(message, ExitCode.Failed, {details, hint: `oc jupyter doctor ${name} -n ${namespace}`})
+}
+
+/** The serving pod's name, UID (as admitted) and SCC, for deploy's summary. */
+export function podSummary(pod: KubeObject): {name: string; uid?: number; scc?: string} {
+  const spec = rec(pod.spec)
+  const containers = arr(spec.containers)
+  const container = containers.find(c => c.name === 'notebook') ?? containers[0]
+  const uid = rec(container?.securityContext).runAsUser ?? rec(spec.securityContext).runAsUser
+  const scc = pod.metadata?.annotations?.['openshift.io/scc']
+  return {
+    name: pod.metadata?.name as string,
+    ...(typeof uid === 'number' ? {uid} : {}),
+    ...(scc ? {scc} : {}),
+  }
 }

@@ -16,13 +16,18 @@ import {
   type KubeClient,
   type KubeObject,
 } from '../cluster/index.js'
-import {arr, rec} from '../cluster/obj.js'
 import {CliError, ExitCode} from '../errors.js'
-import {diagnoseCrash} from '../notebook/known-crashes.js'
-import {PASSWORD_ENV} from '../render/deployment.js'
 import {instanceSelector} from '../render/labels.js'
 import type {Ui} from '../ui/ui.js'
-import {eventConcerns, formatEvent, stuckContainer, type StuckContainer} from './diagnose.js'
+import {
+  eventConcerns,
+  formatEvent,
+  podOfCurrentRollout,
+  podSummary,
+  replicaFailure,
+  stuckContainer,
+  stuckError,
+} from './diagnose.js'
 import {observeCollection} from './observe.js'
 
 export interface RolloutContext {
@@ -37,12 +42,6 @@ export interface PodSummary {
   uid?: number
   scc?: string
 }
-
-const SCC_REJECTION = /unable to validate against any security context constraint/
-
-type Condition = {type?: string; status?: string; reason?: string; message?: string}
-const conditions = (o: KubeObject | undefined): Condition[] =>
-  (o?.status as {conditions?: Condition[]} | undefined)?.conditions ?? []
 
 export interface EventFeed {
   /** resolves when the feed's starting point is set (its LIST is done): write after this */
@@ -88,7 +87,8 @@ export function watchWarningEvents(client: KubeClient, namespace: string, signal
 /**
  * Resolves with the serving pod's name, UID and SCC once the rollout is complete. Throws exit 1 for a
  * failed rollout (progress deadline, SCC rejection, a stuck pod) and exit 5 when `timeoutMs` passes,
- * each with the evidence seen so far.
+ * each with the evidence seen so far. The judging is pure (cluster/judges.ts for the workload,
+ * diagnose.ts for pods, events and conditions); this is the loop that feeds it.
  */
 export async function waitRollout(
   ctx: RolloutContext,
@@ -100,6 +100,8 @@ export async function waitRollout(
     reportedTimeoutMs?: number
     /** Warning events watched since before the writes (see watchWarningEvents) */
     events?: EventFeed
+    /** after Ctrl-C: the command that waits again (default: the same deploy) and what was done */
+    interrupt?: {again: string; done: string}
   },
 ): Promise<PodSummary | undefined> {
   const {client, namespace, ui} = ctx
@@ -117,60 +119,41 @@ export async function waitRollout(
     ctl.abort()
   }
 
-  // --- the workload: what the judge sees -----------------------------------------------------------
+  // --- the workload ----------------------------------------------------------------------------------
   let workload: KubeObject | undefined
   let shownFailure = ''
   const onWorkload = (obj: KubeObject) => {
     workload = obj
-    // SCC admission rejections reach the workload as a ReplicaFailure condition (FailedCreate).
-    const failure = conditions(obj).find(c => c.type === 'ReplicaFailure' && c.status === 'True')
-    if (failure?.message && failure.message !== shownFailure) {
+    const failure = replicaFailure(obj)
+    if (failure && failure.message !== shownFailure) {
       shownFailure = failure.message
-      if (SCC_REJECTION.test(failure.message)) {
-        // Waiting cannot help until an administrator grants an SCC: fail with the message verbatim.
+      if (failure.fatal)
         fail(
           new CliError(`pods of ${name} are rejected by SCC admission (FailedCreate)`, ExitCode.Failed, {
             details: [failure.message],
             hint: doctor,
           }),
         )
-      } else {
-        // Quota, a missing service account...: may heal, so only shown.
-        ui.warn(`FailedCreate: ${failure.message}`)
-      }
+      else ui.warn(`FailedCreate: ${failure.message}`)
     }
     for (const pod of pods.values()) examine(pod)
   }
 
-  // --- pods ----------------------------------------------------------------------------------------
+  // --- pods ------------------------------------------------------------------------------------------
   const pods = new Map<string, KubeObject>()
   const shownProblem = new Map<string, string>()
-  const rsRevision = new Map<string, Promise<string | undefined>>()
-  /** Whether the pod belongs to the rollout being awaited (not to the one being replaced). */
+  const rsRevision = new Map<string, string | undefined>()
   const isCurrent = async (pod: KubeObject): Promise<boolean> => {
-    const w = workload
-    if (!w) return false
-    if (dc) {
-      const latest = (w.status as {latestVersion?: number} | undefined)?.latestVersion
-      return latest !== undefined && pod.metadata?.labels?.deployment === `${name}-${latest}`
-    }
-    const observed = (w.status as {observedGeneration?: number} | undefined)?.observedGeneration ?? 0
-    if (observed < (w.metadata?.generation ?? 0)) return false
-    const revision = w.metadata?.annotations?.['deployment.kubernetes.io/revision']
+    if (!workload) return false
+    const answer = podOfCurrentRollout(pod, workload, name, dc, rs => rsRevision.get(rs))
+    if (answer !== 'ask') return answer
     const owners = (pod.metadata?.ownerReferences ?? []) as Array<{kind?: string; name?: string}>
-    const owner = owners.find(o => o.kind === 'ReplicaSet')?.name
-    if (!revision || !owner) return false
-    if (!rsRevision.has(owner)) {
-      rsRevision.set(
-        owner,
-        client
-          .get<KubeObject>(resourcePath('ReplicaSet', {namespace, name: owner}), undefined, {
-            signal: ctl.signal,
-          })
-          .then(rs => rs.metadata?.annotations?.['deployment.kubernetes.io/revision']),
-      )
-    }
-    return (await rsRevision.get(owner)) === revision
+    const rs = owners.find(o => o.kind === 'ReplicaSet')?.name as string
+    const read = await client.get<KubeObject>(resourcePath('ReplicaSet', {namespace, name: rs}), undefined, {
+      signal: ctl.signal,
+    })
+    rsRevision.set(rs, read.metadata?.annotations?.['deployment.kubernetes.io/revision'])
+    return podOfCurrentRollout(pod, workload, name, dc, r => rsRevision.get(r)) === true
   }
   let judging = false
   const examine = (pod: KubeObject) => {
@@ -183,52 +166,21 @@ export async function waitRollout(
     judging = true
     isCurrent(pod)
       .then(async current => {
-        if (current) fail(await stuckError(pod, stuck))
+        if (!current) return
+        // The crashed run's output says why (Permission denied, getpwuid(): uid not found ...).
+        const lines =
+          stuck.reason === 'CrashLoopBackOff'
+            ? await tailLog(client, resourcePath('Pod', {namespace, name: podName, subresource: 'log'}), 5, {
+                query: {container: stuck.container, previous: true},
+              }).catch(() => [] as string[])
+            : []
+        fail(stuckError({name, namespace, deploymentConfig: dc}, pod, stuck, lines))
       })
       .catch(() => undefined)
       .finally(() => (judging = false))
   }
-  const stuckError = async (pod: KubeObject, stuck: StuckContainer): Promise<CliError> => {
-    const podName = pod.metadata?.name ?? ''
-    const details = [
-      `pod ${podName}, container ${stuck.container}: ${stuck.reason}${stuck.message ? `: ${stuck.message}` : ''}`,
-    ]
-    if (stuck.reason === 'CrashLoopBackOff') {
-      // The crashed run's output says why (Permission denied, getpwuid(): uid not found ...).
-      const lines = await tailLog(
-        client,
-        resourcePath('Pod', {namespace, name: podName, subresource: 'log'}),
-        5,
-        {query: {container: stuck.container, previous: true}},
-      ).catch(() => [] as string[])
-      if (lines.length > 0) details.push('last log lines:', ...lines.map(l => `  ${l}`))
-      const container = arr(rec(rec(pod.spec)).containers).find(c => c.name === stuck.container)
-      const known = diagnoseCrash(lines, {
-        workload: `${dc ? 'dc' : 'deployment'}/${name}`,
-        namespace,
-        name,
-        hasTokenEnv: arr(container?.env).some(e => e.name === PASSWORD_ENV),
-      })
-      if (known) {
-        details.push(
-          `cause: ${known.explanation}`,
-          `  (${known.evidence})`,
-          'fix:',
-          ...known.remedies.map(r => `  ${r}`),
-        )
-        return new CliError(`notebook ${name} does not start: ${stuck.reason}`, ExitCode.Failed, {
-          details,
-          hint: known.remedies.join(' && '),
-        })
-      }
-    }
-    return new CliError(`notebook ${name} does not start: ${stuck.reason}`, ExitCode.Failed, {
-      details,
-      hint: doctor,
-    })
-  }
 
-  // --- events --------------------------------------------------------------------------------------
+  // --- events ------------------------------------------------------------------------------------------
   const shownEvents = new Set<string>()
   const recentEvents: string[] = []
 
@@ -275,6 +227,7 @@ export async function waitRollout(
     })
   } catch (error) {
     if (fatal) throw fatal
+    if (ctx.signal?.aborted) throw interrupted(ctx.signal, name, namespace, opts.interrupt)
     const evidence = [
       ...[...pods.keys()].flatMap(p => (shownProblem.has(p) ? [`pod ${p}: ${shownProblem.get(p)}`] : [])),
       ...recentEvents.slice(-3).map(e => `event ${e}`),
@@ -299,24 +252,34 @@ export async function waitRollout(
   // The pod that serves now: its UID and SCC, for the summary.
   const running = [...pods.values()].filter(p => (p.status as {phase?: string})?.phase === 'Running')
   const pod =
-    running.length > 0
-      ? running[0]
-      : (
-          await client.list<KubeObject>(resourcePath('Pod', {namespace}), {
-            labelSelector: instanceSelector(name),
-          })
-        ).items[0]
-  if (!pod) return undefined
-  const spec = pod.spec as
-    | {
-        securityContext?: {runAsUser?: number}
-        containers?: Array<{name?: string; securityContext?: {runAsUser?: number}}>
-      }
-    | undefined
-  const container = spec?.containers?.find(c => c.name === 'notebook') ?? spec?.containers?.[0]
-  return {
-    name: pod.metadata?.name as string,
-    uid: container?.securityContext?.runAsUser ?? spec?.securityContext?.runAsUser,
-    scc: pod.metadata?.annotations?.['openshift.io/scc'],
-  }
+    running[0] ??
+    (
+      await client.list<KubeObject>(resourcePath('Pod', {namespace}), {
+        labelSelector: instanceSelector(name),
+      })
+    ).items[0]
+  return pod ? podSummary(pod) : undefined
+}
+
+/**
+ * Ctrl-C (or SIGTERM) while the rollout is awaited: everything is applied, the cluster goes on rolling
+ * out; a re-run of the same deploy changes nothing and waits again. The exit code is the signal's
+ * (the base command's abort reason carries it).
+ */
+export function interrupted(
+  signal: AbortSignal,
+  name: string,
+  namespace: string,
+  what = {again: `oc jupyter deploy ${name} -n ${namespace}`, done: 'every object is applied'},
+): CliError {
+  const reason: unknown = signal.reason
+  const exitCode = reason instanceof CliError ? reason.exitCode : ExitCode.Interrupted
+  const why = reason instanceof CliError ? reason.message : 'interrupted'
+  return new CliError(
+    `${why} while waiting for the rollout of ${name}: ${what.done} and the rollout goes on in the cluster`,
+    exitCode,
+    {
+      hint: `${what.again}   # changes nothing and waits again; or: oc jupyter status ${name} -n ${namespace}`,
+    },
+  )
 }

@@ -12,21 +12,26 @@ import {
   requireApis,
   resourcePath,
   routeAdmitted,
+  tailLog,
   waitFor,
   type ApplyResult,
   type KubeClient,
   type KubeObject,
   type RequiredApi,
 } from '../cluster/index.js'
+import {count, rec} from '../cluster/obj.js'
 import {CliError, ExitCode, UsageError} from '../errors.js'
 import {requireProject, requireUidRange, type UidBlock} from '../preflight.js'
+import {generatedTokenLine} from '../notebook/known-crashes.js'
+import {CONTAINER_NAME} from '../render/deployment.js'
 import {renderNotebook} from '../render/notebook.js'
 import type {KObject} from '../render/types.js'
+import {DEFAULT_OAUTH_PROXY_IMAGE, OAUTH_PROXY_STREAM, oauthConfigSecretName} from '../render/oauth.js'
 import {passwordSecretName, randomPassword, type PasswordGenerator} from '../render/secret.js'
 import type {Ui} from '../ui/ui.js'
 import type {DeployOptions} from '../values/deploy-options.js'
-import {Quantity} from '../values/quantity.js'
 import {removeAnyuid, type AnyuidOutcome} from './anyuid-apply.js'
+import {reconcileClaim} from './claim.js'
 import {waitRollout, watchWarningEvents, type EventFeed, type PodSummary} from './rollout.js'
 
 export interface DeployRunContext {
@@ -52,7 +57,14 @@ export interface DeployRunResult {
   anyuid: AnyuidOutcome | {skipped: true}
   url?: string
   pod?: PodSummary
-  passwordCommand: string
+  /** how people log in */
+  auth: 'password' | 'openshift'
+  /** `--auth password`: the command that prints the password */
+  passwordCommand?: string
+  /** `--auth openshift`: the command that lets another OpenShift user in */
+  accessCommand?: string
+  /** the notebook is stopped (replicas 0) and was kept so: no pod was awaited */
+  stopped?: boolean
 }
 
 const ACTION: Record<string, string> = {created: 'Created', configured: 'Configured', unchanged: 'Unchanged'}
@@ -73,15 +85,24 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
 
   const claimPath = resourcePath('PersistentVolumeClaim', {namespace, name: `${opts.name}-data`})
   const workloadPath = resourcePath(dc ? 'DeploymentConfig' : 'Deployment', {namespace, name: opts.name})
-  const secretPath = resourcePath('Secret', {namespace, name: passwordSecretName(opts.name)})
-  const [claim, liveWorkload, liveSecret, otherWorkload] = await Promise.all([
+  const openshiftAuth = opts.auth === 'openshift'
+  // The credential the notebook needs: the password Secret, or in --auth openshift the proxy's cookie
+  // secret. Either is created once and kept; the other mode's Secret is left alone (switching back
+  // finds it).
+  const secretPath = resourcePath('Secret', {
+    namespace,
+    name: openshiftAuth ? oauthConfigSecretName(opts.name) : passwordSecretName(opts.name),
+  })
+  const [claim, liveWorkload, liveSecret, otherWorkload, proxyImage] = await Promise.all([
     client.getIfExists<KubeObject>(claimPath),
     client.getIfExists<KubeObject>(workloadPath),
     readSecret(client, secretPath),
     // A Deployment of the same notebook would keep serving beside a new DeploymentConfig. (The other
     // way round is not checked: reading DeploymentConfigs draws a deprecation warning on 4.14+.)
     dc ? client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name: opts.name})) : undefined,
+    openshiftAuth ? (opts.oauthProxyImage ?? clusterOAuthProxyImage(client)) : undefined,
   ])
+  if (proxyImage !== undefined) opts = {...opts, oauthProxyImage: proxyImage}
   if (otherWorkload) {
     throw new UsageError(
       `notebook ${opts.name} runs as a Deployment: --deployment-config would start a second one beside it`,
@@ -98,7 +119,10 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
       {hint: `oc get pvc ${opts.name}-data -n ${namespace} -w`},
     )
   }
-  checkClaimSize(claim, opts)
+  opts = reconcileClaim(opts, claim)
+  // `oc jupyter stop` scaled it to 0: a re-run applies the changes and keeps it stopped, unless --start.
+  if (liveWorkload && count(rec(liveWorkload.spec).replicas) === 0 && !opts.start)
+    opts = {...opts, stopped: true}
   await requireImage(ctx, opts)
 
   // --- anyuid ---------------------------------------------------------------------------------
@@ -154,17 +178,27 @@ async function applyAndWait(
     ui.info(
       `${ui.c.green('✔')} ${ACTION[r.action]} ${r.kind}/${r.name}${r.dryRun ? ' (server dry run)' : ''} ${ui.c.dim(`(${(r.durationMs / 1000).toFixed(1)}s)`)}`,
     )
-  const writeSecret =
-    opts.password === 'keep'
-      ? liveSecret
-        ? Promise.resolve(unchangedSecret(opts.name, namespace, ctx.serverDryRun, report))
-        : createIfAbsent(client, objs.secret, {dryRun: ctx.serverDryRun, namespace, onResult: report})
-      : applyObject(client, objs.secret, {
-          dryRun: ctx.serverDryRun,
-          namespace,
-          onResult: report,
-          known: new Map([[`Secret/${objs.secret.metadata.name}`, liveSecret]]),
-        })
+  const writeCredentials = async (): Promise<ApplyResult[]> => {
+    const credential = objs.secret ?? objs.oauthConfig
+    if (!credential) return []
+    const secret =
+      opts.password === 'keep'
+        ? liveSecret
+          ? unchangedSecret(credential.metadata.name as string, namespace, ctx.serverDryRun, report)
+          : await createIfAbsent(client, credential, {dryRun: ctx.serverDryRun, namespace, onResult: report})
+        : await applyObject(client, credential, {
+            dryRun: ctx.serverDryRun,
+            namespace,
+            onResult: report,
+            known: new Map([[`Secret/${credential.metadata.name}`, liveSecret]]),
+          })
+    // --auth openshift: the OAuth client and the notebook's Jupyter config, before the pods that use them
+    const extra = [objs.serviceAccount, objs.jupyterConfig].filter((o): o is KObject => o !== undefined)
+    return [
+      secret,
+      ...(await applyObjects(client, extra, {dryRun: ctx.serverDryRun, namespace, onResult: report})),
+    ]
+  }
   const applyOpts = {dryRun: ctx.serverDryRun, namespace, onResult: report}
   const deadline = ctx.timeoutMs > 0 ? Date.now() + ctx.timeoutMs : 0
   const remaining = () => (deadline === 0 ? 0 : Math.max(1, deadline - Date.now()))
@@ -175,22 +209,25 @@ async function applyAndWait(
       : undefined
   // The workload follows the Secret its pods read the password from (else the first pod may fail with
   // CreateContainerConfigError `secret not found`); everything else is independent and goes at once.
-  const [[secretResult, workloadResult], rest] = await Promise.all([
-    writeSecret.then(async secret => [
-      secret,
-      await applyObject(client, restartOnNewPassword(objs.workload, liveWorkload, secret.action), {
-        ...applyOpts,
-        // Already read in preflight: no second GET.
-        known: new Map([[`${objs.workload.kind}/${opts.name}`, liveWorkload]]),
-      }),
-    ]),
+  const [[credentials, workloadResult], rest] = await Promise.all([
+    writeCredentials().then(async written => {
+      const passwordChanged = objs.secret !== undefined && written[0]?.action === 'configured'
+      return [
+        written,
+        await applyObject(client, restartOnNewPassword(objs.workload, liveWorkload, passwordChanged), {
+          ...applyOpts,
+          // Already read in preflight: no second GET.
+          known: new Map([[`${objs.workload.kind}/${opts.name}`, liveWorkload]]),
+        }),
+      ] as const
+    }),
     applyObjects(client, [objs.claim, objs.service, objs.route], {
       ...applyOpts,
       known: new Map([[`PersistentVolumeClaim/${opts.name}-data`, claim]]),
       concurrency: 3,
     }),
   ])
-  const applied = [...(imported ? [imported] : []), secretResult, ...rest, workloadResult]
+  const applied = [...(imported ? [imported] : []), ...credentials, ...rest, workloadResult]
   const result: DeployRunResult = {
     name: opts.name,
     namespace,
@@ -198,32 +235,120 @@ async function applyAndWait(
     uidRange,
     objects: applied.map(a => ({kind: a.kind, name: a.name, action: a.action})),
     anyuid,
-    passwordCommand: `oc jupyter password ${opts.name} -n ${namespace}`,
+    auth: opts.auth ?? 'password',
+    ...(opts.auth === 'openshift'
+      ? {accessCommand: `oc adm policy add-role-to-user view USER -n ${namespace}`}
+      : {passwordCommand: `oc jupyter password ${opts.name} -n ${namespace}`}),
   }
   if (ctx.serverDryRun) return result
   if (applied.every(a => a.action === 'unchanged')) ui.info('Nothing changed.')
 
   // --- wait -----------------------------------------------------------------------------------
-  result.pod = await waitRollout(ctx, {
+  if (opts.stopped) {
+    // A stopped notebook (replicas 0) stays stopped: a re-run applies changes without starting pods.
+    ui.info(
+      `Notebook ${opts.name} is stopped: kept stopped (start it: oc jupyter start ${opts.name} -n ${namespace})`,
+    )
+    result.stopped = true
+    const url = await waitRouteUrl(ctx, opts.name, remaining, ctx.timeoutMs)
+    if (url) result.url = url
+    return result
+  }
+  const serving = await waitServing(ctx, {
     name: opts.name,
     deploymentConfig: dc,
-    timeoutMs: remaining(),
-    reportedTimeoutMs: ctx.timeoutMs,
     events: live.events,
+    remaining,
+    interrupt: {again: `oc jupyter deploy ${opts.name} -n ${namespace}`, done: 'every object is applied'},
   })
-  const route = await waitFor(client, {
-    path: resourcePath('Route', {namespace}),
+  if (serving.pod) result.pod = serving.pod
+  if (serving.url) result.url = serving.url
+  if (result.pod && opts.auth !== 'openshift') await warnGeneratedToken(ctx, opts.name, result.pod.name)
+  return result
+}
+
+/**
+ * Waits for a notebook to serve: its rollout (showing why a pod is not ready), then its Route's
+ * admission. Shared by deploy and start; `remaining` is what is left of the command's --timeout.
+ */
+export async function waitServing(
+  ctx: Pick<DeployRunContext, 'client' | 'namespace' | 'ui' | 'signal' | 'timeoutMs'>,
+  opts: {
+    name: string
+    deploymentConfig: boolean
+    events?: EventFeed
+    remaining: () => number
+    /** after Ctrl-C: the command that waits again and what was done */
+    interrupt: {again: string; done: string}
+  },
+): Promise<{pod?: PodSummary; url?: string}> {
+  const pod = await waitRollout(ctx, {
     name: opts.name,
+    deploymentConfig: opts.deploymentConfig,
+    timeoutMs: opts.remaining(),
+    reportedTimeoutMs: ctx.timeoutMs,
+    events: opts.events,
+    interrupt: opts.interrupt,
+  })
+  const url = await waitRouteUrl(ctx, opts.name, opts.remaining, ctx.timeoutMs)
+  return {...(pod ? {pod} : {}), ...(url ? {url} : {})}
+}
+
+async function waitRouteUrl(
+  ctx: Pick<DeployRunContext, 'client' | 'namespace' | 'ui' | 'signal'>,
+  name: string,
+  remaining: () => number,
+  reportedTimeoutMs: number,
+): Promise<string | undefined> {
+  const route = await waitFor(ctx.client, {
+    path: resourcePath('Route', {namespace: ctx.namespace}),
+    name,
     judge: routeAdmitted,
     timeoutMs: remaining(),
-    reportedTimeoutMs: ctx.timeoutMs,
+    reportedTimeoutMs,
     signal: ctx.signal,
-    description: `route "${opts.name}"`,
-    onUpdate: r => ui.info(r.message),
+    description: `route "${name}"`,
+    onUpdate: r => ctx.ui.info(r.message),
   })
   const host = routeHost(route.object)
-  if (host) result.url = `https://${host}`
-  return result
+  return host ? `https://${host}` : undefined
+}
+
+/**
+ * A notebook that made up its own login token does not take the Secret's password (an image whose
+ * start-up overrides JUPYTER_TOKEN, or a Notebook older than 5.2): say so now, not at the login page.
+ */
+async function warnGeneratedToken(ctx: DeployRunContext, name: string, pod: string): Promise<void> {
+  const lines = await tailLog(
+    ctx.client,
+    resourcePath('Pod', {namespace: ctx.namespace, name: pod, subresource: 'log'}),
+    50,
+    {query: {container: CONTAINER_NAME}, signal: ctx.signal},
+  ).catch(() => [] as string[])
+  const line = generatedTokenLine(lines)
+  if (line === undefined) return
+  ctx.ui.warn(
+    `the notebook generated its own login token, so the password from Secret ${passwordSecretName(name)} will not log in: ${line}`,
+  )
+  ctx.ui.warn(`see why: oc jupyter doctor ${name} -n ${ctx.namespace}`)
+}
+
+/**
+ * The oauth-proxy image OpenShift ships as image stream `oauth-proxy` in `openshift` (readable by every
+ * authenticated user), else DEFAULT_OAUTH_PROXY_IMAGE.
+ */
+async function clusterOAuthProxyImage(client: KubeClient): Promise<string> {
+  const is = await client
+    .getIfExists<KubeObject>(
+      resourcePath('ImageStream', {namespace: OAUTH_PROXY_STREAM.namespace, name: OAUTH_PROXY_STREAM.name}),
+    )
+    .catch(() => undefined)
+  const tags =
+    (is?.status as {tags?: Array<{tag?: string; items?: Array<{dockerImageReference?: string}>}>})?.tags ?? []
+  return (
+    tags.find(t => t.tag === OAUTH_PROXY_STREAM.tag)?.items?.[0]?.dockerImageReference ??
+    DEFAULT_OAUTH_PROXY_IMAGE
+  )
 }
 
 /** The password Secret, if it exists. Its value is registered for redaction, never shown. */
@@ -239,14 +364,14 @@ async function readSecret(client: KubeClient, path: string): Promise<KubeObject 
 }
 
 function unchangedSecret(
-  name: string,
+  secretName: string,
   namespace: string,
   dryRun: boolean,
   report: (r: ApplyResult) => void,
 ): ApplyResult {
   const r: ApplyResult = {
     kind: 'Secret',
-    name: passwordSecretName(name),
+    name: secretName,
     namespace,
     action: 'unchanged',
     dryRun,
@@ -254,21 +379,6 @@ function unchangedSecret(
   }
   report(r)
   return r
-}
-
-/** SPEC: a PVC is never shrunk. Refused before any write (exit 2). */
-function checkClaimSize(claim: KubeObject | undefined, opts: DeployOptions): void {
-  const current = (claim?.spec as {resources?: {requests?: {storage?: string}}} | undefined)?.resources
-    ?.requests?.storage
-  if (!claim || current === undefined) return
-  const existing = Quantity.tryParse(current)
-  if (!existing) return
-  if (opts.volumeQuantity.compare(existing) < 0) {
-    throw new UsageError(
-      `--volume-size ${opts.volumeSize} is smaller than the existing claim ${claim.metadata?.name} (${current}): a volume is never shrunk`,
-      {hint: `oc jupyter deploy ${opts.name} --volume-size ${current}`},
-    )
-  }
 }
 
 /** The image stream tag to deploy must have an image, unless --build makes one first. */
@@ -392,11 +502,11 @@ const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt'
 function restartOnNewPassword<T extends object>(
   workload: T,
   live: KubeObject | undefined,
-  secretAction: ApplyResult['action'],
+  passwordChanged: boolean,
 ): T {
   type Tpl = {spec?: {template?: {metadata?: {annotations?: Record<string, string>}}}}
   const liveValue = (live as Tpl | undefined)?.spec?.template?.metadata?.annotations?.[RESTARTED_AT]
-  const value = live && secretAction === 'configured' ? new Date().toISOString() : liveValue
+  const value = live && passwordChanged ? new Date().toISOString() : liveValue
   const template = (workload as Tpl).spec?.template
   if (!value || !template) return workload
   template.metadata = {
@@ -424,6 +534,12 @@ export function formatDeployResult(r: DeployRunResult): string {
       ...('removed' in r.anyuid ? r.anyuid.removed : []),
     ].join('\n')
   }
+  if (r.stopped) {
+    return [
+      `Notebook ${r.name} is stopped${r.url ? ` (its URL: ${r.url})` : ''}; its volume and ${r.auth === 'openshift' ? 'Secrets' : 'password'} are kept.`,
+      `Start it: oc jupyter start ${r.name} -n ${r.namespace}   (or deploy again with --start)`,
+    ].join('\n')
+  }
   const lines = [`Notebook ${r.name} is running${r.url ? ` at ${r.url}` : ''}`]
   if (r.pod) {
     const range = `${r.uidRange.start}-${r.uidRange.end}`
@@ -432,7 +548,9 @@ export function formatDeployResult(r: DeployRunResult): string {
     )
   }
   lines.push(
-    `Log in: open the URL and paste the password into the "Password or token" field; print it with: ${r.passwordCommand}`,
+    r.auth === 'openshift'
+      ? `Log in: open the URL and log in with your OpenShift account; anyone who may view project ${r.namespace} gets in — to let a colleague in: ${r.accessCommand}`
+      : `Log in: open the URL and paste the password into the "Password or token" field; print it with: ${r.passwordCommand}`,
   )
   return lines.join('\n')
 }

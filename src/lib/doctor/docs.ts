@@ -1,7 +1,8 @@
 /** docs/doctor-checks.md, generated from the catalogue (scripts/doctor-docs.ts writes it; a unit test compares). */
 import {EXEC_CHECKS} from './checks/exec.js'
 import {CLUSTER_CHECKS} from './checks/index.js'
-import {DOCKERFILE_CHECKS} from './dockerfile.js'
+import {DOCKERFILE_CHECKS, KNOWN_BASES} from './dockerfile/index.js'
+import {formatMode} from './dockerfile/modes.js'
 import {AREAS} from './types.js'
 
 export const DOCTOR_DOCS_PATH = 'docs/doctor-checks.md'
@@ -28,5 +29,23 @@ export function renderChecksDoc(): string {
       out.push(`| \`${c.id}\` | ${c.severity} | ${cell(c.reads)} | ${cell(c.fires)} | ${cell(c.fix)} |`)
     out.push('')
   }
+  out.push(
+    '### Base images the Dockerfile lint knows',
+    '',
+    'For these bases the lint knows USER, ENV and the state of the paths below; any other base is unknown,',
+    'and its paths produce no finding unless the Dockerfile changes them.',
+    '',
+    '| Base | FROM images | USER | Paths (owner:group mode) | fix-permissions |',
+    '|---|---|---|---|---|',
+  )
+  for (const b of KNOWN_BASES)
+    out.push(
+      `| ${b.name} | ${b.images.map(i => `\`${i}\``).join(', ')} | ${b.user ?? 'root (none)'} | ${b.paths
+        .map(p => `${p.path}${p.recursive ? '/**' : ''} ${p.owner}:${p.group} ${formatMode(p.mode)}`)
+        .join(
+          '; ',
+        )} | ${b.fixPermissions === 'docker-stacks' ? 'group NB_GID (100), g+rwX, setgid' : b.fixPermissions === 'sclorg' ? 'group 0, g+rw(X)' : '-'} |`,
+    )
+  out.push('')
   return out.join('\n')
 }

@@ -8,7 +8,7 @@ import type {Check} from './types.js'
 
 export {CLUSTER_CHECKS} from './checks/index.js'
 export {EXEC_CHECKS} from './checks/exec.js'
-export {DOCKERFILE_CHECKS, parseDockerfile} from './dockerfile.js'
+export {DOCKERFILE_CHECKS, analyseDockerfile, parseDockerfile} from './dockerfile/index.js'
 export {
   buildReport,
   exitCodeFor,

@@ -1,7 +1,7 @@
 /** The doctor's two entry points: the cluster run (gather → judge → report) and the offline Dockerfile lint. */
 import type {KubeClient} from '../cluster/index.js'
 import {CLUSTER_CHECKS} from './checks/index.js'
-import {DOCKERFILE_CHECKS, parseDockerfile} from './dockerfile.js'
+import {DOCKERFILE_CHECKS, analyseDockerfile} from './dockerfile/index.js'
 import {EXEC_CHECKS} from './checks/exec.js'
 import {gather, type GatherOptions} from './gather.js'
 import {buildReport, runChecks, type DoctorReport} from './report.js'
@@ -29,6 +29,6 @@ export async function runClusterDoctor(
 }
 
 export function runDockerfileDoctor(path: string, text: string): DoctorReport {
-  const parsed = parseDockerfile(text)
-  return buildReport(`Dockerfile ${path}`, DOCKERFILE_CHECKS, runChecks(DOCKERFILE_CHECKS, parsed))
+  const model = analyseDockerfile(text)
+  return buildReport(`Dockerfile ${path}`, DOCKERFILE_CHECKS, runChecks(DOCKERFILE_CHECKS, model))
 }

@@ -54,3 +54,20 @@ export function diagnoseCrash(lines: readonly string[], ctx: CrashContext): Know
     remedies: notebookAuthRemedies(ctx),
   }
 }
+
+/**
+ * A token the Jupyter server generated itself, in its startup URL: 48 hex digits
+ * (`binascii.hexlify(os.urandom(24))`, jupyter_server `IdentityProvider._token_default`). A token it
+ * was given (JUPYTER_TOKEN) is printed as `?token=...` instead.
+ */
+export const GENERATED_TOKEN = /[?&]token=([0-9a-f]{48})\b/
+
+/** The line with the token replaced: a generated token is a credential, never shown. */
+export const redactToken = (line: string): string =>
+  line.replace(GENERATED_TOKEN, m => m.replace(/[0-9a-f]{48}/, '<redacted>'))
+
+/** The last log line that shows a generated token, redacted. */
+export function generatedTokenLine(lines: readonly string[]): string | undefined {
+  const line = [...lines].reverse().find(l => GENERATED_TOKEN.test(l))
+  return line === undefined ? undefined : redactToken(line.trim())
+}

@@ -1,6 +1,14 @@
 import {labelsFor, objectMeta, selectorFor} from './labels.js'
 import type {NotebookParams} from './params.js'
 import {dataClaimName} from './pvc.js'
+import {
+  DEFAULT_OAUTH_PROXY_IMAGE,
+  JUPYTER_CONFIG_MOUNT,
+  JUPYTER_CONFIG_PATH_ENV,
+  proxyVolumes,
+  renderProxyContainer,
+  RESTRICTED_CONTAINER,
+} from './oauth.js'
 import {PASSWORD_KEY, passwordSecretName} from './secret.js'
 import {NOTEBOOK_PORT, NOTEBOOK_PORT_NAME} from './service.js'
 import type {KObject} from './types.js'
@@ -33,6 +41,7 @@ export const TRIGGER_FIELD_PATH = `spec.template.spec.containers[?(@.name=="${CO
  * fsGroup — the SCC assigns both from the project's ranges, which is the point of this tool.
  */
 export function renderPodTemplate(p: NotebookParams): Record<string, unknown> {
+  const openshiftAuth = p.auth === 'openshift'
   const resources: Record<string, Record<string, string>> = {}
   const amounts: Record<string, string> = {}
   if (p.cpu !== undefined) amounts.cpu = p.cpu
@@ -41,51 +50,65 @@ export function renderPodTemplate(p: NotebookParams): Record<string, unknown> {
     resources.requests = {...amounts}
     resources.limits = {...amounts}
   }
+  // In --auth openshift the notebook listens on 127.0.0.1 only: the kubelet's probes, which connect to
+  // the pod IP, cannot reach it, so they run inside the container (python is in every Jupyter image).
+  const probe = openshiftAuth
+    ? {
+        exec: {
+          command: [
+            'python3',
+            '-c',
+            `import socket; socket.create_connection(('127.0.0.1', ${NOTEBOOK_PORT}), 5).close()`,
+          ],
+        },
+      }
+    : // tcpSocket, not httpGet: the server's base_url and auth redirects vary with the image and
+      // Notebook version, while "listening on 8888" is what ready means for all of them.
+      {tcpSocket: {port: NOTEBOOK_PORT}}
   const container = {
     name: CONTAINER_NAME,
     image: p.image,
-    ports: [{name: NOTEBOOK_PORT_NAME, containerPort: NOTEBOOK_PORT, protocol: 'TCP'}],
+    // --auth openshift: the notebook listens on 127.0.0.1 only; the proxy's port is the pod's
+    ...(openshiftAuth
+      ? {}
+      : {ports: [{name: NOTEBOOK_PORT_NAME, containerPort: NOTEBOOK_PORT, protocol: 'TCP'}]}),
     env: [
       {name: 'PERSISTENT_VOLUME_ROOTDIR', value: p.mountPath},
-      {
-        name: PASSWORD_ENV,
-        valueFrom: {secretKeyRef: {name: passwordSecretName(p.name), key: PASSWORD_KEY}},
-      },
+      openshiftAuth
+        ? {name: JUPYTER_CONFIG_PATH_ENV, value: JUPYTER_CONFIG_MOUNT}
+        : {
+            name: PASSWORD_ENV,
+            valueFrom: {secretKeyRef: {name: passwordSecretName(p.name), key: PASSWORD_KEY}},
+          },
       ...p.env.map(e => ({name: e.name, value: e.value})),
     ],
     resources,
-    // tcpSocket, not httpGet: the server's base_url and auth redirects vary with the image and
-    // Notebook version, while "listening on 8888" is what ready means for all of them.
-    readinessProbe: {
-      tcpSocket: {port: NOTEBOOK_PORT},
-      initialDelaySeconds: 5,
-      periodSeconds: 10,
-      failureThreshold: 3,
-    },
+    readinessProbe: {...probe, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3},
     // Generous: the first start may set up the virtualenv on the volume before it listens.
-    livenessProbe: {
-      tcpSocket: {port: NOTEBOOK_PORT},
-      initialDelaySeconds: 60,
-      periodSeconds: 20,
-      failureThreshold: 6,
-    },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: {drop: ['ALL']},
-      runAsNonRoot: true,
-      seccompProfile: {type: 'RuntimeDefault'},
-    },
+    livenessProbe: {...probe, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 6},
+    securityContext: RESTRICTED_CONTAINER,
     terminationMessagePolicy: 'FallbackToLogsOnError',
-    volumeMounts: [{name: DATA_VOLUME_NAME, mountPath: p.mountPath}],
+    volumeMounts: [
+      {name: DATA_VOLUME_NAME, mountPath: p.mountPath},
+      ...(openshiftAuth ? [{name: 'jupyter-config', mountPath: JUPYTER_CONFIG_MOUNT, readOnly: true}] : []),
+    ],
   }
   return {
     metadata: {labels: labelsFor(p.name, 'notebook')},
     spec: {
-      serviceAccountName: p.serviceAccount,
+      serviceAccountName: openshiftAuth ? p.name : p.serviceAccount,
       automountServiceAccountToken: false,
       securityContext: {supplementalGroups: [SUPPLEMENTAL_GROUP_USERS]},
-      containers: [container],
-      volumes: [{name: DATA_VOLUME_NAME, persistentVolumeClaim: {claimName: dataClaimName(p.name)}}],
+      containers: [
+        container,
+        ...(openshiftAuth
+          ? [renderProxyContainer(p, p.oauthProxyImage ?? DEFAULT_OAUTH_PROXY_IMAGE, NOTEBOOK_PORT)]
+          : []),
+      ],
+      volumes: [
+        {name: DATA_VOLUME_NAME, persistentVolumeClaim: {claimName: dataClaimName(p.name)}},
+        ...(openshiftAuth ? proxyVolumes(p.name) : []),
+      ],
     },
   }
 }
@@ -111,7 +134,7 @@ export function renderDeployment(p: NotebookParams): KObject {
       annotations: {'image.openshift.io/triggers': imageTriggerAnnotation(p.image)},
     }),
     spec: {
-      replicas: 1,
+      replicas: p.stopped ? 0 : 1,
       selector: {matchLabels: selectorFor(p.name)},
       strategy: {type: 'Recreate'},
       template: renderPodTemplate(p),

@@ -14,7 +14,7 @@ export function renderDeploymentConfig(p: NotebookParams): KObject {
     kind: 'DeploymentConfig',
     metadata: objectMeta(p.name, labelsFor(p.name, 'notebook'), {namespace: p.namespace}),
     spec: {
-      replicas: 1,
+      replicas: p.stopped ? 0 : 1,
       selector: selectorFor(p.name),
       strategy: {type: 'Recreate'},
       triggers: [

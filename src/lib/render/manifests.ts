@@ -34,5 +34,10 @@ export function renderManifestFiles(): Record<string, string> {
       GENERATED +
       '# Use with: oc process -f manifests/template.yaml -p NAME=notebook | oc apply -f -\n' +
       toYaml(renderTemplate()),
+    'template-openshift-auth.yaml':
+      GENERATED +
+      '# The --auth openshift variant: people log in with their OpenShift account (oauth-proxy sidecar).\n' +
+      '# Use with: oc process -f manifests/template-openshift-auth.yaml -p NAME=notebook | oc apply -f -\n' +
+      toYaml(renderTemplate('openshift')),
   }
 }

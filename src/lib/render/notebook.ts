@@ -2,6 +2,12 @@ import {renderBuildObjects} from './build.js'
 import {renderDeployment} from './deployment.js'
 import {renderDeploymentConfig} from './deploymentconfig.js'
 import {renderBaseImageStream} from './imagestream.js'
+import {
+  randomCookieSecret,
+  renderJupyterConfigMap,
+  renderOAuthConfigSecret,
+  renderServiceAccount,
+} from './oauth.js'
 import type {BuildParams, NotebookParams} from './params.js'
 import {renderDataClaim} from './pvc.js'
 import {renderRoute} from './route.js'
@@ -12,7 +18,12 @@ import type {KObject} from './types.js'
 export interface NotebookObjects {
   /** `--image REGISTRY/...`: the stream that imports it */
   imageStream?: KObject
-  secret: KObject
+  /** the password Secret (`--auth password`) */
+  secret?: KObject
+  /** `--auth openshift`: the OAuth client, the proxy's cookie secret, the notebook's Jupyter config */
+  serviceAccount?: KObject
+  oauthConfig?: KObject
+  jupyterConfig?: KObject
   claim: KObject
   service: KObject
   route: KObject
@@ -26,8 +37,9 @@ export interface NotebookObjects {
 export function renderNotebook(
   p: NotebookParams,
   password: string,
-  opts: {secretEncoding?: 'data' | 'stringData'} = {},
+  opts: {secretEncoding?: 'data' | 'stringData'; cookieSecret?: string} = {},
 ): NotebookObjects {
+  const openshiftAuth = p.auth === 'openshift'
   return {
     ...(p.importImage === undefined
       ? {}
@@ -38,12 +50,25 @@ export function renderNotebook(
             component: 'notebook-image',
           }),
         }),
-    secret: renderPasswordSecret({
-      name: p.name,
-      namespace: p.namespace,
-      password,
-      encoding: opts.secretEncoding,
-    }),
+    ...(openshiftAuth
+      ? {
+          serviceAccount: renderServiceAccount(p),
+          oauthConfig: renderOAuthConfigSecret({
+            name: p.name,
+            namespace: p.namespace,
+            cookieSecret: opts.cookieSecret ?? randomCookieSecret(),
+            encoding: opts.secretEncoding,
+          }),
+          jupyterConfig: renderJupyterConfigMap(p),
+        }
+      : {
+          secret: renderPasswordSecret({
+            name: p.name,
+            namespace: p.namespace,
+            password,
+            encoding: opts.secretEncoding,
+          }),
+        }),
     claim: renderDataClaim(p),
     service: renderService(p),
     route: renderRoute(p),
@@ -58,10 +83,20 @@ export function renderNotebook(
 export function renderNotebookObjects(
   p: NotebookParams,
   password: string,
-  opts: {secretEncoding?: 'data' | 'stringData'} = {},
+  opts: {secretEncoding?: 'data' | 'stringData'; cookieSecret?: string} = {},
 ): KObject[] {
   const o = renderNotebook(p, password, opts)
-  return [...(o.imageStream ? [o.imageStream] : []), o.secret, o.claim, o.service, o.route, o.workload]
+  return [
+    o.imageStream,
+    o.serviceAccount,
+    o.secret,
+    o.oauthConfig,
+    o.jupyterConfig,
+    o.claim,
+    o.service,
+    o.route,
+    o.workload,
+  ].filter((x): x is KObject => x !== undefined)
 }
 
 /** `deploy --dry-run=client`: the builder set first when `--build` asks for it, then the notebook. */

@@ -49,6 +49,8 @@ export interface SourceStrategyParams {
 export type AccessMode = 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadWriteMany'
 export type InsecurePolicy = 'Redirect' | 'Allow' | 'None'
 export type WorkloadKind = 'Deployment' | 'DeploymentConfig'
+/** How people log in: the Secret's password (default), or their OpenShift account (oauth-proxy). */
+export type AuthMode = 'password' | 'openshift'
 
 /** `deploy`: Secret, PVC, Service, Route and Deployment (or DeploymentConfig) of one notebook. */
 export interface NotebookParams {
@@ -72,4 +74,10 @@ export interface NotebookParams {
   insecurePolicy: InsecurePolicy
   serviceAccount: string
   workload: WorkloadKind
+  /** default `password` */
+  auth?: AuthMode
+  /** `--auth openshift`: the oauth-proxy image (default: the cluster's, else DEFAULT_OAUTH_PROXY_IMAGE) */
+  oauthProxyImage?: string
+  /** `oc jupyter stop`ped (replicas 0), kept so by a re-run of deploy without --start */
+  stopped?: boolean
 }

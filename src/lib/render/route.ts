@@ -1,5 +1,6 @@
 import {labelsFor, objectMeta} from './labels.js'
 import type {NotebookParams} from './params.js'
+import {PROXY_PORT_NAME} from './oauth.js'
 import {NOTEBOOK_PORT_NAME} from './service.js'
 import type {KObject} from './types.js'
 
@@ -11,16 +12,20 @@ import type {KObject} from './types.js'
 export const ROUTE_TIMEOUT = '5m'
 export const ROUTE_TUNNEL_TIMEOUT = '24h'
 
-/** Route NAME: edge TLS with http → https redirect (`--insecure-policy`), optional `--hostname`. */
+/**
+ * Route NAME: edge TLS with http → https redirect (`--insecure-policy`), optional `--hostname`. With
+ * `--auth openshift`: reencrypt to the proxy's port — the router verifies the service CA's certificate.
+ */
 export function renderRoute(
-  p: Pick<NotebookParams, 'name' | 'namespace' | 'hostname' | 'insecurePolicy'>,
+  p: Pick<NotebookParams, 'name' | 'namespace' | 'hostname' | 'insecurePolicy' | 'auth'>,
 ): KObject {
+  const openshiftAuth = p.auth === 'openshift'
   const spec: Record<string, unknown> = {}
   if (p.hostname !== undefined) spec.host = p.hostname
   Object.assign(spec, {
     to: {kind: 'Service', name: p.name, weight: 100},
-    port: {targetPort: NOTEBOOK_PORT_NAME},
-    tls: {termination: 'edge', insecureEdgeTerminationPolicy: p.insecurePolicy},
+    port: {targetPort: openshiftAuth ? PROXY_PORT_NAME : NOTEBOOK_PORT_NAME},
+    tls: {termination: openshiftAuth ? 'reencrypt' : 'edge', insecureEdgeTerminationPolicy: p.insecurePolicy},
     wildcardPolicy: 'None',
   })
   return {

@@ -78,6 +78,11 @@ export function parseBuildOptions(args: BuildArgs, flags: BuildFlags, namespace?
     throw new UsageError('give the repository once: as an argument or with --repo, not both')
   }
   const fromSource = flags['from-source']
+  if (flags.wait === false && flags.follow === true) {
+    throw new UsageError(
+      '--follow streams the log while the build runs; --no-wait returns at once: give one of them',
+    )
+  }
   const run = {rebuild: flags.rebuild ?? false, follow: flags.follow, wait: flags.wait ?? true}
   const buildMemory = parseSize(flags['build-memory'] ?? DEFAULT_BUILD_MEMORY, '--build-memory').text
   const contextDir = flags['context-dir'] === undefined ? undefined : parseContextDir(flags['context-dir'])

@@ -14,16 +14,37 @@ import {
   type KObject,
   type StartOptions,
 } from '../../../fake-openshift/src/index.js'
+import {interpretDockerfile} from '../../../fake-openshift/src/sim/dockerfile.js'
+import {BUILTIN_PROFILES, type ImageProfile} from '../../../fake-openshift/src/sim/profiles.js'
+import {BUILTIN_REPOSITORIES} from '../../../fake-openshift/src/sim/repositories.js'
+import {renderBuilderDockerfile} from '../../../src/lib/render/dockerfile.js'
+import {DEFAULT_BASE_IMAGE, DEFAULT_REF} from '../../../src/lib/values/defaults.js'
 import type {CliResult} from './cli.js'
 
-/** An assigned-UID builder image (the recipe's branch), imported instead of built: no build to wait for. */
+/** The builder `oc jupyter build` makes, imported instead of built: no build to wait for. */
 export const BUILDER_IMAGE = 'quay.io/example/s2i-minimal-notebook:s2i-assigned-uid'
 /** A notebook image of the anyuid era: its pods crash under restricted-v2 (sim profile anyuid-era). */
 export const ANYUID_ERA_IMAGE = 'quay.io/example/anyuid-era-notebook:latest'
 
+/**
+ * What that image is, in the fake's image model: our Dockerfile (render/dockerfile.ts) interpreted over
+ * today's docker-stacks base with the branch's checkout as context — exactly what a build in the fake
+ * pushes. The fake knows nothing of oc-jupyter; the test tells it what the image holds.
+ */
+function builderProfile(): ImageProfile {
+  const built = interpretDockerfile(
+    BUILTIN_PROFILES['docker-stacks'],
+    renderBuilderDockerfile(DEFAULT_BASE_IMAGE),
+    {name: 'oc-jupyter-builder', context: BUILTIN_REPOSITORIES[0].refs[DEFAULT_REF]},
+  )
+  if (!built.ok) throw new Error(`the builder Dockerfile does not build in the fake: ${built.error}`)
+  return built.profile
+}
+
 export const SIM_IMAGES = {
+  profiles: {'oc-jupyter-builder': builderProfile()},
   images: [
-    {image: BUILDER_IMAGE, profile: 's2i-assigned-uid'},
+    {image: BUILDER_IMAGE, profile: 'oc-jupyter-builder'},
     {image: 'quay.io/example/anyuid-era-notebook*', profile: 'anyuid-era'},
   ],
 }

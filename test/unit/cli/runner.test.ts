@@ -4,12 +4,12 @@
  * every case below must print the same and exit the same both ways. And the compile cache that the
  * bundle loader keeps is an optimisation only: written on the first run, same output with or without.
  */
-import {existsSync, mkdtempSync, readdirSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {ensureBuilt, run} from './cli.js'
+import {ensureBuilt, ROOT, run} from './cli.js'
 
 beforeAll(ensureBuilt, 180_000)
 
@@ -31,7 +31,27 @@ const CASES: string[][] = [
   ['status'],
   ['password', '-o', 'yaml'],
   ['status', '--', '--help'],
+  ['list'],
+  ['list', '-o', 'wide'],
+  ['stop', 'a', 'b'],
+  ['start', '--timeout', '5x'],
+  ['logs', '--tail', 'x'],
+  ['logs', '-f', '--previous'],
+  ['open', '--print'],
 ]
+
+describe('every command has a bundle of its own', () => {
+  it('dist/commands.json names each src/commands/*.ts, and its bundle is there', async () => {
+    const ids = readdirSync(join(ROOT, 'src', 'commands'))
+      .filter(f => f.endsWith('.ts'))
+      .map(f => f.replace(/\.ts$/, ''))
+      .sort()
+    expect(ids).toEqual(expect.arrayContaining(['list', 'logs', 'open', 'start', 'stop']))
+    const bundled = JSON.parse(readFileSync(join(ROOT, 'dist', 'commands.json'), 'utf8')) as object
+    expect(Object.keys(bundled).sort()).toEqual(ids)
+    for (const id of ids) expect(existsSync(join(ROOT, 'dist', 'commands', `${id}.cjs`)), id).toBe(true)
+  })
+})
 
 describe('a command from its bundle = the same command through oclif', () => {
   for (const args of CASES) {

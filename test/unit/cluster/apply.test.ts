@@ -153,6 +153,27 @@ describe('createIfAbsent / deleteIfExists / patches', () => {
     await expect(createIfAbsent(client(), secret)).rejects.toMatchObject({exitCode: 4})
   })
 
+  it('a 409 Conflict on the create (not AlreadyExists) is retried, never taken for "unchanged"', async () => {
+    const conflict = {
+      match: (m: string) => m === 'POST',
+      code: 409,
+      reason: 'Conflict',
+      message: 'Operation cannot be fulfilled on resourcequotas "quota": the object has been modified',
+    }
+    store.failures.push({...conflict}, {...conflict})
+    const r = await createIfAbsent(client(), secret)
+    expect(r.action).toBe('created')
+    expect(store.objects.get('/api/v1/namespaces/proj/secrets/nb-password')).toBeDefined()
+    expect(srv.requests.filter(x => x.method === 'POST')).toHaveLength(3)
+    // a conflict that does not go away is reported, not swallowed
+    for (let i = 0; i < 4; i++) store.failures.push({...conflict})
+    store.objects.clear()
+    const err = await createIfAbsent(client(), secret).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect((err as ApiError).reason).toBe('Conflict')
+    expect(store.objects.size).toBe(0)
+  })
+
   it('deleteIfExists: deleted, then absent (404 = done)', async () => {
     const c = client()
     await applyObjects(c, [svc])

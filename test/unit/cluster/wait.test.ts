@@ -31,9 +31,17 @@ const dep = (
 })
 
 type WatchScript = (res: ServerResponse, rec: Recorded, req: {socket: {destroy(): void}}) => void
-/** LIST answers pop from `lists`, WATCH requests run the next script. */
-function script(lists: unknown[], watches: WatchScript[]) {
+/**
+ * LIST answers pop from `lists`, WATCH requests run the next script. With `only`, requests for other
+ * object names (a previous test's watch reconnecting late, under load) hang instead of taking a script.
+ */
+function script(lists: unknown[], watches: WatchScript[], only?: string) {
   srv.handle((req, res, rec) => {
+    if (only !== undefined && rec.url.searchParams.get('fieldSelector') !== `metadata.name=${only}`) {
+      res.writeHead(200, {'Content-Type': 'application/json'})
+      res.flushHeaders()
+      return
+    }
     if (rec.url.searchParams.get('watch') === 'true') {
       const next = watches.shift()
       if (!next) {
@@ -256,9 +264,11 @@ describe('waitFor', () => {
 
 describe('watchObject', () => {
   it('gives up after repeated immediate drops without news', async () => {
+    const drops = {...dep(1), metadata: {...dep(1).metadata, name: 'drops'}}
     script(
-      [list(1, dep(1))],
+      [list(1, drops)],
       Array.from({length: 5}, () => (res: ServerResponse) => (open(res), res.end())),
+      'drops',
     )
     // Transport retries off: under load a keep-alive socket closed by the test server can be retried
     // by the client, which is right but would make the count of watch requests vary.
@@ -266,14 +276,16 @@ describe('watchObject', () => {
       clock: fakeClock(),
       retry: {maxAttempts: 1},
     })
-    const gen = watchObject(noRetry, {path, name: 'notebook', maxDrops: 3, clock: fakeClock()})
+    const gen = watchObject(noRetry, {path, name: 'drops', maxDrops: 3, clock: fakeClock()})
     const seen: string[] = []
     const err = await (async () => {
       for await (const ev of gen) seen.push(ev.type)
     })().catch((e: unknown) => e)
     expect(seen).toEqual(['SYNC'])
     expect((err as Error).name).toBe('NetworkError')
-    expect(watchRequests()).toHaveLength(4)
+    expect(
+      watchRequests().filter(r => r.url.searchParams.get('fieldSelector') === 'metadata.name=drops'),
+    ).toHaveLength(4)
   })
 
   it('ignores events for other names', async () => {

@@ -110,6 +110,29 @@ describe('planAnyuidRemoval', () => {
       },
     })
     expect(plan.changes.map(c => c.action)).toEqual(['remove-subject'])
+    // emptying it is an update, which RBAC escalation prevention refuses to a project admin: delete instead
+    const [change] = plan.changes
+    expect(change.action === 'remove-subject' && change.deleteInstead).toEqual({
+      description:
+        'deleted RoleBinding system:openshift:scc:anyuid in myproject (its only subject was service account default; emptying it was not allowed)',
+    })
+  })
+
+  it('offers no delete instead of a patch when other subjects stay', () => {
+    const plan = planAnyuidRemoval({
+      namespace: ns,
+      serviceAccount: sa,
+      roleBinding: {
+        metadata: {name: 'system:openshift:scc:anyuid', namespace: ns, resourceVersion: '7'},
+        subjects: [
+          {kind: 'ServiceAccount', name: 'default', namespace: ns},
+          {kind: 'ServiceAccount', name: 'other', namespace: ns},
+        ],
+      },
+    })
+    const [change] = plan.changes
+    expect(change.action).toBe('remove-subject')
+    expect('deleteInstead' in change && change.deleteInstead).toBe(false)
   })
 
   it('reports, but does not remove, grants to groups that include the service account', () => {

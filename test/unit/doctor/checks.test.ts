@@ -571,6 +571,31 @@ describe('image, storage, route, build checks', () => {
       ...builderNoImage.run(healthy({imageStreams: [good]})),
     ]).toEqual([])
   })
+
+  it('the base image of a Docker build is not a builder, whatever its labels (no false alarm after oc jupyter build)', () => {
+    const base = {
+      kind: 'ImageStream',
+      metadata: {name: 'minimal-notebook', labels: {'app.kubernetes.io/component': 'builder'}},
+      spec: {
+        tags: [
+          {
+            name: '2025-12-31',
+            from: {kind: 'DockerImage', name: 'quay.io/jupyter/minimal-notebook:2025-12-31'},
+          },
+        ],
+      },
+      status: {tags: [{tag: '2025-12-31', items: [{image: 'sha256:1'}]}]},
+    }
+    const bc = {
+      kind: 'BuildConfig',
+      metadata: {name: 's2i-minimal-notebook'},
+      spec: {
+        strategy: {dockerStrategy: {from: {kind: 'ImageStreamTag', name: 'minimal-notebook:2025-12-31'}}},
+      },
+    }
+    expect(builderTag.run(healthy({imageStreams: [base], buildConfigs: [bc]}))).toEqual([])
+    expect(builderTag.run(healthy({imageStreams: [base]}))).toHaveLength(1)
+  })
 })
 
 describe('exec checks', () => {

@@ -22,6 +22,8 @@ export const DEFINITIONS: Record<string, string> = {
   'v1/Secret': 'io.k8s.api.core.v1.Secret',
   'v1/PersistentVolumeClaim': 'io.k8s.api.core.v1.PersistentVolumeClaim',
   'v1/Service': 'io.k8s.api.core.v1.Service',
+  'v1/ServiceAccount': 'io.k8s.api.core.v1.ServiceAccount',
+  'v1/ConfigMap': 'io.k8s.api.core.v1.ConfigMap',
   'v1/List': 'io.k8s.api.core.v1.List',
   'route.openshift.io/v1/Route': 'com.github.openshift.api.route.v1.Route',
   'image.openshift.io/v1/ImageStream': 'com.github.openshift.api.image.v1.ImageStream',

@@ -13,7 +13,12 @@ const files = renderManifestFiles()
 
 describe('manifests/', () => {
   it('has exactly the generated files', () => {
-    expect(Object.keys(files).sort()).toEqual(['builder.yaml', 'notebook.yaml', 'template.yaml'])
+    expect(Object.keys(files).sort()).toEqual([
+      'builder.yaml',
+      'notebook.yaml',
+      'template-openshift-auth.yaml',
+      'template.yaml',
+    ])
   })
 
   it.each(Object.keys(files))(

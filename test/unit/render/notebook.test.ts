@@ -40,10 +40,10 @@ describe('renderNotebookObjects', () => {
   })
 
   it('Secret: the password base64 under key "password"; stringData on request', () => {
-    expect(o.secret.type).toBe('Opaque')
-    expect(o.secret.data).toEqual({password: Buffer.from(PASSWORD).toString('base64')})
-    expect(o.secret.stringData).toBeUndefined()
-    const s = renderNotebook(deployOpts(), 'p', {secretEncoding: 'stringData'}).secret
+    expect(o.secret!.type).toBe('Opaque')
+    expect(o.secret!.data).toEqual({password: Buffer.from(PASSWORD).toString('base64')})
+    expect(o.secret!.stringData).toBeUndefined()
+    const s = renderNotebook(deployOpts(), 'p', {secretEncoding: 'stringData'}).secret!
     expect(s.stringData).toEqual({password: 'p'})
     expect(s.data).toBeUndefined()
   })
@@ -132,8 +132,8 @@ describe('renderNotebookObjects', () => {
 
     it('the secretKeyRef names the rendered Secret and key', () => {
       const ref = c.env[1].valueFrom.secretKeyRef
-      expect(ref.name).toBe(o.secret.metadata.name)
-      expect(Object.keys(o.secret.data as object)).toContain(ref.key)
+      expect(ref.name).toBe(o.secret!.metadata.name)
+      expect(Object.keys(o.secret!.data as object)).toContain(ref.key)
     })
 
     it('mounts PVC notebook-data at the mount path', () => {
@@ -252,5 +252,95 @@ describe('randomPassword', () => {
     expect(a.length).toBeGreaterThanOrEqual(24)
     expect(a).toMatch(/^[A-Za-z0-9_-]+$/)
     expect(a).not.toBe(b)
+  })
+})
+
+describe('renderNotebook --auth openshift (oauth-proxy in front, the notebook on 127.0.0.1)', () => {
+  const o = renderNotebook(deployOpts({auth: 'openshift'}), 'unused', {cookieSecret: 'k'.repeat(32)})
+  const pod = at(o.workload, 'spec.template.spec')
+  const [nb, proxy] = pod.containers
+
+  it('two containers, each restricted-v2 and Pod Security restricted, no runAsUser or fsGroup', () => {
+    expect(pod.containers.map((c: {name: string}) => c.name)).toEqual(['notebook', 'oauth-proxy'])
+    for (const c of pod.containers) {
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: {drop: ['ALL']},
+        runAsNonRoot: true,
+        seccompProfile: {type: 'RuntimeDefault'},
+      })
+    }
+    expect(pod.securityContext).toEqual({supplementalGroups: [100]})
+    expect(JSON.stringify(o.workload)).not.toMatch(/runAsUser|fsGroup/)
+    expect(proxy.resources.limits).toEqual({cpu: '100m', memory: '64Mi'})
+  })
+
+  it('the notebook: its Jupyter config (127.0.0.1, no token or password), no password env, exec probes', () => {
+    expect(nb.env).toEqual([
+      {name: 'PERSISTENT_VOLUME_ROOTDIR', value: '/home/jovyan/volume'},
+      {name: 'JUPYTER_CONFIG_PATH', value: '/etc/oc-jupyter/jupyter'},
+    ])
+    expect(nb.ports).toBeUndefined()
+    expect(nb.readinessProbe.exec.command.join(' ')).toContain("create_connection(('127.0.0.1', 8888)")
+    const files = at(o.jupyterConfig, 'data')
+    expect(JSON.parse(files['jupyter_server_config.json'])).toEqual({
+      ServerApp: {ip: '127.0.0.1', allow_remote_access: true, trust_xheaders: true, token: '', password: ''},
+      IdentityProvider: {token: ''},
+    })
+    expect(JSON.parse(files['jupyter_notebook_config.json']).NotebookApp.ip).toBe('127.0.0.1')
+    expect(o.secret).toBeUndefined()
+  })
+
+  it('the proxy: OpenShift provider, the SA as OAuth client, a SAR on the Service, TLS from the service CA', () => {
+    expect(proxy.args).toEqual([
+      '--provider=openshift',
+      '--https-address=:8443',
+      '--http-address=',
+      '--openshift-service-account=notebook',
+      '--upstream=http://127.0.0.1:8888',
+      '--tls-cert=/etc/tls/private/tls.crt',
+      '--tls-key=/etc/tls/private/tls.key',
+      '--cookie-secret-file=/etc/oauth/config/cookie_secret',
+      '--openshift-sar={"namespace":"$(NAMESPACE)","resource":"services","resourceName":"notebook","verb":"get"}',
+      '--skip-provider-button',
+    ])
+    expect(proxy.env).toEqual([{name: 'NAMESPACE', valueFrom: {fieldRef: {fieldPath: 'metadata.namespace'}}}])
+    expect(pod.serviceAccountName).toBe('notebook')
+    expect(pod.automountServiceAccountToken).toBe(false)
+    // the token only in the proxy
+    expect(proxy.volumeMounts.map((m: {mountPath: string}) => m.mountPath)).toContain(
+      '/var/run/secrets/kubernetes.io/serviceaccount',
+    )
+    expect(nb.volumeMounts.map((m: {mountPath: string}) => m.mountPath)).not.toContain(
+      '/var/run/secrets/kubernetes.io/serviceaccount',
+    )
+  })
+
+  it('ServiceAccount redirect reference, Service serving cert and proxy port, reencrypt Route, cookie Secret', () => {
+    expect(
+      JSON.parse(
+        o.serviceAccount!.metadata.annotations![
+          'serviceaccounts.openshift.io/oauth-redirectreference.notebook'
+        ],
+      ),
+    ).toEqual({
+      kind: 'OAuthRedirectReference',
+      apiVersion: 'v1',
+      reference: {kind: 'Route', name: 'notebook'},
+    })
+    expect(o.service.metadata.annotations).toEqual({
+      'service.beta.openshift.io/serving-cert-secret-name': 'notebook-tls',
+    })
+    expect(at(o.service, 'spec.ports')).toEqual([
+      {name: 'oauth-proxy', protocol: 'TCP', port: 443, targetPort: 'oauth-proxy'},
+    ])
+    expect(at(o.route, 'spec.tls')).toEqual({
+      termination: 'reencrypt',
+      insecureEdgeTerminationPolicy: 'Redirect',
+    })
+    expect(at(o.route, 'spec.port')).toEqual({targetPort: 'oauth-proxy'})
+    expect(o.route.metadata.annotations?.['haproxy.router.openshift.io/timeout-tunnel']).toBe('24h')
+    expect(o.oauthConfig!.data).toEqual({cookie_secret: Buffer.from('k'.repeat(32)).toString('base64')})
+    expect(o.oauthConfig!.metadata.name).toBe('notebook-oauth-config')
   })
 })

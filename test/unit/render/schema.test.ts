@@ -40,6 +40,7 @@ const cases: Array<[string, () => KObject[]]> = [
     'deploy --deployment-config',
     () => renderDeployObjects(deployOpts({'deployment-config': true}), PASSWORD),
   ],
+  ['deploy --auth openshift', () => renderDeployObjects(deployOpts({auth: 'openshift'}), PASSWORD)],
   ['build defaults', () => renderBuildObjects(buildOpts())],
   [
     'build with repo, context dir and base image',
@@ -73,8 +74,8 @@ if (!schemaPresent) {
       expect(validator.errors({...renderList(objects)})).toEqual([])
     })
 
-    it('the Template and each object in it', () => {
-      const t = renderTemplate()
+    it.each(['password', 'openshift'] as const)('the Template (%s login) and each object in it', auth => {
+      const t = renderTemplate(auth)
       expect(validator.errors(t)).toEqual([])
       for (const o of t.objects as KObject[])
         expect(validator.errors(o), `${o.kind}/${o.metadata.name}`).toEqual([])

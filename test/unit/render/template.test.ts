@@ -71,3 +71,35 @@ describe('renderTemplate', () => {
     expect(secret.stringData).toEqual({password: 'x'})
   })
 })
+
+describe('renderTemplate(openshift): the --auth openshift variant', () => {
+  const t = renderTemplate('openshift')
+  it('declares the proxy image and a generated cookie secret, and uses every parameter', () => {
+    const params = t.parameters as Array<Record<string, unknown>>
+    expect(params.map(p => p.name)).toEqual([
+      'NAME',
+      'IMAGE',
+      'VOLUME_SIZE',
+      'OAUTH_PROXY_IMAGE',
+      'COOKIE_SECRET',
+    ])
+    expect(params[4]).toMatchObject({generate: 'expression', from: '[a-zA-Z0-9]{32}'})
+    const used = new Set([...JSON.stringify(t.objects).matchAll(/\$\{([A-Z_]+)\}/g)].map(m => m[1]))
+    expect([...used].sort()).toEqual(params.map(p => p.name as string).sort())
+  })
+  it("processed, gives exactly the CLI's --auth openshift objects", () => {
+    const processed = processTemplate(t, {
+      NAME: 'notebook',
+      IMAGE: 's2i-minimal-notebook:latest',
+      VOLUME_SIZE: '1Gi',
+      OAUTH_PROXY_IMAGE: 'quay.io/openshift/origin-oauth-proxy:4.16',
+      COOKIE_SECRET: 'c'.repeat(32),
+    })
+    expect(processed).toEqual(
+      renderNotebookObjects(deployOpts({auth: 'openshift'}), 'unused', {
+        secretEncoding: 'stringData',
+        cookieSecret: 'c'.repeat(32),
+      }),
+    )
+  })
+})

@@ -162,6 +162,18 @@ describe('parseBuildOptions', () => {
 })
 
 describe('parseDeployOptions', () => {
+  it('--image from a registry: imported into image stream LAST-PART:TAG, which the Deployment runs', () => {
+    const o = parseDeployOptions({}, {image: 'quay.io/jupyter/scipy-notebook:2025-12-31'})
+    expect(o.image).toBe('scipy-notebook:2025-12-31')
+    expect(o.importImage).toEqual({
+      stream: 'scipy-notebook',
+      tag: '2025-12-31',
+      image: 'quay.io/jupyter/scipy-notebook:2025-12-31',
+    })
+    expect(parseDeployOptions({}, {image: 'nb:v2'})).toMatchObject({image: 'nb:v2'})
+    expect(parseDeployOptions({}, {image: 'nb:v2'}).importImage).toBeUndefined()
+  })
+
   it('defaults to SPEC.md', () => {
     const o = parseDeployOptions({}, {})
     expect(o).toMatchObject({
@@ -249,7 +261,8 @@ describe('parseDeployOptions', () => {
     [{}, {memory: 'lots'}, '--memory "lots"'],
     [{}, {cpu: '0'}, '--cpu "0"'],
     [{}, {hostname: 'bad host'}, '--hostname'],
-    [{}, {image: 'quay.io/x/y:1'}, '--image'],
+    [{}, {image: 'quay.io/X/y:1'}, '--image "quay.io/X/y:1": not an image reference'],
+    [{}, {image: 'quay.io/x/y:1', build: true}, '--build builds an image stream of this project'],
     [{}, {'service-account': 'Bad'}, '--service-account "Bad"'],
     [{}, {'storage-class': 'Fast_SSD'}, '--storage-class "Fast_SSD"'],
     [

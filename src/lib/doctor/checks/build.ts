@@ -59,14 +59,27 @@ export const buildFailed: Check<DoctorData> = {
   },
 }
 
-/** Image streams used as builders: labelled component=builder, or the `from` of a Source build. */
+/**
+ * Image streams used as builders: labelled component=builder, or the `from` of a Source build — but
+ * not the base image a Docker build starts from (`oc jupyter build` labels it as part of the builder
+ * set; annotating it as a builder would offer the bare base image in the console).
+ */
 function builderStreams(d: DoctorData): Array<{stream: KubeObject; tag: string}> {
   const out: Array<{stream: KubeObject; tag: string}> = []
   const add = (stream: KubeObject | undefined, tag: string) => {
     if (stream && !out.some(o => o.stream === stream && o.tag === tag)) out.push({stream, tag})
   }
+  const dockerBases = new Set(
+    d.buildConfigs.flatMap(bc => {
+      const from = rec(rec(rec(rec(bc.spec).strategy).dockerStrategy).from)
+      const ns = str(from.namespace)
+      return str(from.kind) === 'ImageStreamTag' && (!ns || ns === d.namespace)
+        ? [(str(from.name) ?? '').split(':')[0]]
+        : []
+    }),
+  )
   for (const is of d.imageStreams) {
-    if (labelsOf(is)[LABEL_COMPONENT] !== 'builder') continue
+    if (labelsOf(is)[LABEL_COMPONENT] !== 'builder' || dockerBases.has(nameOf(is))) continue
     const tags = arr(rec(is.spec).tags).map(t => str(t.name) ?? 'latest')
     for (const t of tags.length > 0 ? tags : ['latest']) add(is, t)
   }

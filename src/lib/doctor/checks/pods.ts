@@ -6,6 +6,7 @@
 import {PASSWORD_ENV} from '../../render/deployment.js'
 import {DEFAULT_BASE_IMAGE} from '../../values/defaults.js'
 import {
+  generatedTokenLine,
   NOTEBOOK_AUTH_EXPLANATION,
   NOTEBOOK_AUTH_MISSING,
   notebookAuthRemedies,
@@ -356,9 +357,6 @@ export const instanceNotFound: Check<DoctorData> = {
   },
 }
 
-/** A token jupyter generated itself: 48 hex digits (`binascii.hexlify(os.urandom(24))`). */
-const GENERATED_TOKEN = /[?&]token=([0-9a-f]{48})\b/
-
 export const generatedToken: Check<DoctorData> = {
   id: 'pods.generated-token',
   area: 'pods',
@@ -370,7 +368,7 @@ export const generatedToken: Check<DoctorData> = {
   fix: `Pass the Secret's password as ${PASSWORD_ENV} (\`oc jupyter deploy NAME\` does), and use an image whose start-up does not override the token.`,
   run(d) {
     return d.podLogs.flatMap(logs => {
-      const line = [...logs.current].reverse().find(l => GENERATED_TOKEN.test(l))
+      const line = generatedTokenLine(logs.current)
       if (line === undefined) return []
       const pod = podOf(d, logs.pod)
       const container = arr(rec(pod?.spec).containers).find(c => c.name === logs.container)
@@ -381,12 +379,10 @@ export const generatedToken: Check<DoctorData> = {
           this.id,
           this.severity,
           fromSecret
-            ? `${logs.pod} (${logs.container}) generated its own login token although ${PASSWORD_ENV} is set: the image's start-up overrides it`
+            ? `${logs.pod} (${logs.container}) generated its own login token although ${PASSWORD_ENV} is set: the server ignores it (Notebook < 5.2 reads no ${PASSWORD_ENV}) or the image's start-up overrides it`
             : `${logs.pod} (${logs.container}) asks for a token it generated, not a password: ${PASSWORD_ENV} is not set`,
           // The token is a credential: never quoted.
-          [
-            `current log: ${line.trim().replace(GENERATED_TOKEN, m => m.replace(/[0-9a-f]{48}/, '<redacted>'))}`,
-          ],
+          [`current log: ${line}`],
           fromSecret
             ? [
                 `oc jupyter deploy ${instanceName(d)} --image ${DEFAULT_BASE_IMAGE} ${inNs(d)}   # an image that honours ${PASSWORD_ENV}`,

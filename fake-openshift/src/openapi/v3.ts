@@ -8,8 +8,8 @@
  */
 import {createHash} from 'node:crypto'
 
-import {apiVersionOf, type Registry} from './registry.js'
-import type {ResourceType} from './types.js'
+import {apiVersionOf, type Registry} from '../registry.js'
+import type {ResourceType} from '../types.js'
 
 /** The name real clusters give a kind's schema, e.g. io.k8s.api.apps.v1.Deployment. */
 export function schemaName(rt: ResourceType): string {
@@ -32,6 +32,7 @@ const KUBECTL_BUILTIN_GROUPS = new Set([
   'rbac.authorization.k8s.io',
   'storage.k8s.io',
   'authorization.k8s.io',
+  'authentication.k8s.io',
 ])
 
 const QUERY = (name: string, type = 'string') => ({name, in: 'query', schema: {type}, uniqueItems: true})
