@@ -12,10 +12,12 @@ const path = require('node:path')
 const vm = require('node:vm')
 
 /** The parts of oclif's Config that Command, its parser and our commands read. */
-function commandConfig(pjson) {
-  const bin = pjson.oclif.bin
+function commandConfig(pjson, bin = pjson.oclif.bin) {
+  // as oclif's Config.scopedEnvVarKeys with bin and binAliases (bin/run.js): OC_JUPYTER_* either way
   const scopedEnvVarKeys = k =>
-    [bin].map(alias => [alias.replaceAll('@', '').replaceAll(/[/-]/g, '_'), k].join('_').toUpperCase())
+    [...new Set([bin, pjson.oclif.bin])].map(alias =>
+      [alias.replaceAll('@', '').replaceAll(/[/-]/g, '_'), k].join('_').toUpperCase(),
+    )
   return {
     name: pjson.name,
     version: pjson.version,
@@ -114,13 +116,13 @@ function writeCompileCache(dir, prefix, suffix, cacheFile, script) {
   }
 }
 
-async function runCommand(id, argv, pjson, {hash, sourceMaps = false} = {}) {
+async function runCommand(id, argv, pjson, {bin, hash, sourceMaps = false} = {}) {
   try {
     const file = path.join(__dirname, '..', 'dist', 'commands', `${id}.cjs`)
     const Cmd = loadBundle(file, {hash, sourceMaps}).default
     Cmd.id = id
     // Resolves after the command's own catch (BaseCommand.catch sets process.exitCode).
-    await Cmd.run(argv, commandConfig(pjson))
+    await Cmd.run(argv, commandConfig(pjson, bin))
   } catch (error) {
     const {handle} = await import('../dist/oclif.js')
     await handle(error)

@@ -20,6 +20,15 @@ const path = require('node:path')
 const root = path.join(__dirname, '..')
 const argv = process.argv.slice(2)
 const read = rel => JSON.parse(readFileSync(path.join(root, rel), 'utf8'))
+const pjson = read('package.json')
+
+// The name the CLI gives itself in usage, examples and help: each executable of package.json `bin`
+// (oc-jupyter → `oc jupyter`, kubectl-jupyter → `kubectl jupyter`, the plugin names oc and kubectl
+// look up on PATH) is its own file here, so this holds through npm's links, Windows shims and krew.
+const invokedAs = Object.entries(pjson.bin).find(
+  ([, file]) => path.join(root, file) === (require.main ?? module).filename,
+)?.[0]
+const bin = invokedAs ? invokedAs.replace('-', ' ') : pjson.oclif.bin
 
 // Stack traces (--verbose, DEBUG) name the TypeScript sources; the source maps are read only then.
 const sourceMaps = argv.includes('--verbose') || Boolean(process.env.DEBUG)
@@ -28,7 +37,7 @@ if (sourceMaps) process.setSourceMapsEnabled(true)
 const fastPath = !process.env.OC_JUPYTER_NO_FAST_PATH
 
 if (fastPath && argv.length === 1 && argv[0] === '--version') {
-  const {name, version} = read('package.json')
+  const {name, version} = pjson
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
   process.exit(0)
 }
@@ -48,8 +57,8 @@ if (fastPath && !process.stdout.isTTY && !process.env.OCLIF_COLUMNS) {
   } catch {
     // no cache (partial build): oclif renders it
   }
-  if (cache && typeof cache[key] === 'string') {
-    process.stdout.write(cache[key])
+  if (cache && typeof cache[bin]?.[key] === 'string') {
+    process.stdout.write(cache[bin][key])
     process.exit(0)
   }
 }
@@ -73,13 +82,15 @@ try {
 
 if (argv.length > 0 && Object.hasOwn(commands, argv[0]) && !helpRequested(argv)) {
   const {runCommand} = require('./command.js')
-  runCommand(argv[0], argv.slice(1), read('package.json'), {hash: commands[argv[0]], sourceMaps})
+  runCommand(argv[0], argv.slice(1), pjson, {bin, hash: commands[argv[0]], sourceMaps})
 } else {
   import('../dist/oclif.js').then(({execute, settings}) => {
     // dist/ is compiled: without this, NODE_ENV=development|test (a developer's shell, vitest) makes
     // oclif look for TypeScript sources and print a warning on every run.
     settings.enableAutoTranspile = false
-    // the package's root, not this file: oclif would take bin/package.json for the plugin's manifest
-    return execute({dir: root})
+    // The package's root, not this file: oclif would take bin/package.json for the plugin's manifest.
+    // Its name as run (`bin`); environment variables keep their OC_JUPYTER_ names (binAliases).
+    const oclif = bin === pjson.oclif.bin ? pjson.oclif : {...pjson.oclif, bin, binAliases: [pjson.oclif.bin]}
+    return execute({loadOptions: {root, pjson: {...pjson, oclif}}})
   })
 }

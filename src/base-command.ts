@@ -280,7 +280,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const verbose = (this.globals?.verbose ?? this.argv.includes('--verbose')) || Boolean(process.env.DEBUG)
     const report = describeError(err, {verbose})
     if (report.exitCode === ExitCode.Usage && report.hint === undefined && 'parse' in err) {
-      report.hint = `oc jupyter ${this.id} --help`
+      report.hint = `${this.config.bin} ${this.id} --help`
     }
     const ui =
       this.ui ??
