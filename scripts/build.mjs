@@ -307,9 +307,16 @@ const dynamicImports = {
       args.kind === 'dynamic-import' ? {path: args.path, namespace: 'require-instead'} : undefined,
     )
     b.onLoad({filter: /.*/, namespace: 'require-instead'}, args => ({
-      contents: `module.exports = require(${JSON.stringify(
-        args.path.startsWith('node:') ? args.path : `../vendor/${vendorFile(args.path)}`,
-      )})`,
+      contents: args.path.startsWith('node:')
+        ? `module.exports = require(${JSON.stringify(args.path)})`
+        : // The vendor file is an ES module compiled to CommonJS ({default, ...named}). src is an ES
+          // module, so esbuild gives `import()` Node's view of a CommonJS module: `default` is its
+          // module.exports. That must be the package's default export (ora itself), with the named
+          // exports beside it — what `import('ora')` of the real package returns.
+          [
+            `const m = require(${JSON.stringify(`../vendor/${vendorFile(args.path)}`)})`,
+            `module.exports = typeof m.default === 'function' ? Object.assign(m.default, m) : m`,
+          ].join('\n'),
       loader: 'js',
     }))
   },

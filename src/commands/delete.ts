@@ -67,6 +67,10 @@ export default class Delete extends BaseCommand<typeof Delete> {
     }
     this.ui.info(`Will delete from project ${ns}: ${list(plan.remove)}`)
     if (plan.keep.length > 0) this.ui.info(`Keeping: ${list(plan.keep)} (--delete-data deletes them too)`)
+    const userClaim = plan.userClaim
+      ? `PersistentVolumeClaim/${plan.userClaim} is not oc-jupyter's (deploy --existing-claim) and is kept, even with --delete-data; to delete it: oc delete pvc/${plan.userClaim} -n ${ns}`
+      : undefined
+    if (userClaim) this.ui.info(`Keeping: ${userClaim}`)
     if (dryRun === 'client') {
       this.ui.result(
         {
@@ -113,13 +117,21 @@ export default class Delete extends BaseCommand<typeof Delete> {
       namespace: ns,
       dryRun: dryRun === 'server',
       deleted,
-      kept: plan.keep.map(f => ({kind: f.kind, name: f.name})),
+      kept: [
+        ...plan.keep.map(f => ({kind: f.kind, name: f.name})),
+        ...(plan.userClaim ? [{kind: 'PersistentVolumeClaim', name: plan.userClaim}] : []),
+      ],
     }
     this.ui.result(result, () =>
       [
         `${dryRun === 'server' ? 'Would delete' : 'Deleted'} ${deleted.length} objects of notebook ${name}.`,
         ...(plan.keep.length > 0
           ? [`Kept ${list(plan.keep)}: oc jupyter deploy ${name} -n ${ns} reuses them.`]
+          : []),
+        ...(plan.userClaim
+          ? [
+              `Kept PersistentVolumeClaim/${plan.userClaim} (mounted with --existing-claim, not oc-jupyter's); to delete it: oc delete pvc/${plan.userClaim} -n ${ns}`,
+            ]
           : []),
       ].join('\n'),
     )

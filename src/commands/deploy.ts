@@ -81,6 +81,11 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
         "Storage class of a new claim (default: the cluster's default). Fixed once the claim exists.",
       helpValue: 'NAME',
     }),
+    'existing-claim': Flags.string({
+      description:
+        'Mount this existing claim (e.g. made by oc set volume for a notebook you migrate) instead of creating NAME-data. It is never resized or deleted; re-runs keep it.',
+      helpValue: 'CLAIM',
+    }),
     'mount-path': Flags.string({
       description: 'Where the volume is mounted; also PERSISTENT_VOLUME_ROOTDIR.',
       default: DEFAULT_MOUNT_PATH,

@@ -11,11 +11,17 @@ import {
   type KubeClient,
 } from './cluster/index.js'
 import {CliError, ExitCode} from './errors.js'
+import {mountedClaim} from './foreign.js'
 import {DATA_KINDS, findInstance, type FoundObject} from './instance.js'
 
 export interface DeletePlan {
   remove: FoundObject[]
   keep: FoundObject[]
+  /**
+   * The claim the notebook mounts that oc-jupyter did not make (deploy --existing-claim): never
+   * deleted, not even with --delete-data — it is the user's.
+   */
+  userClaim?: string
 }
 
 export async function planDelete(
@@ -25,9 +31,16 @@ export async function planDelete(
   deleteData: boolean,
 ): Promise<DeletePlan> {
   const found = await findInstance(client, namespace, name)
+  const workload = found.find(f => f.kind === 'Deployment' || f.kind === 'DeploymentConfig')
+  const mounted = workload ? mountedClaim(workload.object)?.claim : undefined
+  const userClaim =
+    mounted !== undefined && !found.some(f => f.kind === 'PersistentVolumeClaim' && f.name === mounted)
+      ? mounted
+      : undefined
   return {
     remove: found.filter(f => deleteData || !DATA_KINDS.has(f.kind)),
     keep: found.filter(f => !deleteData && DATA_KINDS.has(f.kind)),
+    ...(userClaim ? {userClaim} : {}),
   }
 }
 

@@ -101,6 +101,7 @@ export interface StopResult {
 /** Scales the workload to 0 and waits until its pods are gone (the quota they held is free then). */
 export async function stopNotebook(ctx: LifecycleContext, name: string): Promise<StopResult> {
   const {client, namespace, ui} = ctx
+  if (!ctx.serverDryRun) ui.expectWait()
   const w = await requireWorkload(client, namespace, name, 'stop')
   const result: StopResult = {
     name,
@@ -134,7 +135,7 @@ async function waitPodsGone(ctx: LifecycleContext, name: string, selector: strin
   const check = () => {
     if (!listed) return
     if (pods.size === 0) return done()
-    if (!told) ui.info(`Waiting for ${[...pods.keys()].join(', ')} to stop...`)
+    if (!told) ui.progress(`Waiting for ${[...pods.keys()].join(', ')} to stop...`)
     told = true
   }
   const timer =
@@ -164,6 +165,7 @@ async function waitPodsGone(ctx: LifecycleContext, name: string, selector: strin
   )
   try {
     await Promise.race([gone, aborted, observing.then(() => aborted)])
+    ui.endProgress()
     if (ctx.signal?.aborted) {
       throw new CliError(
         `${(ctx.signal.reason as Error)?.message ?? 'interrupted'} while waiting for the pods of ${name} to stop: the notebook is scaled to 0 and they stop in the cluster`,
@@ -201,6 +203,7 @@ export interface StartResult {
 /** Scales a stopped workload to 1 and waits like deploy: the rollout, then the Route. */
 export async function startNotebook(ctx: LifecycleContext, name: string): Promise<StartResult> {
   const {client, namespace, ui} = ctx
+  if (!ctx.serverDryRun) ui.expectWait()
   const w = await requireWorkload(client, namespace, name, 'start')
   const running = count(rec(w.object.spec).replicas) > 0
   const result: StartResult = {

@@ -6,6 +6,7 @@
 import {isForbidden, isNotFound, resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
 import {arr, count, rec, str} from './cluster/obj.js'
 import {CliError, ExitCode} from './errors.js'
+import {adoptCommand, adoptExplanation, findForeign, mountedClaim} from './foreign.js'
 import {loginMode, workloadImageStreamTag} from './instance.js'
 import {LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY} from './render/labels.js'
 
@@ -63,7 +64,8 @@ export async function listNotebooks(client: KubeClient, namespace: string): Prom
   const [deployments, routes, claims, pods] = await Promise.all([
     list('Deployment'),
     list('Route'),
-    list('PersistentVolumeClaim'),
+    // every claim: a notebook deployed --existing-claim mounts one that is not labelled as ours
+    client.listAll<KubeObject>(resourcePath('PersistentVolumeClaim', {namespace})).then(l => l.items),
     list('Pod'),
   ])
   // DeploymentConfigs only when asked for by their presence: listing them draws a deprecation warning
@@ -85,7 +87,8 @@ export async function listNotebooks(client: KubeClient, namespace: string): Prom
       const podsOf = pods.filter(p => mine(p) && !p.metadata?.deletionTimestamp)
       const route = routes.find(mine)
       const host = str(arr(rec(route?.status).ingress)[0]?.host) ?? str(rec(route?.spec).host) ?? undefined
-      const claim = claims.find(mine)
+      const claimName = mountedClaim(w)?.claim
+      const claim = claims.find(c => c.metadata?.name === claimName)
       const running = podsOf.find(p => str(rec(p.status).phase) === 'Running') ?? podsOf[0]
       const container = arr(rec(running?.spec).containers).find(c => c.name === 'notebook')
       const uid =
@@ -156,6 +159,15 @@ export async function noSuchNotebook(
   /** the command the user ran, for the hint with the right name */
   command: string,
 ): Promise<CliError> {
+  // Made without oc-jupyter (the recipe's oc new-app): say so, with the move, rather than "no notebook".
+  const other = await findForeign(client, namespace, name).catch(() => undefined)
+  if (other) {
+    return new CliError(
+      `${adoptExplanation(other.foreign)}; oc jupyter ${command} works once it is moved`,
+      ExitCode.Failed,
+      {hint: adoptCommand(other.foreign, namespace)},
+    )
+  }
   const names = await listNotebooks(client, namespace)
     .then(rows => rows.map(r => r.name))
     .catch(() => [] as string[])

@@ -1,6 +1,7 @@
 /** `oc jupyter password`: the notebook password from its Secret, and nothing else. */
 import {isNotFound, resourcePath, type KubeClient, type KubeObject} from './cluster/index.js'
 import {CliError, ExitCode} from './errors.js'
+import {selectsAsOurs} from './foreign.js'
 import {loginMode} from './instance.js'
 import {noSuchNotebook} from './notebooks.js'
 import {PASSWORD_KEY, passwordSecretName} from './render/secret.js'
@@ -18,7 +19,7 @@ export async function readPassword(client: KubeClient, namespace: string, name: 
     if (isNotFound(error)) {
       const w = await workload
       if (loginMode(w) === 'openshift') throw noPassword(name, namespace)
-      if (!w) throw await noSuchNotebook(client, namespace, name, 'password')
+      if (!w || !selectsAsOurs(w, name)) throw await noSuchNotebook(client, namespace, name, 'password')
       throw new CliError(`Secret ${secretName} not found in project ${namespace}`, ExitCode.Failed, {
         hint: `oc jupyter deploy ${name} -n ${namespace}`,
         cause: error,

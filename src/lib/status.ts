@@ -4,7 +4,8 @@
  */
 import {isForbidden, resourcePath, type KindName, type KubeClient, type KubeObject} from './cluster/index.js'
 import {noSuchNotebook, stateOf, type NotebookRow} from './notebooks.js'
-import {findInstance, loginMode, workloadImageStreamTag} from './instance.js'
+import {adoptCommand, findForeign, selectorString, type ForeignNotebook} from './foreign.js'
+import {findInstance, loginMode, workloadImageStreamTag, type FoundObject} from './instance.js'
 import {passwordSecretName} from './render/secret.js'
 import {instanceSelector} from './render/labels.js'
 import {arr, count, rec, str, type Rec} from './cluster/obj.js'
@@ -52,6 +53,8 @@ export interface StatusReport {
   login: 'password' | 'openshift'
   /** what the user may not read (a `view` user may not list Secrets), with the server's reason */
   notVisible?: Array<{kind: string; message: string}>
+  /** made without oc-jupyter (the recipe's oc new-app): how to move it under oc-jupyter */
+  foreign?: {adoptCommand: string}
 }
 
 export function summarizePod(pod: KubeObject): StatusReport['pods'][number] {
@@ -82,8 +85,17 @@ export async function gatherStatus(
   name: string,
 ): Promise<StatusReport> {
   const hidden: Array<{kind: KindName; message: string}> = []
-  const found = await findInstance(client, namespace, name, {hidden})
-  if (found.length === 0 && hidden.length === 0) throw await noSuchNotebook(client, namespace, name, 'status')
+  let found = await findInstance(client, namespace, name, {hidden})
+  let podSelector = instanceSelector(name)
+  let foreign: StatusReport['foreign']
+  if (found.length === 0 && hidden.length === 0) {
+    // Made without oc-jupyter (the recipe's oc new-app): found by name, its pods by its own selector.
+    const other = await findForeign(client, namespace, name)
+    if (!other) throw await noSuchNotebook(client, namespace, name, 'status')
+    found = await foreignObjects(client, namespace, other.workload, other.foreign)
+    podSelector = selectorString(other.foreign.selector)
+    foreign = {adoptCommand: adoptCommand(other.foreign, namespace)}
+  }
   const report: StatusReport = {
     name,
     namespace,
@@ -92,13 +104,15 @@ export async function gatherStatus(
     passwordCommand: `oc jupyter password ${name} -n ${namespace}`,
     login: 'password',
     ...(hidden.length > 0 ? {notVisible: hidden} : {}),
+    ...(foreign ? {foreign} : {}),
   }
   const byKind = (k: string) => found.find(f => f.kind === k)?.object
   const workload = byKind('Deployment') ?? byKind('DeploymentConfig')
   report.login = loginMode(workload)
   if (workload) {
     const s = rec(workload.status)
-    const c = arr(rec(rec(rec(workload.spec).template).spec).containers).find(x => x.name === 'notebook')
+    const containers = arr(rec(rec(rec(workload.spec).template).spec).containers)
+    const c = containers.find(x => x.name === 'notebook') ?? (foreign ? containers[0] : undefined)
     report.workload = {
       kind: workload.kind ?? 'Deployment',
       replicas: count(rec(workload.spec).replicas),
@@ -145,7 +159,7 @@ export async function gatherStatus(
 
   const [pods, build] = await Promise.all([
     client
-      .list<KubeObject>(resourcePath('Pod', {namespace}), {labelSelector: instanceSelector(name)})
+      .list<KubeObject>(resourcePath('Pod', {namespace}), {labelSelector: podSelector})
       .catch((error: unknown) => {
         if (!isForbidden(error)) throw error
         hidden.push({kind: 'Pod', message: error.message})
@@ -167,6 +181,27 @@ export async function gatherStatus(
   )
   if (build) report.build = build
   return report
+}
+
+/** A foreign notebook's objects, found by name: its workload, Service, Route and mounted claim. */
+async function foreignObjects(
+  client: KubeClient,
+  namespace: string,
+  workload: KubeObject,
+  foreign: ForeignNotebook,
+): Promise<FoundObject[]> {
+  const get = async (kind: KindName, name: string): Promise<FoundObject[]> => {
+    const object = await client
+      .getIfExists<KubeObject>(resourcePath(kind, {namespace, name}))
+      .catch(() => undefined)
+    return object ? [{kind, name, object}] : []
+  }
+  const rest = await Promise.all([
+    get('Route', foreign.name),
+    get('Service', foreign.name),
+    foreign.claim ? get('PersistentVolumeClaim', foreign.claim) : [],
+  ])
+  return [{kind: foreign.kind, name: foreign.name, object: workload}, ...rest.flat()]
 }
 
 /** The last three Warning events of a pod, oldest first (what `oc describe pod` ends with). */
@@ -255,6 +290,11 @@ export function formatStatus(r: StatusReport): string {
   }
   if (r.build) row('Build', `${r.build.name} ${r.build.phase}${r.build.reason ? ` (${r.build.reason})` : ''}`)
   const cannotSee = new Set((r.notVisible ?? []).map(h => h.kind))
+  if (r.foreign) {
+    row('Made by', "not oc-jupyter (e.g. the recipe's oc new-app): no password Secret, no labels")
+    row('Adopt', r.foreign.adoptCommand)
+    return lines.join('\n')
+  }
   if (r.login === 'openshift')
     row(
       'Login',

@@ -223,8 +223,9 @@ export async function waitRollout(
       signal: ctl.signal,
       description: `${dc ? 'deployment config' : 'deployment'} "${name}" rollout`,
       hint: `oc jupyter status ${name} -n ${namespace}`,
-      onUpdate: r => ui.info(r.message),
+      onUpdate: r => ui.progress(r.message),
     })
+    ui.endProgress()
   } catch (error) {
     if (fatal) throw fatal
     if (ctx.signal?.aborted) throw interrupted(ctx.signal, name, namespace, opts.interrupt)

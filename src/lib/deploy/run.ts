@@ -32,6 +32,7 @@ import type {Ui} from '../ui/ui.js'
 import type {DeployOptions} from '../values/deploy-options.js'
 import {removeAnyuid, type AnyuidOutcome} from './anyuid-apply.js'
 import {reconcileClaim} from './claim.js'
+import {adoptCommand, adoptExplanation, describeForeign, mountedClaim, selectsAsOurs} from '../foreign.js'
 import {waitRollout, watchWarningEvents, type EventFeed, type PodSummary} from './rollout.js'
 
 export interface DeployRunContext {
@@ -74,6 +75,7 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   const dc = opts.workload === 'DeploymentConfig'
 
   // --- preflight: nothing is written before all of this passed -------------------------------
+  if (!ctx.serverDryRun) ui.expectWait()
   const apis: RequiredApi[] = [
     {groupVersion: 'route.openshift.io/v1', plural: 'routes'},
     {groupVersion: 'image.openshift.io/v1', plural: 'imagestreams'},
@@ -83,7 +85,10 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   const project = await requireProject(client, namespace)
   const uidRange = requireUidRange(project)
 
-  const claimPath = resourcePath('PersistentVolumeClaim', {namespace, name: `${opts.name}-data`})
+  const claimPath = resourcePath('PersistentVolumeClaim', {
+    namespace,
+    name: opts.existingClaim ?? `${opts.name}-data`,
+  })
   const workloadPath = resourcePath(dc ? 'DeploymentConfig' : 'Deployment', {namespace, name: opts.name})
   const openshiftAuth = opts.auth === 'openshift'
   // The credential the notebook needs: the password Secret, or in --auth openshift the proxy's cookie
@@ -93,33 +98,63 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     namespace,
     name: openshiftAuth ? oauthConfigSecretName(opts.name) : passwordSecretName(opts.name),
   })
-  const [claim, liveWorkload, liveSecret, otherWorkload, proxyImage] = await Promise.all([
+  const [firstClaim, liveWorkload, liveSecret, otherWorkload, proxyImage] = await Promise.all([
     client.getIfExists<KubeObject>(claimPath),
     client.getIfExists<KubeObject>(workloadPath),
     readSecret(client, secretPath),
-    // A Deployment of the same notebook would keep serving beside a new DeploymentConfig. (The other
-    // way round is not checked: reading DeploymentConfigs draws a deprecation warning on 4.14+.)
-    dc ? client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name: opts.name})) : undefined,
+    // The other kind of workload of the same NAME would keep serving beside the new one. Probing for a
+    // DeploymentConfig must not draw the deprecation warning of 4.14+, and some clusters serve none.
+    dc
+      ? client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name: opts.name}))
+      : client
+          .getIfExists<KubeObject>(
+            resourcePath('DeploymentConfig', {namespace, name: opts.name}),
+            undefined,
+            {quietWarnings: true},
+          )
+          .catch(() => undefined),
     openshiftAuth ? (opts.oauthProxyImage ?? clusterOAuthProxyImage(client)) : undefined,
   ])
   if (proxyImage !== undefined) opts = {...opts, oauthProxyImage: proxyImage}
+  await refuseForeign(ctx, opts.name, liveWorkload, otherWorkload)
   if (otherWorkload) {
+    const other = dc ? 'a Deployment' : 'a DeploymentConfig'
     throw new UsageError(
-      `notebook ${opts.name} runs as a Deployment: --deployment-config would start a second one beside it`,
+      `notebook ${opts.name} runs as ${other}: deploying it ${dc ? 'with' : 'without'} --deployment-config would start a second one beside it`,
       {
-        hint: `oc jupyter delete ${opts.name} -n ${namespace} --yes   # keeps its data and password; then deploy again`,
+        hint: dc
+          ? `oc jupyter delete ${opts.name} -n ${namespace} --yes && oc jupyter deploy ${opts.name} --deployment-config -n ${namespace}   # delete keeps its data and password`
+          : `oc jupyter deploy ${opts.name} --deployment-config -n ${namespace}   # or move it to a Deployment, keeping its data and password: oc jupyter delete ${opts.name} -n ${namespace} --yes && oc jupyter deploy ${opts.name} -n ${namespace}`,
       },
+    )
+  }
+  let claim = firstClaim
+  // A re-run keeps the claim the notebook mounts when it is not NAME-data (deployed --existing-claim).
+  const mounted = liveWorkload ? mountedClaim(liveWorkload)?.claim : undefined
+  if (opts.existingClaim === undefined && mounted !== undefined && mounted !== `${opts.name}-data`) {
+    opts = {...opts, existingClaim: mounted}
+    claim = await client.getIfExists<KubeObject>(
+      resourcePath('PersistentVolumeClaim', {namespace, name: mounted}),
+    )
+  }
+  if (opts.existingClaim !== undefined && !claim) {
+    throw new CliError(
+      `PersistentVolumeClaim ${opts.existingClaim} (--existing-claim) does not exist in project ${namespace}`,
+      ExitCode.Failed,
+      {hint: `oc get pvc -n ${namespace}`},
     )
   }
   if (claim?.metadata?.deletionTimestamp) {
     // Re-applying a claim that is about to vanish would leave the new pod unschedulable.
+    const claimName = claim.metadata.name ?? `${opts.name}-data`
     throw new CliError(
-      `PersistentVolumeClaim ${opts.name}-data is being deleted (a pod still uses it); deploy once it is gone`,
+      `PersistentVolumeClaim ${claimName} is being deleted (a pod still uses it); deploy once it is gone`,
       ExitCode.Failed,
-      {hint: `oc get pvc ${opts.name}-data -n ${namespace} -w`},
+      {hint: `oc get pvc ${claimName} -n ${namespace} -w`},
     )
   }
-  opts = reconcileClaim(opts, claim)
+  // The user's own claim is mounted as it is: never resized, never reconciled.
+  if (opts.existingClaim === undefined) opts = reconcileClaim(opts, claim)
   // `oc jupyter stop` scaled it to 0: a re-run applies the changes and keeps it stopped, unless --start.
   if (liveWorkload && count(rec(liveWorkload.spec).replicas) === 0 && !opts.start)
     opts = {...opts, stopped: true}
@@ -152,6 +187,26 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     watching.abort()
     ctx.signal?.removeEventListener('abort', onAbort)
   }
+}
+
+/**
+ * A workload of this NAME that oc-jupyter did not make (the recipe's `oc new-app`): its selector cannot
+ * change, so deploying over it would fail half-way. Refused before any write, with the move.
+ */
+async function refuseForeign(
+  ctx: DeployRunContext,
+  name: string,
+  ...workloads: Array<KubeObject | undefined>
+): Promise<void> {
+  const workload = workloads.find(w => w !== undefined && !selectsAsOurs(w, name))
+  if (!workload) return
+  const route = await ctx.client
+    .getIfExists<KubeObject>(resourcePath('Route', {namespace: ctx.namespace, name}))
+    .catch(() => undefined)
+  const foreign = describeForeign(workload, route)
+  throw new UsageError(adoptExplanation(foreign), {
+    hint: adoptCommand(foreign, ctx.namespace),
+  })
 }
 
 async function applyAndWait(
@@ -221,11 +276,15 @@ async function applyAndWait(
         }),
       ] as const
     }),
-    applyObjects(client, [objs.claim, objs.service, objs.route], {
-      ...applyOpts,
-      known: new Map([[`PersistentVolumeClaim/${opts.name}-data`, claim]]),
-      concurrency: 3,
-    }),
+    applyObjects(
+      client,
+      [objs.claim, objs.service, objs.route].filter((o): o is KObject => o !== undefined),
+      {
+        ...applyOpts,
+        known: new Map([[`PersistentVolumeClaim/${opts.name}-data`, claim]]),
+        concurrency: 3,
+      },
+    ),
   ])
   const applied = [...(imported ? [imported] : []), ...credentials, ...rest, workloadResult]
   const result: DeployRunResult = {
@@ -308,8 +367,9 @@ async function waitRouteUrl(
     reportedTimeoutMs,
     signal: ctx.signal,
     description: `route "${name}"`,
-    onUpdate: r => ctx.ui.info(r.message),
+    onUpdate: r => ctx.ui.progress(r.message),
   })
+  ctx.ui.endProgress()
   const host = routeHost(route.object)
   return host ? `https://${host}` : undefined
 }
@@ -460,8 +520,9 @@ async function importImage(
     signal: ctx.signal,
     description: `import of image stream tag "${name}:${tag}"`,
     hint: `oc describe imagestream ${name} -n ${ctx.namespace}`,
-    onUpdate: r => ctx.ui.info(r.message),
+    onUpdate: r => ctx.ui.progress(r.message),
   })
+  ctx.ui.endProgress()
   return applied
 }
 

@@ -89,6 +89,7 @@ function phaseOf(build: KubeObject): {phase: string; reason?: string; message?: 
 
 export async function runBuild(ctx: BuildRunContext, opts: BuildOptions): Promise<BuildRunResult> {
   const {client, namespace, ui} = ctx
+  if (!ctx.serverDryRun) ui.expectWait()
   await requireApis(client, [
     {groupVersion: 'build.openshift.io/v1', plural: 'buildconfigs'},
     {groupVersion: 'image.openshift.io/v1', plural: 'imagestreams'},
@@ -360,7 +361,8 @@ async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: strin
         const phase = obj ? phaseOf(obj).phase : 'New'
         if (phase !== phaseShown) {
           phaseShown = phase
-          ui.info(`Build ${buildName}: ${phase}`)
+          if (followLog) ui.info(`Build ${buildName}: ${phase}`)
+          else ui.progress(`Build ${buildName}: ${phase}`)
         }
         // The log exists once the build pod runs; start streaming then (once).
         if (followLog && !logDone && (phase === 'Running' || TERMINAL.has(phase))) {
@@ -371,6 +373,7 @@ async function follow(ctx: BuildRunContext, opts: BuildOptions, buildName: strin
       },
     })
     await logDone
+    ui.endProgress()
     ui.info(`${ui.c.green('✔')} Build ${buildName} Complete`)
     return outcome.object
   } catch (error) {

@@ -106,7 +106,10 @@ export function renderPodTemplate(p: NotebookParams): Record<string, unknown> {
           : []),
       ],
       volumes: [
-        {name: DATA_VOLUME_NAME, persistentVolumeClaim: {claimName: dataClaimName(p.name)}},
+        {
+          name: DATA_VOLUME_NAME,
+          persistentVolumeClaim: {claimName: p.existingClaim ?? dataClaimName(p.name)},
+        },
         ...(openshiftAuth ? proxyVolumes(p.name) : []),
       ],
     },

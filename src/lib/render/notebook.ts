@@ -24,7 +24,8 @@ export interface NotebookObjects {
   serviceAccount?: KObject
   oauthConfig?: KObject
   jupyterConfig?: KObject
-  claim: KObject
+  /** NAME-data, unless --existing-claim names the user's own */
+  claim?: KObject
   service: KObject
   route: KObject
   workload: KObject
@@ -69,7 +70,7 @@ export function renderNotebook(
             encoding: opts.secretEncoding,
           }),
         }),
-    claim: renderDataClaim(p),
+    ...(p.existingClaim === undefined ? {claim: renderDataClaim(p)} : {}),
     service: renderService(p),
     route: renderRoute(p),
     workload: p.workload === 'DeploymentConfig' ? renderDeploymentConfig(p) : renderDeployment(p),

@@ -80,4 +80,9 @@ export interface NotebookParams {
   oauthProxyImage?: string
   /** `oc jupyter stop`ped (replicas 0), kept so by a re-run of deploy without --start */
   stopped?: boolean
+  /**
+   * `--existing-claim CLAIM`: mount this claim (made before, e.g. by the recipe's `oc set volume`)
+   * instead of rendering NAME-data. It is the user's: never created, resized or deleted.
+   */
+  existingClaim?: string
 }

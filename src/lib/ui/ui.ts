@@ -59,6 +59,7 @@ export class Ui {
    * the JUnit/SARIF document in those modes (no progress is shown in any machine mode).
    */
   result(value: unknown, text: () => string): void {
+    this.endProgress()
     if (this.format === 'json') this.stdout.write(toJson(value))
     else if (this.format === 'yaml') this.stdout.write(toYaml(value))
     else {
@@ -75,12 +76,75 @@ export class Ui {
 
   /** A status line on stderr, hidden in json/yaml mode and with -q. */
   info(line: string): void {
-    if (this.showProgress) this.stderr.write(`${line}\n`)
+    if (this.showProgress) this.above(`${line}\n`)
   }
 
   /** A warning on stderr: shown even in json/yaml mode (stdout stays clean), hidden only by -q. */
   warn(line: string): void {
-    if (!this.quiet) this.stderr.write(`${this.c.yellow('!')} ${line}\n`)
+    if (!this.quiet) this.above(`${this.c.yellow('!')} ${line}\n`)
+  }
+
+  /** Writes lines to stderr above a running spinner (which is cleared and drawn again below them). */
+  private above(text: string): void {
+    if (!this.live) {
+      this.stderr.write(text)
+      return
+    }
+    this.live.clear()
+    this.stderr.write(text)
+    this.live.render()
+  }
+
+  /** Spinners are drawn: progress shown, stderr a terminal that reports its width. */
+  get animates(): boolean {
+    // A terminal that reports no width (some ptys) makes ora's redraw loop forever: plain lines then.
+    return this.showProgress && this.stderr.isTTY === true && (this.stderr.columns ?? 0) > 0
+  }
+
+  private live?: import('ora').Ora
+  private liveText = ''
+  private liveWanted = false
+  /**
+   * What a wait is waiting for now (`Waiting for deployment "x" rollout to finish: 0 of 1 ...`): the
+   * text of one spinner on a terminal, else a plain line. Ends with endProgress(), or when a result or
+   * an error is printed.
+   */
+  progress(text: string): void {
+    if (!this.animates) {
+      this.info(text)
+      return
+    }
+    this.liveText = text
+    if (this.live) {
+      this.live.text = text
+      return
+    }
+    if (this.liveWanted) return
+    this.liveWanted = true
+    // ora is loaded for terminals only, on the first wait; the spinner starts once it is here, if the
+    // wait has not ended meanwhile (then nothing is drawn), and there is only ever one.
+    void this.loadSpinner().then(ora => {
+      if (!this.liveWanted || this.live) return
+      this.live = ora({text: this.liveText, stream: this.stderr as NodeJS.WritableStream}).start()
+    })
+  }
+
+  private oraLoading?: Promise<typeof import('ora').default>
+  private loadSpinner(): Promise<typeof import('ora').default> {
+    this.oraLoading ??= import('ora').then(m => m.default)
+    return this.oraLoading
+  }
+
+  /** A wait is coming (a command about to write, then wait): on a terminal, ora is loaded meanwhile. */
+  expectWait(): void {
+    if (this.animates) void this.loadSpinner().catch(() => undefined)
+  }
+
+  /** Stops the progress spinner (its last text is not kept: the step's outcome line follows). */
+  endProgress(): void {
+    this.liveWanted = false
+    this.live?.stop()
+    this.live = undefined
   }
 
   /** Debug detail for --verbose, on stderr. Never pass secrets. */
@@ -90,6 +154,7 @@ export class Ui {
 
   /** Prints an error: always the line on stderr; a JSON/YAML error object on stdout in machine mode. */
   error(r: ErrorReport): void {
+    this.endProgress()
     const lines = [`${this.c.red('Error:')} ${r.message}`]
     for (const d of r.details ?? []) lines.push(`  ${d}`)
     if (r.hint !== undefined) lines.push(`Try: ${r.hint}`)
@@ -110,9 +175,7 @@ export class Ui {
   ): Promise<T> {
     const started = Date.now()
     const elapsed = () => `(${((Date.now() - started) / 1000).toFixed(1)}s)`
-    // A terminal that reports no width (some ptys) makes ora's redraw loop forever: plain lines then.
-    const animate = this.showProgress && this.stderr.isTTY === true && (this.stderr.columns ?? 0) > 0
-    const spinner = animate ? await this.spinner(title) : undefined
+    const spinner = this.animates ? await this.spinner(title) : undefined
     try {
       const value = await fn(text => {
         if (spinner) spinner.text = text

@@ -46,6 +46,7 @@ export interface DeployFlags {
   auth?: string
   'oauth-proxy-image'?: string
   start?: boolean
+  'existing-claim'?: string
 }
 
 /**
@@ -198,6 +199,20 @@ export function parseDeployOptions(
       label: '--storage-class',
       rule: 'dns1123-subdomain',
     })
+  }
+  if (flags['existing-claim'] !== undefined) {
+    opts.existingClaim = parseName(flags['existing-claim'], {
+      label: '--existing-claim',
+      rule: 'dns1123-subdomain',
+    })
+    const claimFlag = (['volume-size', 'access-mode', 'storage-class'] as const).find(
+      f => flags[f] !== undefined,
+    )
+    if (claimFlag) {
+      throw new UsageError(
+        `--existing-claim ${opts.existingClaim} and --${claimFlag} cannot be combined: the existing claim keeps its own size, access mode and class`,
+      )
+    }
   }
   if (flags.cpu !== undefined) opts.cpu = parseCpu(flags.cpu, '--cpu').text
   if (flags.hostname !== undefined) opts.hostname = parseHostname(flags.hostname)

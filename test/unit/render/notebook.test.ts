@@ -49,12 +49,12 @@ describe('renderNotebookObjects', () => {
   })
 
   it('PVC: size, access mode, optional storage class', () => {
-    expect(o.claim.spec).toEqual({accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}})
+    expect(o.claim?.spec).toEqual({accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}})
     const c = renderNotebook(
       deployOpts({'volume-size': '1G', 'access-mode': 'RWX', 'storage-class': 'nfs'}),
       PASSWORD,
     ).claim
-    expect(c.spec).toEqual({
+    expect(c?.spec).toEqual({
       accessModes: ['ReadWriteMany'],
       resources: {requests: {storage: '1G'}},
       storageClassName: 'nfs',
@@ -139,7 +139,7 @@ describe('renderNotebookObjects', () => {
     it('mounts PVC notebook-data at the mount path', () => {
       expect(c.volumeMounts).toEqual([{name: 'data', mountPath: '/home/jovyan/volume'}])
       expect(pod.volumes).toEqual([{name: 'data', persistentVolumeClaim: {claimName: 'notebook-data'}}])
-      expect(pod.volumes[0].persistentVolumeClaim.claimName).toBe(o.claim.metadata.name)
+      expect(pod.volumes[0].persistentVolumeClaim.claimName).toBe(o.claim?.metadata.name)
     })
 
     it('has a valid image.openshift.io/triggers annotation naming the container', () => {
