@@ -158,6 +158,8 @@ export class KubeClient {
   /** Group/versions answered from the disk cache in this run (a 404 on one of them drops the cache). */
   private readonly discoveredFromDisk = new Set<string>()
   private serverVersionForCache?: Promise<ServerVersion | undefined>
+  /** GETs sent ahead of their reader (prefetch): path → the answer, for the first plain `get` of it. */
+  private readonly readAhead = new Map<string, Promise<unknown>>()
 
   constructor(ctx: KubeContext, opts: KubeClientOptions = {}) {
     this.kc = ctx.kc
@@ -277,7 +279,29 @@ export class KubeClient {
   // Verbs
 
   async get<T = KubeObject>(path: string, query?: Query, opts: ReadOptions = {}): Promise<T> {
+    const ahead =
+      query === undefined && !opts.signal && !opts.quietWarnings ? this.readAhead.get(path) : undefined
+    if (ahead) {
+      this.readAhead.delete(path)
+      return (await ahead) as T
+    }
     return (await this.request<T>({path, query, signal: opts.signal, quietWarnings: opts.quietWarnings})).body
+  }
+
+  /**
+   * Sends now the plain GETs of objects a command reads one after another a moment later: they go out
+   * together, one round trip instead of one each. The first `get` (or getIfExists) of each path, with
+   * no query or options, takes its answer — the same object or the same error, retried the same way —
+   * so the code that reads keeps its order, its checks and its messages. Reads only; a path no one
+   * reads costs one request.
+   */
+  prefetch(paths: readonly string[]): void {
+    for (const path of paths) {
+      if (this.readAhead.has(path)) continue
+      const answer = this.request({path}).then(r => r.body)
+      answer.catch(() => {}) // thrown to its reader; unread, it is dropped
+      this.readAhead.set(path, answer)
+    }
   }
 
   /** GET that answers undefined on 404 (the object, not its namespace, may be missing). */
