@@ -35,6 +35,11 @@ function commandConfig(pjson, bin = pjson.oclif.bin) {
     scopedEnvVarKeys,
     scopedEnvVarKey: k => scopedEnvVarKeys(k)[0],
     scopedEnvVar: k => process.env[scopedEnvVarKeys(k).find(key => process.env[key])],
+    // the commands as oclif's Config lists them (completion reads their flags): from the manifest
+    get commands() {
+      const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'oclif.manifest.json'), 'utf8'))
+      return Object.values(manifest.commands)
+    },
     scopedEnvVarTrue(k) {
       const v = this.scopedEnvVar(k)
       return v === '1' || v === 'true'

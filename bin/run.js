@@ -24,11 +24,14 @@ const pjson = read('package.json')
 
 // The name the CLI gives itself in usage, examples and help: each executable of package.json `bin`
 // (oc-jupyter → `oc jupyter`, kubectl-jupyter → `kubectl jupyter`, the plugin names oc and kubectl
-// look up on PATH) is its own file here, so this holds through npm's links, Windows shims and krew.
+// look up on PATH; kubectl_complete-jupyter completes for `kubectl jupyter`) is its own file here,
+// so this holds through npm's links, Windows shims and krew.
 const invokedAs = Object.entries(pjson.bin).find(
   ([, file]) => path.join(root, file) === (require.main ?? module).filename,
 )?.[0]
-const bin = invokedAs ? invokedAs.replace('-', ' ') : pjson.oclif.bin
+const bin = invokedAs
+  ? invokedAs.replace(/^kubectl_complete-/, 'kubectl-').replace('-', ' ')
+  : pjson.oclif.bin
 
 // Stack traces (--verbose, DEBUG) name the TypeScript sources; the source maps are read only then.
 const sourceMaps = argv.includes('--verbose') || Boolean(process.env.DEBUG)

@@ -443,6 +443,12 @@ const oclif = await build({
     oclif: 'virtual:oclif',
     'commands/help': helpCommand,
     index: 'src/index.ts',
+    // oclif's hooks (package.json oclif.hooks: dist/hooks/<name>.js), run on oclif's path only
+    ...Object.fromEntries(
+      readdirSync(path.join(root, 'src/hooks'))
+        .filter(f => f.endsWith('.ts'))
+        .map(f => [`hooks/${f.replace(/\.ts$/, '')}`, `src/hooks/${f}`]),
+    ),
   },
   chunkNames: 'oclif/[name]-[hash]',
   plugins: [

@@ -39,9 +39,10 @@ const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const env = {...process.env, OC_JUPYTER_NO_FAST_PATH: '1', NO_COLOR: '1'}
 delete env.OCLIF_COLUMNS
 delete env.FORCE_COLOR
-const jobs = Object.entries(pjson.bin).flatMap(([exe, file]) =>
-  ['', ...ids].map(key => ({bin: exe.replace('-', ' '), file, key})),
-)
+// (kubectl_complete-jupyter only answers completions: no help of its own)
+const jobs = Object.entries(pjson.bin)
+  .filter(([exe]) => !exe.startsWith('kubectl_complete-'))
+  .flatMap(([exe, file]) => ['', ...ids].map(key => ({bin: exe.replace('-', ' '), file, key})))
 const help = {}
 const render = async ({bin, file, key}) => {
   const args = key === '' ? ['--help'] : [key, '--help']

@@ -6,6 +6,7 @@ import type {KubeContext} from './lib/cluster/kubeconfig.js'
 import {CliError, ExitCode, UsageError} from './lib/errors.js'
 import {renderList} from './lib/render/list.js'
 import type {KList, KObject} from './lib/render/types.js'
+import {replaceArg, shellLine, suggestionsFor} from './lib/suggest.js'
 import {colorEnabled} from './lib/ui/color.js'
 import {describeError} from './lib/ui/errors.js'
 import {Ui, type OutputFormat} from './lib/ui/ui.js'
@@ -279,6 +280,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const verbose = (this.globals?.verbose ?? this.argv.includes('--verbose')) || Boolean(process.env.DEBUG)
     const report = describeError(err, {verbose})
+    const unknownFlag = unknownFlagReport(
+      err,
+      this.id ?? '',
+      {...this.ctor.baseFlags, ...this.ctor.flags},
+      this.argv,
+      this.config.bin,
+    )
+    if (unknownFlag) Object.assign(report, unknownFlag)
     if (report.exitCode === ExitCode.Usage && report.hint === undefined && 'parse' in err) {
       report.hint = `${this.config.bin} ${this.id} --help`
     }
@@ -359,4 +368,37 @@ export function parseGlobals(flags: Interfaces.InferredFlags<typeof globalFlags>
   if (flags.namespace !== undefined)
     g.namespace = parseName(flags.namespace, {label: '--namespace', rule: 'dns1123-label'})
   return g
+}
+
+/**
+ * An unknown flag (oclif's NonExistentFlagsError) in the house style: which flag, "did you mean" from
+ * the command's own flags, and the command line again with the flag corrected as `Try:`.
+ */
+export function unknownFlagReport(
+  err: Error & {flags?: unknown},
+  id: string,
+  flags: Record<string, {char?: string; hidden?: boolean} | undefined>,
+  argv: readonly string[],
+  /** the CLI's name as run: `oc jupyter`, or `kubectl jupyter` (bin/run.js) */
+  bin = 'oc jupyter',
+): {message: string; hint: string} | undefined {
+  if (err.constructor.name !== 'NonExistentFlagsError' || !Array.isArray(err.flags)) return undefined
+  const given = String(err.flags[0])
+  const typed = given.split('=')[0]
+  const names = Object.entries(flags)
+    .filter(([, f]) => f && !f.hidden)
+    .map(([name]) => `--${name}`)
+  const [suggestion] = typed.startsWith('--')
+    ? suggestionsFor(
+        typed.slice(2),
+        names.map(n => n.slice(2)),
+      )
+    : []
+  const command = `${bin} ${id}`
+  if (!suggestion) return {message: `unknown flag ${typed} for "${command}"`, hint: `${command} --help`}
+  const fixed = given.replace(typed, `--${suggestion}`)
+  return {
+    message: `unknown flag ${typed} for "${command}"; did you mean --${suggestion}?`,
+    hint: `${command} ${shellLine(replaceArg(argv, given, fixed))}`,
+  }
 }

@@ -89,6 +89,7 @@ describe.skipIf(gate.skip)(
         'package/README.md',
         'package/bin/command.js',
         'package/bin/kubectl-jupyter.js',
+        'package/bin/kubectl_complete-jupyter.js',
         'package/bin/package.json',
         'package/bin/run.js',
         'package/oclif.manifest.json',
@@ -102,6 +103,7 @@ describe.skipIf(gate.skip)(
     it('installs both executables and no dependencies', () => {
       expect(existsSync(path.join(prefix, 'bin', 'oc-jupyter'))).toBe(true)
       expect(existsSync(path.join(prefix, 'bin', 'kubectl-jupyter'))).toBe(true)
+      expect(existsSync(path.join(prefix, 'bin', 'kubectl_complete-jupyter'))).toBe(true)
       expect(existsSync(path.join(prefix, 'lib', 'node_modules', 'oc-jupyter', 'node_modules'))).toBe(false)
     })
 

@@ -63,7 +63,11 @@ const CASES: Array<[string[], RegExp]> = [
     /^Error: --auth openshift runs the notebook as service account notebook/,
   ],
   [['deploy', '--dry-run=maybe'], /^Error: Expected --dry-run=maybe to be one of: none, client, server$/],
-  [['deploy', '--no-such-flag'], /^Error: Nonexistent flag: --no-such-flag$/],
+  [['deploy', '--no-such-flag'], /^Error: unknown flag --no-such-flag for "oc jupyter deploy"$/],
+  [
+    ['deploy', '--volume-sise', '2Gi'],
+    /^Error: unknown flag --volume-sise for "oc jupyter deploy"; did you mean --volume-size\?$/,
+  ],
   [['deploy', 'a', 'b'], /^Error: Unexpected argument: b$/],
   [['build', 'Bad_Name'], /^Error: NAME "Bad_Name": not a valid name/],
   [['build', '--repo', 'not-a-url'], /^Error: --repo "not-a-url": not a Git URL/],

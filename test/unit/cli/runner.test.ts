@@ -38,6 +38,12 @@ const CASES: string[][] = [
   ['logs', '--tail', 'x'],
   ['logs', '-f', '--previous'],
   ['open', '--print'],
+  // completion reads the commands' flags: from oclif.manifest.json in the bundle, from oclif's Config
+  ['__complete', ''],
+  ['__complete', 'deploy', '--vol'],
+  ['__complete', 'deploy', '--auth', ''],
+  ['__complete', 'logs', '-'],
+  ['status', '--volume-sise', '1'],
 ]
 
 describe('every command has a bundle of its own', () => {
