@@ -91,6 +91,9 @@ export async function removeAnyuid(
       unreadable,
     ),
   ])
+  // named in this order, whichever answer came first
+  const order: GrantPlace[] = ['scc-users', 'rolebinding', 'clusterrolebinding']
+  unreadable.sort((a, b) => order.indexOf(a.place) - order.indexOf(b.place))
   type PlanInput = Parameters<typeof planAnyuidRemoval>[0]
   const plan = planAnyuidRemoval({
     namespace,
