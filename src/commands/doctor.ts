@@ -15,14 +15,14 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
 --fail-on picks the severity that makes the exit code 1. --exec also runs read-only probes inside the running pod. --dockerfile lints a Dockerfile for arbitrary-UID readiness, offline.`
 
   static override examples = [
-    {description: 'Check the current project and its notebook.', command: 'oc jupyter doctor'},
+    {description: 'Check the current project and its notebook.', command: '<%= config.bin %> doctor'},
     {
       description: 'Fail on warnings too, with SARIF output for CI.',
-      command: 'oc jupyter doctor --fail-on warning -o sarif',
+      command: '<%= config.bin %> doctor --fail-on warning -o sarif',
     },
     {
       description: 'Lint a Dockerfile without a cluster.',
-      command: 'oc jupyter doctor --dockerfile ./Dockerfile',
+      command: '<%= config.bin %> doctor --dockerfile ./Dockerfile',
     },
   ]
 

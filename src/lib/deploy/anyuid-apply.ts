@@ -60,35 +60,40 @@ const VERB: Record<AnyuidChange['action'], string> = {
   'delete-binding': 'delete',
 }
 
+/** Where anyuid can be granted to a project's service account: what removeAnyuid reads first. */
+export function anyuidGrantPaths(namespace: string): {
+  scc: string
+  roleBinding: string
+  clusterRoleBinding: string
+} {
+  return {
+    scc: resourcePath('SecurityContextConstraints', {name: ANYUID_SCC}),
+    roleBinding: resourcePath('RoleBinding', {namespace, name: ANYUID_BINDING}),
+    clusterRoleBinding: resourcePath('ClusterRoleBinding', {name: ANYUID_BINDING}),
+  }
+}
+
 export async function removeAnyuid(
   client: KubeClient,
   opts: {namespace: string; serviceAccount: string; dryRun: boolean},
 ): Promise<AnyuidOutcome> {
   const {namespace, serviceAccount} = opts
   const unreadable: Unreadable[] = []
+  const paths = anyuidGrantPaths(namespace)
   const [scc, roleBinding, clusterRoleBinding] = await Promise.all([
+    readOptional(client, paths.scc, 'scc-users', `SecurityContextConstraints ${ANYUID_SCC}`, unreadable),
+    readOptional(client, paths.roleBinding, 'rolebinding', `RoleBinding ${ANYUID_BINDING}`, unreadable),
     readOptional(
       client,
-      resourcePath('SecurityContextConstraints', {name: ANYUID_SCC}),
-      'scc-users',
-      `SecurityContextConstraints ${ANYUID_SCC}`,
-      unreadable,
-    ),
-    readOptional(
-      client,
-      resourcePath('RoleBinding', {namespace, name: ANYUID_BINDING}),
-      'rolebinding',
-      `RoleBinding ${ANYUID_BINDING}`,
-      unreadable,
-    ),
-    readOptional(
-      client,
-      resourcePath('ClusterRoleBinding', {name: ANYUID_BINDING}),
+      paths.clusterRoleBinding,
       'clusterrolebinding',
       `ClusterRoleBinding ${ANYUID_BINDING}`,
       unreadable,
     ),
   ])
+  // named in this order, whichever answer came first
+  const order: GrantPlace[] = ['scc-users', 'rolebinding', 'clusterrolebinding']
+  unreadable.sort((a, b) => order.indexOf(a.place) - order.indexOf(b.place))
   type PlanInput = Parameters<typeof planAnyuidRemoval>[0]
   const plan = planAnyuidRemoval({
     namespace,

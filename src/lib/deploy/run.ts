@@ -30,7 +30,7 @@ import {DEFAULT_OAUTH_PROXY_IMAGE, OAUTH_PROXY_STREAM, oauthConfigSecretName} fr
 import {passwordSecretName, randomPassword, type PasswordGenerator} from '../render/secret.js'
 import type {Ui} from '../ui/ui.js'
 import type {DeployOptions} from '../values/deploy-options.js'
-import {removeAnyuid, type AnyuidOutcome} from './anyuid-apply.js'
+import {anyuidGrantPaths, removeAnyuid, type AnyuidOutcome} from './anyuid-apply.js'
 import {reconcileClaim} from './claim.js'
 import {adoptCommand, adoptExplanation, describeForeign, mountedClaim, selectsAsOurs} from '../foreign.js'
 import {waitRollout, watchWarningEvents, type EventFeed, type PodSummary} from './rollout.js'
@@ -84,14 +84,13 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   ]
   if (dc) apis.push({groupVersion: 'apps.openshift.io/v1', plural: 'deploymentconfigs'})
   await requireApis(client, apis)
-  const project = await requireProject(client, namespace)
-  const uidRange = requireUidRange(project)
 
   const claimPath = resourcePath('PersistentVolumeClaim', {
     namespace,
     name: opts.existingClaim ?? `${opts.name}-data`,
   })
   const workloadPath = resourcePath(dc ? 'DeploymentConfig' : 'Deployment', {namespace, name: opts.name})
+  const deploymentPath = resourcePath('Deployment', {namespace, name: opts.name})
   const openshiftAuth = opts.auth === 'openshift'
   // The credential the notebook needs: the password Secret, or in --auth openshift the proxy's cookie
   // secret. Either is created once and kept; the other mode's Secret is left alone (switching back
@@ -100,6 +99,19 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     namespace,
     name: openshiftAuth ? oauthConfigSecretName(opts.name) : passwordSecretName(opts.name),
   })
+  // The reads below, one step after another, go out together (issue #12: a re-run as quick as kubectl
+  // apply); each step still takes its answer in order and stops where it did.
+  client.prefetch([
+    resourcePath('Project', {name: namespace}),
+    claimPath,
+    workloadPath,
+    secretPath,
+    ...(dc ? [deploymentPath] : []),
+    resourcePath('ImageStream', {namespace, name: (opts.importImage?.stream ?? opts.image).split(':')[0]}),
+    ...(opts.keepAnyuid ? [] : Object.values(anyuidGrantPaths(namespace))),
+  ])
+  const project = await requireProject(client, namespace)
+  const uidRange = requireUidRange(project)
   const [firstClaim, liveWorkload, liveSecret, otherWorkload, proxyImage] = await Promise.all([
     client.getIfExists<KubeObject>(claimPath),
     client.getIfExists<KubeObject>(workloadPath),
@@ -107,7 +119,7 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     // The other kind of workload of the same NAME would keep serving beside the new one. Probing for a
     // DeploymentConfig must not draw the deprecation warning of 4.14+, and some clusters serve none.
     dc
-      ? client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name: opts.name}))
+      ? client.getIfExists<KubeObject>(deploymentPath)
       : client
           .getIfExists<KubeObject>(
             resourcePath('DeploymentConfig', {namespace, name: opts.name}),
