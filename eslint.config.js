@@ -29,6 +29,15 @@ export default tseslint.config(
     },
   },
   {
+    // bin/ is CommonJS (bin/package.json: a CommonJS entry does not start Node's ES module loader)
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly'},
+    },
+    rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
+  {
     // the fake OpenShift server is test tooling: the same relaxations as the tests
     files: ['test/**', 'scripts/**', 'fake-openshift/**'],
     rules: {'@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off'},

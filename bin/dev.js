@@ -1,4 +1,8 @@
 #!/usr/bin/env -S node --import tsx
-import {execute} from '@oclif/core'
+'use strict'
+// Runs the TypeScript sources (oclif's development mode). bin/ is CommonJS (bin/package.json), so
+// oclif is given the package's root, not this file's directory.
+const path = require('node:path')
+const {execute} = require('@oclif/core')
 
-await execute({development: true, dir: import.meta.url})
+execute({development: true, dir: path.join(__dirname, '..')})

@@ -7,12 +7,15 @@
  * `--help` fast. Runs after tsc (it loads dist/commands); the file is gitignored.
  */
 import {Plugin} from '@oclif/core'
-import {spawnSync} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// Each command bundle carries its own copy of oclif's command module, which adds an `error` listener
+// to process.stdout as it loads: loading them all in one process is not a leak.
+process.stdout.setMaxListeners(0)
 const plugin = new Plugin({
   root,
   type: 'core',
@@ -30,19 +33,38 @@ writeFileSync(join(root, 'oclif.manifest.json'), `${JSON.stringify(plugin.manife
 console.log(`oclif.manifest.json: ${ids.length} commands (${ids.sort().join(', ')})`)
 
 // Pre-render help for bin/run.js's fast path: the root help and each command's, exactly as oclif
-// prints them to a pipe (80 columns, no colour).
+// prints them to a pipe (80 columns, no colour), under each name the CLI is run as (package.json
+// `bin`: `oc jupyter`, `kubectl jupyter`), from that executable. Two at a time: each is a process.
+const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const env = {...process.env, OC_JUPYTER_NO_FAST_PATH: '1', NO_COLOR: '1'}
+delete env.OCLIF_COLUMNS
+delete env.FORCE_COLOR
+// (kubectl_complete-jupyter only answers completions: no help of its own)
+const jobs = Object.entries(pjson.bin)
+  .filter(([exe]) => !exe.startsWith('kubectl_complete-'))
+  .flatMap(([exe, file]) => ['', ...ids].map(key => ({bin: exe.replace('-', ' '), file, key})))
 const help = {}
-for (const key of ['', ...ids]) {
+const render = async ({bin, file, key}) => {
   const args = key === '' ? ['--help'] : [key, '--help']
-  const env = {...process.env, OC_JUPYTER_NO_FAST_PATH: '1', NO_COLOR: '1'}
-  delete env.OCLIF_COLUMNS
-  delete env.FORCE_COLOR
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {env, encoding: 'utf8'})
+  const r = await new Promise(resolve => {
+    const child = spawn(process.execPath, [join(root, file), ...args], {env})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', d => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', d => (stderr += d))
+    child.on('close', status => resolve({status, stdout, stderr}))
+  })
   if (r.status !== 0) {
-    console.error(`oclif-manifest: ${args.join(' ')} failed:\n${r.stderr}`)
+    console.error(`oclif-manifest: ${file} ${args.join(' ')} failed:\n${r.stderr}`)
     process.exit(1)
   }
-  help[key] = r.stdout
+  ;(help[bin] ??= {})[key] = r.stdout
 }
+const queue = [...jobs]
+await Promise.all(
+  [1, 2].map(async () => {
+    while (queue.length > 0) await render(queue.shift())
+  }),
+)
 writeFileSync(join(root, 'dist', 'help-cache.json'), `${JSON.stringify(help)}\n`)
-console.log(`dist/help-cache.json: help for ${Object.keys(help).length} entries`)
+console.log(`dist/help-cache.json: help for ${ids.length + 1} entries as ${Object.keys(help).join(', ')}`)

@@ -248,8 +248,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.client === undefined) {
       const ctx = await this.kubeContext()
       const {createClient} = await import('./lib/cluster/client.js')
+      const {defaultDiscoveryCacheDir} = await import('./lib/cluster/discovery-cache.js')
       this.client = createClient(ctx, {
         signal: this.requestSignal(),
+        // kubectl's discovery cache (~/.kube/cache/discovery, $KUBECACHEDIR): a second command sends
+        // no discovery requests
+        discoveryCacheDir: defaultDiscoveryCacheDir(),
         onWarning: text => this.ui.warn(`server: ${text}`),
         onRequest: r =>
           this.ui.debug(`${r.method} ${r.path} → ${r.status ?? r.error ?? '?'} (${r.durationMs} ms)`),
@@ -350,10 +354,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.id ?? '',
       {...this.ctor.baseFlags, ...this.ctor.flags},
       this.argv,
+      this.config.bin,
     )
     if (unknownFlag) report = {...report, ...unknownFlag}
     if (report.exitCode === ExitCode.Usage && report.hint === undefined && 'parse' in err) {
-      report.hint = `oc jupyter ${this.id} --help`
+      report.hint = `${this.config.bin} ${this.id} --help`
     }
     const ui =
       this.ui ??
@@ -453,6 +458,8 @@ export function unknownFlagReport(
   id: string,
   flags: Record<string, {char?: string; hidden?: boolean} | undefined>,
   argv: readonly string[],
+  /** the CLI's name as run: `oc jupyter`, or `kubectl jupyter` (bin/run.js) */
+  bin = 'oc jupyter',
 ): {message: string; hint: string} | undefined {
   if (err.constructor.name !== 'NonExistentFlagsError' || !Array.isArray(err.flags)) return undefined
   const given = String(err.flags[0])
@@ -466,7 +473,7 @@ export function unknownFlagReport(
         names.map(n => n.slice(2)),
       )
     : []
-  const command = `oc jupyter ${id}`
+  const command = `${bin} ${id}`
   if (!suggestion) return {message: `unknown flag ${typed} for "${command}"`, hint: `${command} --help`}
   const fixed = given.replace(typed, `--${suggestion}`)
   return {

@@ -20,7 +20,7 @@ import {Faults} from './faults.js'
 import type {PatchEngine} from './handlers/context.js'
 import {Authenticator, CLUSTER_ADMINS} from './http/authn.js'
 import type {AuthorizeFn} from './http/authz.js'
-import {generateTls} from './http/tls.js'
+import {generateTls, issueClientCertificate} from './http/tls.js'
 import {writeKubeconfig} from './kubeconfig.js'
 import {populateProject} from './openshift/projects.js'
 import {clusterProfile, DEFAULT_CLUSTER_PROFILE, kubernetesMinorOf, storageProfile} from './profiles/index.js'
@@ -90,6 +90,12 @@ export interface StartOptions {
   openapiSchema?: string
 }
 
+export interface KubeconfigUserOptions {
+  user?: string
+  namespace?: string
+  auth?: 'token' | 'client-certificate'
+}
+
 export interface FakeOpenShift {
   url: string
   caPem: string
@@ -105,8 +111,11 @@ export interface FakeOpenShift {
   tokenFor(username: string): string
   /** registers a user with extra groups; returns its token */
   addUser(name: string, groups?: string[], token?: string): string
-  /** writes another kubeconfig (e.g. for a different user or namespace) */
-  writeKubeconfig(path: string, opts?: {user?: string; namespace?: string}): string
+  /**
+   * writes another kubeconfig (e.g. for a different user or namespace); `auth: 'client-certificate'`
+   * gives the user a client certificate signed by the server's CA instead of a token
+   */
+  writeKubeconfig(path: string, opts?: KubeconfigUserOptions): string
   store: MemoryStore
   sims: Simulators
   faults: Faults
@@ -289,13 +298,21 @@ export async function startFakeOpenShift(opts: StartOptions = {}): Promise<FakeO
 
   const tmp = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'fake-openshift-'))
   const kubeconfigPath = opts.kubeconfigPath ?? join(tmp!, 'kubeconfig')
-  const writeKc = (path: string, o: {user?: string; namespace?: string} = {}) =>
+  const writeKc = (path: string, o: KubeconfigUserOptions = {}) =>
     writeKubeconfig(path, {
       server: url,
       caPem: tls.caPem,
       token: auth.tokenFor(o.user ?? username),
       username: o.user ?? username,
       namespace: o.namespace ?? namespace,
+      ...(o.auth === 'client-certificate'
+        ? {
+            clientCertificate: issueClientCertificate(tls, {
+              user: o.user ?? username,
+              groups: auth.userFor(auth.tokenFor(o.user ?? username))?.groups,
+            }),
+          }
+        : {}),
     })
   writeKc(kubeconfigPath)
 

@@ -15,6 +15,8 @@ export interface KubeconfigOptions {
   token: string
   username: string
   namespace?: string
+  /** authenticate with this client certificate instead of the token */
+  clientCertificate?: {certPem: string; keyPem: string}
 }
 
 export function renderKubeconfig(o: KubeconfigOptions): string {
@@ -33,7 +35,17 @@ export function renderKubeconfig(o: KubeconfigOptions): string {
           cluster: {server: o.server, 'certificate-authority-data': Buffer.from(o.caPem).toString('base64')},
         },
       ],
-      users: [{name: user, user: {token: o.token}}],
+      users: [
+        {
+          name: user,
+          user: o.clientCertificate
+            ? {
+                'client-certificate-data': Buffer.from(o.clientCertificate.certPem).toString('base64'),
+                'client-key-data': Buffer.from(o.clientCertificate.keyPem).toString('base64'),
+              }
+            : {token: o.token},
+        },
+      ],
       contexts: [{name: context, context: {cluster, user, ...(o.namespace ? {namespace: o.namespace} : {})}}],
       'current-context': context,
     },

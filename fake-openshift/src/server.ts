@@ -50,7 +50,7 @@ export class FakeApiServer {
   private readonly open = new Set<Duplex>()
   url = ''
 
-  constructor(o: ServerOptions, tls: {certPem: string; keyPem: string}) {
+  constructor(o: ServerOptions, tls: {certPem: string; keyPem: string; caPem?: string}) {
     this.o = o
     this.deps = {
       store: o.store,
@@ -64,7 +64,10 @@ export class FakeApiServer {
       openapiV2: new OpenApiV2(o.store.registry, o.kubernetesMinor, o.openapiSchema),
       lists: new ListSnapshots(),
     }
-    this.https = createServer({cert: tls.certPem, key: tls.keyPem}, (req, res) => {
+    // With a CA, client certificates are asked for but not required (kube-apiserver's --client-ca-file):
+    // a verified one authenticates the request (http/authn.ts), a bearer token still works without one.
+    const clientCa = tls.caPem ? {ca: tls.caPem, requestCert: true, rejectUnauthorized: false} : {}
+    this.https = createServer({cert: tls.certPem, key: tls.keyPem, ...clientCa}, (req, res) => {
       this.handle(req, res).catch(err => fail(res, err))
     })
     this.https.on('connection', s => {

@@ -11,6 +11,9 @@ export default class Complete extends Command {
   static override summary = 'Completion candidates for the words typed so far (used by the shell scripts).'
 
   public async run(): Promise<void> {
+    // The words are read as typed, not parsed as flags (they are the line being completed): without
+    // this, oclif warns "did not parse its arguments" on stderr outside production (NODE_ENV).
+    this.parsed = true
     const {completionNeed, completionLines} = await import('../lib/completion.js')
     const commands = this.config.commands.map(c => ({
       id: c.id,

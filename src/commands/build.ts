@@ -26,27 +26,27 @@ The repository defaults to ${DEFAULT_REPO}#${DEFAULT_REF} (the recipe's builder)
   static override examples = [
     {
       description: 'Build the default builder image (s2i-minimal-notebook) and follow the build.',
-      command: 'oc jupyter build',
+      command: '<%= config.bin %> build',
     },
     {
       description: 'Show what would be created, without a cluster.',
-      command: 'oc jupyter build --dry-run=client -o yaml',
+      command: '<%= config.bin %> build --dry-run=client -o yaml',
     },
     {
       description: 'Build from a fork and branch, in URL#ref form.',
-      command: 'oc jupyter build https://github.com/me/s2i-minimal-notebook.git#main',
+      command: '<%= config.bin %> build https://github.com/me/s2i-minimal-notebook.git#main',
     },
     {
       description: 'Use another docker-stacks base image.',
-      command: 'oc jupyter build --base-image quay.io/jupyter/scipy-notebook:2025-12-31',
+      command: '<%= config.bin %> build --base-image quay.io/jupyter/scipy-notebook:2025-12-31',
     },
     {
       description: "Build the recipe's branch with its own Dockerfile, unchanged.",
-      command: 'oc jupyter build --upstream-dockerfile',
+      command: '<%= config.bin %> build --upstream-dockerfile',
     },
     {
       description: 'Build a notebook image with your notebooks and requirements.txt.',
-      command: 'oc jupyter build --from-source https://github.com/me/my-notebooks.git',
+      command: '<%= config.bin %> build --from-source https://github.com/me/my-notebooks.git',
     },
   ]
 

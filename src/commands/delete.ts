@@ -9,10 +9,10 @@ export default class Delete extends BaseCommand<typeof Delete> {
   static override description = `Lists the objects it will remove (found by label), asks for confirmation in a terminal (--yes is required without one), deletes them and waits until they are gone, like kubectl delete (a claim goes only after the pod using it; --timeout bounds the wait, exit 5). Deleting a notebook whose objects are already gone succeeds; a NAME that never was a notebook here is an error (exit 1, with the names that exist) unless --ignore-not-found. The PVC NAME-data and the Secret NAME-password are kept unless --delete-data, so no data is lost by default and a later deploy picks them up again.`
 
   static override examples = [
-    {description: 'Delete the default notebook, keeping its data.', command: 'oc jupyter delete'},
+    {description: 'Delete the default notebook, keeping its data.', command: '<%= config.bin %> delete'},
     {
       description: 'Delete everything, without a prompt.',
-      command: 'oc jupyter delete lab --delete-data --yes',
+      command: '<%= config.bin %> delete lab --delete-data --yes',
     },
   ]
 

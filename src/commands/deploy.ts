@@ -23,35 +23,35 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
 
   static override description = `Applies Secret NAME-password (a random password, created only when absent), PVC NAME-data, Service NAME, an edge-TLS Route NAME and Deployment NAME (Recreate, restricted-v2 security context, no runAsUser/fsGroup: the project assigns the UID). Unless --keep-anyuid, removes every grant of the anyuid SCC to the service account — a RoleBinding or ClusterRoleBinding of any name whose role grants use of it, or the SCC's users — and says what it removed; a grant it may not change, or that also reaches others (a group, a role with more permissions), is reported with the exact command for an administrator. Then waits for the rollout and the Route, and prints the URL. A re-run with the same flags changes nothing; a volume is never shrunk.
 
-While waiting it shows why the pod is not ready (waiting reasons, Warning events). A crash loop, a container config error or an SCC rejection (FailedCreate) ends the deploy with exit 1, the evidence and an oc jupyter doctor hint; --timeout ends the wait with exit 5.
+While waiting it shows why the pod is not ready (waiting reasons, Warning events). A crash loop, a container config error or an SCC rejection (FailedCreate) ends the deploy with exit 1, the evidence and an <%= config.bin %> doctor hint; --timeout ends the wait with exit 5.
 
-The password is never printed: read it with oc jupyter password NAME. A new password (--password-from-stdin, --rotate-password) restarts the pod.
+The password is never printed: read it with <%= config.bin %> password NAME. A new password (--password-from-stdin, --rotate-password) restarts the pod.
 
 With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o json prints a v1 List of the objects (with a fresh random password in the Secret).`
 
   static override examples = [
-    {description: 'Deploy notebook from the builder image stream tag.', command: 'oc jupyter deploy'},
-    {description: 'Build the builder image first, then deploy.', command: 'oc jupyter deploy --build'},
+    {description: 'Deploy notebook from the builder image stream tag.', command: '<%= config.bin %> deploy'},
+    {description: 'Build the builder image first, then deploy.', command: '<%= config.bin %> deploy --build'},
     {
       description:
         'Log in with OpenShift accounts instead of a shared password (like OpenShift AI workbenches).',
-      command: 'oc jupyter deploy --auth openshift',
+      command: '<%= config.bin %> deploy --auth openshift',
     },
     {
       description: 'Run a docker-stacks image straight from its registry (no build).',
-      command: 'oc jupyter deploy lab --image quay.io/jupyter/scipy-notebook:2025-12-31',
+      command: '<%= config.bin %> deploy lab --image quay.io/jupyter/scipy-notebook:2025-12-31',
     },
     {
       description: 'Show the objects without a cluster.',
-      command: 'oc jupyter deploy --dry-run=client -o yaml',
+      command: '<%= config.bin %> deploy --dry-run=client -o yaml',
     },
     {
       description: 'A bigger volume, more memory and an extra variable.',
-      command: 'oc jupyter deploy lab --volume-size 10Gi --memory 4Gi --env JUPYTER_ENABLE_LAB=true',
+      command: '<%= config.bin %> deploy lab --volume-size 10Gi --memory 4Gi --env JUPYTER_ENABLE_LAB=true',
     },
     {
       description: 'Set the password yourself.',
-      command: 'printf %s "$PASSWORD" | oc jupyter deploy --password-from-stdin',
+      command: 'printf %s "$PASSWORD" | <%= config.bin %> deploy --password-from-stdin',
     },
   ]
 
@@ -123,14 +123,14 @@ With --dry-run=client nothing is sent and no kubeconfig is needed: -o yaml or -o
       description: 'Create a DeploymentConfig instead of a Deployment (OpenShift 3.x).',
     }),
     'keep-anyuid': Flags.boolean({description: 'Do not remove anyuid SCC grants from the service account.'}),
-    build: Flags.boolean({description: 'Run oc jupyter build first for the image stream in --image.'}),
+    build: Flags.boolean({description: 'Run <%= config.bin %> build first for the image stream in --image.'}),
     'password-from-stdin': Flags.boolean({
       description: 'Set the password from stdin (replaces an existing one).',
     }),
     'rotate-password': Flags.boolean({description: 'Replace the password with a new random one.'}),
     start: Flags.boolean({
       description:
-        'Start the notebook if it is stopped (oc jupyter stop); without it a re-run applies changes and keeps a stopped notebook stopped.',
+        'Start the notebook if it is stopped (<%= config.bin %> stop); without it a re-run applies changes and keeps a stopped notebook stopped.',
     }),
     auth: Flags.string({
       description:

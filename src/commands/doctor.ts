@@ -17,10 +17,10 @@ Problems are listed root cause first: findings with one cause (an SCC grant, a t
 --fail-on picks what makes the exit code 1 besides errors: warning, unknown, or both (--fail-on warning,unknown). --exec also runs read-only probes inside the running pod. --dockerfile lints a Dockerfile for arbitrary-UID readiness, offline.`
 
   static override examples = [
-    {description: 'Check the current project and its notebook.', command: 'oc jupyter doctor'},
+    {description: 'Check the current project and its notebook.', command: '<%= config.bin %> doctor'},
     {
       description: 'Fail on warnings too, with SARIF output for CI.',
-      command: 'oc jupyter doctor --fail-on warning -o sarif',
+      command: '<%= config.bin %> doctor --fail-on warning -o sarif',
     },
     {
       description: 'In CI, also fail when a check could not see what it needs (a missing permission).',
@@ -28,7 +28,7 @@ Problems are listed root cause first: findings with one cause (an SCC grant, a t
     },
     {
       description: 'Lint a Dockerfile without a cluster.',
-      command: 'oc jupyter doctor --dockerfile ./Dockerfile',
+      command: '<%= config.bin %> doctor --dockerfile ./Dockerfile',
     },
   ]
 

@@ -16,12 +16,12 @@ export default class ImageStream extends BaseCommand<typeof ImageStream> {
 --apply applies it instead. Only image streams in the openshift namespace appear in the OpenShift 4 Developer Catalog: --apply -n openshift does that (cluster-admin).`
 
   static override examples = [
-    {description: 'Print the annotated builder image stream.', command: 'oc jupyter imagestream'},
+    {description: 'Print the annotated builder image stream.', command: '<%= config.bin %> imagestream'},
     {
       description: 'Add it to the Developer Catalog for everyone (cluster-admin).',
-      command: 'oc jupyter imagestream --apply -n openshift',
+      command: '<%= config.bin %> imagestream --apply -n openshift',
     },
-    {description: 'Apply it in the current project.', command: 'oc jupyter imagestream --apply'},
+    {description: 'Apply it in the current project.', command: '<%= config.bin %> imagestream --apply'},
   ]
 
   static override args = {

@@ -3,11 +3,11 @@ import {BaseCommand, READ_ONLY} from '../base-command.js'
 export default class List extends BaseCommand<typeof List> {
   static override summary = 'List the notebooks of the project: state, URL, image, volume, UID, login, age.'
 
-  static override description = `One row per notebook oc jupyter deployed in the project (found by its labels): Running, Starting, Failing or Stopped (oc jupyter stop), ready replicas, the Route URL, the image stream tag it runs, the volume size, the UID its pod runs as, how people log in (password or openshift) and its age. -o json or -o yaml prints {"namespace", "notebooks": [...]}.`
+  static override description = `One row per notebook <%= config.bin %> deployed in the project (found by its labels): Running, Starting, Failing or Stopped (<%= config.bin %> stop), ready replicas, the Route URL, the image stream tag it runs, the volume size, the UID its pod runs as, how people log in (password or openshift) and its age. -o json or -o yaml prints {"namespace", "notebooks": [...]}.`
 
   static override examples = [
-    {description: 'Notebooks of the current project.', command: 'oc jupyter list'},
-    {description: 'Of another project, as JSON.', command: 'oc jupyter list -n team-a -o json'},
+    {description: 'Notebooks of the current project.', command: '<%= config.bin %> list'},
+    {description: 'Of another project, as JSON.', command: '<%= config.bin %> list -n team-a -o json'},
   ]
 
   static override aliases = ['ls']

@@ -12,9 +12,12 @@ export default class Logs extends BaseCommand<typeof Logs> {
 The log is the notebook's own output: what it prints at start (its URL with token=... is Jupyter's, not the password Secret) and every request it logged.`
 
   static override examples = [
-    {description: 'Follow the default notebook.', command: 'oc jupyter logs -f'},
-    {description: 'Why did it crash? The run before the restart.', command: 'oc jupyter logs lab --previous'},
-    {description: 'The log of the last build.', command: 'oc jupyter logs --build'},
+    {description: 'Follow the default notebook.', command: '<%= config.bin %> logs -f'},
+    {
+      description: 'Why did it crash? The run before the restart.',
+      command: '<%= config.bin %> logs lab --previous',
+    },
+    {description: 'The log of the last build.', command: '<%= config.bin %> logs --build'},
   ]
 
   static override args = notebookArgs

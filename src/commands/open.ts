@@ -5,11 +5,11 @@ import {BaseCommand, notebookArgs, type Inapplicable} from '../base-command.js'
 export default class Open extends BaseCommand<typeof Open> {
   static override summary = "Open a notebook's URL in the browser (or print it with --print)."
 
-  static override description = `Prints the URL of the notebook's admitted Route on stdout and, on a desktop, opens it in the browser ($BROWSER, else open on macOS, start on Windows, xdg-open with a display). Over SSH or in a container it only prints. The URL never carries the password (it would stay in the browser history and the router's log): the login page asks for it; oc jupyter password NAME prints it.`
+  static override description = `Prints the URL of the notebook's admitted Route on stdout and, on a desktop, opens it in the browser ($BROWSER, else open on macOS, start on Windows, xdg-open with a display). Over SSH or in a container it only prints. The URL never carries the password (it would stay in the browser history and the router's log): the login page asks for it; <%= config.bin %> password NAME prints it.`
 
   static override examples = [
-    {description: 'Open the default notebook.', command: 'oc jupyter open'},
-    {description: 'Only print the URL.', command: 'oc jupyter open lab --print'},
+    {description: 'Open the default notebook.', command: '<%= config.bin %> open'},
+    {description: 'Only print the URL.', command: '<%= config.bin %> open lab --print'},
   ]
 
   static override args = notebookArgs

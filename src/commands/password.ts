@@ -5,16 +5,16 @@ export default class Password extends BaseCommand<typeof Password> {
 
   static override description = `Prints the password stored in Secret NAME-password on stdout and nothing else, so it can be piped or copied.
 
-Where to type it: open the notebook's URL (oc jupyter status NAME); Jupyter shows its login page, whose field is labelled "Password or token" (Notebook 7 / JupyterLab 4) or "Password" (Notebook 6). Paste the password there. The notebook receives it as its token (JUPYTER_TOKEN), which every Jupyter server accepts in that field; the server's startup log shows only "token=...".
+Where to type it: open the notebook's URL (<%= config.bin %> status NAME); Jupyter shows its login page, whose field is labelled "Password or token" (Notebook 7 / JupyterLab 4) or "Password" (Notebook 6). Paste the password there. The notebook receives it as its token (JUPYTER_TOKEN), which every Jupyter server accepts in that field; the server's startup log shows only "token=...".
 
-To change it: oc jupyter deploy NAME --rotate-password, or --password-from-stdin (the notebook restarts with the new one).`
+To change it: <%= config.bin %> deploy NAME --rotate-password, or --password-from-stdin (the notebook restarts with the new one).`
 
   static override examples = [
-    {description: 'Print the password of the default notebook.', command: 'oc jupyter password'},
-    {description: 'As JSON: {"name", "password"}.', command: 'oc jupyter password lab -o json'},
+    {description: 'Print the password of the default notebook.', command: '<%= config.bin %> password'},
+    {description: 'As JSON: {"name", "password"}.', command: '<%= config.bin %> password lab -o json'},
     {
       description: 'Copy it to the clipboard (Linux).',
-      command: 'oc jupyter password lab | xclip -selection clipboard',
+      command: '<%= config.bin %> password lab | xclip -selection clipboard',
     },
   ]
 

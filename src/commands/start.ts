@@ -7,10 +7,10 @@ export default class Start extends BaseCommand<typeof Start> {
   static override description = `Scales the notebook's Deployment (or DeploymentConfig) back to 1 and waits like deploy: the rollout (showing why a pod is not ready; a crash loop or an SCC rejection ends it with exit 1 and the evidence), then the Route. Prints the URL. Nothing else changes: the volume, the password and the Route are the ones it had. A notebook that is not stopped is only awaited.`
 
   static override examples = [
-    {description: 'Start the default notebook.', command: 'oc jupyter start'},
+    {description: 'Start the default notebook.', command: '<%= config.bin %> start'},
     {
       description: 'Start notebook lab, waiting at most 5 minutes.',
-      command: 'oc jupyter start lab --timeout 5m',
+      command: '<%= config.bin %> start lab --timeout 5m',
     },
   ]
 

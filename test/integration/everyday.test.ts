@@ -13,7 +13,7 @@ import path from 'node:path'
 import {beforeAll, describe, expect, test} from 'vitest'
 
 import type {FakeOpenShift} from '../../fake-openshift/src/index.js'
-import {repoRoot, runCli} from './helpers/cli.js'
+import {kubeCacheDir, repoRoot, runCli} from './helpers/cli.js'
 import {both, builderStream, fakes, get, pods, project, storedPassword} from './helpers/notebook.js'
 import {kubectl} from './helpers/remedy.js'
 
@@ -190,7 +190,13 @@ describe('logs', () => {
 
       // -f: the process keeps running with the log on stdout until the pod goes
       const child = spawn(process.execPath, [path.join(repoRoot, 'bin/run.js'), 'logs', '-f'], {
-        env: {PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', KUBECONFIG: kc},
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NO_COLOR: '1',
+          KUBECONFIG: kc,
+          KUBECACHEDIR: kubeCacheDir(kc),
+        },
       })
       let out = ''
       child.stdout.setEncoding('utf8').on('data', d => (out += d))

@@ -9,7 +9,7 @@ import path from 'node:path'
 import {beforeAll, describe, expect, test} from 'vitest'
 
 import type {FakeOpenShift} from '../../fake-openshift/src/index.js'
-import {repoRoot, runCli} from './helpers/cli.js'
+import {kubeCacheDir, repoRoot, runCli} from './helpers/cli.js'
 import {
   ANYUID_ERA_IMAGE,
   both,
@@ -249,6 +249,7 @@ function runInTerminal(
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         KUBECONFIG: kubeconfig,
+        KUBECACHEDIR: kubeCacheDir(kubeconfig),
         NO_COLOR: '1',
         TERM: 'dumb',
       },

@@ -10,7 +10,7 @@ import path from 'node:path'
 import {beforeAll, describe, expect, test} from 'vitest'
 
 import type {FakeOpenShift} from '../../fake-openshift/src/index.js'
-import {repoRoot, runCli} from './helpers/cli.js'
+import {kubeCacheDir, repoRoot, runCli} from './helpers/cli.js'
 import {both, builderStream, fakes, project} from './helpers/notebook.js'
 
 const start = fakes()
@@ -29,7 +29,13 @@ function runInTerminal(args: string[], kubeconfig: string): Promise<{code: numbe
   const command = `stty cols 120 rows 40; ${cli}`
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: {PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: kubeconfig, TERM: 'xterm-256color'},
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        KUBECONFIG: kubeconfig,
+        KUBECACHEDIR: kubeCacheDir(kubeconfig),
+        TERM: 'xterm-256color',
+      },
     })
     let out = ''
     child.stdout.setEncoding('utf8').on('data', d => (out += d))

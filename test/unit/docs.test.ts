@@ -164,8 +164,7 @@ async function loadCommands(): Promise<Map<string, CommandInfo>> {
  * Flags the docs name before the code has them, each with why. An entry here must NOT exist yet:
  * once the flag lands the test fails, so the entry is removed and the flag is checked like the rest.
  */
-const PENDING: Record<string, string> = {
-}
+const PENDING: Record<string, string> = {}
 
 /** What is wrong with one command line (`deploy NAME --volume-size 1G -n NS`), judged by the classes. */
 function commandLineProblems(line: string, commands: Map<string, CommandInfo>): string[] {

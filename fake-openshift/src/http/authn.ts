@@ -6,6 +6,7 @@
  */
 import {randomBytes} from 'node:crypto'
 import type {IncomingMessage} from 'node:http'
+import type {TLSSocket} from 'node:tls'
 
 import {ApiError, type UserInfo} from '../types.js'
 
@@ -41,16 +42,33 @@ export class Authenticator {
   }
 
   /**
-   * The user of a request. No Authorization header and a wrong token are both 401 Unauthorized
-   * (this fake has anonymous auth off, like a cluster behind an OAuth proxy).
+   * The user of a request: a client certificate signed by the server's CA first (kube-apiserver's
+   * x509 authenticator: CN is the user, each O a group), else the bearer token. No credentials and a
+   * wrong token are both 401 Unauthorized (this fake has anonymous auth off, like a cluster behind an
+   * OAuth proxy).
    */
   authenticate(req: IncomingMessage): UserInfo {
+    const x509 = certificateUser(req)
+    if (x509) return x509
     const header = req.headers.authorization
     const m = header?.match(/^Bearer\s+(\S+)\s*$/i)
     const user = m ? this.userFor(m[1]) : undefined
     if (!user) throw unauthorized()
     return user
   }
+}
+
+function certificateUser(req: IncomingMessage): UserInfo | undefined {
+  const socket = req.socket as Partial<TLSSocket>
+  if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined
+  const subject = socket.getPeerCertificate().subject as unknown as
+    Record<string, string | string[]> | undefined
+  const cn = subject?.CN
+  const username = Array.isArray(cn) ? cn[0] : cn
+  if (!username) return undefined
+  const o = subject?.O
+  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o]
+  return {username, groups: implicitGroups(username, groups)}
 }
 
 export function unauthorized(): ApiError {

@@ -1,6 +1,8 @@
 /**
  * A CA and a server certificate for 127.0.0.1 / localhost, generated per run, so clients verify
- * the server through `certificate-authority-data` — no insecure flag anywhere. RSA keys come from
+ * the server through `certificate-authority-data` — no insecure flag anywhere. The same CA signs
+ * client certificates (`issueClientCertificate`): like kube-apiserver's --client-ca-file, a verified
+ * client certificate authenticates its CN as the user and its O entries as groups. RSA keys come from
  * node:crypto (native, ~50 ms) rather than node-forge's pure-JS generator (seconds).
  */
 import {generateKeyPairSync, randomBytes} from 'node:crypto'
@@ -11,6 +13,8 @@ export interface TlsMaterial {
   caPem: string
   certPem: string
   keyPem: string
+  /** the CA's key, to sign client certificates */
+  caKeyPem: string
 }
 
 function keyPair(): {privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string} {
@@ -74,5 +78,33 @@ export function generateTls(hosts: {ips?: string[]; dns?: string[]} = {}): TlsMa
     caPem: forge.pki.certificateToPem(caCert),
     certPem: forge.pki.certificateToPem(cert),
     keyPem: srv.pem,
+    caKeyPem: ca.pem,
   }
+}
+
+/** A client certificate signed by the fake's CA: CN = user name, one O per group (kube-apiserver's x509 rule). */
+export function issueClientCertificate(
+  tls: TlsMaterial,
+  subject: {user: string; groups?: string[]},
+): {certPem: string; keyPem: string} {
+  const caCert = forge.pki.certificateFromPem(tls.caPem)
+  const caKey = forge.pki.privateKeyFromPem(tls.caKeyPem)
+  const client = keyPair()
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = client.publicKey
+  cert.serialNumber = serial()
+  cert.validity.notBefore = caCert.validity.notBefore
+  cert.validity.notAfter = caCert.validity.notAfter
+  cert.setSubject([
+    ...(subject.groups ?? []).map(value => ({name: 'organizationName', value})),
+    {name: 'commonName', value: subject.user},
+  ])
+  cert.setIssuer(caCert.subject.attributes)
+  cert.setExtensions([
+    {name: 'basicConstraints', cA: false},
+    {name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true},
+    {name: 'extKeyUsage', clientAuth: true},
+  ])
+  cert.sign(caKey, forge.md.sha256.create())
+  return {certPem: forge.pki.certificateToPem(cert), keyPem: client.pem}
 }

@@ -12,10 +12,12 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 import http from 'node:http'
 import https from 'node:https'
+import {createSecureContext} from 'node:tls'
 import {StringDecoder} from 'node:string_decoder'
 import {CliError, ExitCode} from '../errors.js'
+import {DiscoveryCache, type ApiResourceList, type ServerVersion} from './discovery-cache.js'
 import {ApiError, NetworkError, REQUEST_TIMEOUT_CODE, isNotFound, redact, secretValues} from './errors.js'
-import {groupVersionPath} from './kinds.js'
+import {groupVersionPath, parseApiPath} from './kinds.js'
 import {credentialFailure, type KubeContext} from './kubeconfig.js'
 import {abortReason, withRetry} from './retry.js'
 import type {RetryClock, RetryInfo, RetryPolicy, Verb} from './retry.js'
@@ -109,6 +111,11 @@ export interface KubeClientOptions {
   userAgent?: string
   /** Aborts every request of this client (Ctrl-C): in flight, waiting to retry, or streaming. */
   signal?: AbortSignal
+  /**
+   * Where discovery is cached between runs (`~/.kube/cache/discovery`, see discovery-cache.ts); without
+   * it, discovery is remembered for the life of the client only.
+   */
+  discoveryCacheDir?: string
 }
 
 export interface WriteOptions {
@@ -136,6 +143,8 @@ interface Connection {
   headers: Record<string, string>
   /** exec / auth-provider users: credentials are re-read per request (they expire and refresh). */
   dynamicAuth: boolean
+  /** Settles once the first TLS connection has a session to resume (see `once`). */
+  firstTls?: Promise<void>
 }
 
 /** The retry policy's verb (retry.ts): what a repeat of this request can do. */
@@ -168,7 +177,13 @@ export class KubeClient {
   private connection?: Promise<Connection>
   private readonly secrets = new Set<string>()
   private readonly warnings = new Set<string>()
-  private readonly discovery = new Map<string, Promise<Set<string> | undefined>>()
+  private readonly discovery = new Map<string, Promise<Discovered | undefined>>()
+  private readonly discoveryCache?: DiscoveryCache
+  /** Group/versions answered from the disk cache in this run (a 404 on one of them drops the cache). */
+  private readonly discoveredFromDisk = new Set<string>()
+  private serverVersionForCache?: Promise<ServerVersion | undefined>
+  /** GETs sent ahead of their reader (prefetch): path → the answer, for the first plain `get` of it. */
+  private readonly readAhead = new Map<string, Promise<unknown>>()
 
   constructor(ctx: KubeContext, opts: KubeClientOptions = {}) {
     this.kc = ctx.kc
@@ -177,6 +192,7 @@ export class KubeClient {
     this.contextName = ctx.contextName
     this.requestTimeoutMs = opts.requestTimeoutMs ?? ctx.requestTimeoutMs
     this.opts = opts
+    if (opts.discoveryCacheDir) this.discoveryCache = new DiscoveryCache(opts.discoveryCacheDir, ctx.server)
     const user = ctx.kc.getCurrentUser()
     if (user?.token) this.secrets.add(user.token)
     if (user?.password) this.secrets.add(user.password)
@@ -203,18 +219,23 @@ export class KubeClient {
       // A programming error: the server would pick strategic merge and CRDs answer 415.
       throw new Error(`PATCH ${req.path} without an explicit Content-Type`)
     }
-    return withRetry(
-      async attempt => {
-        const raw = await this.once(req, attempt, false)
-        const text = raw.body ?? ''
-        const body = req.responseType === 'text' ? text : parseBody(text, raw.headers)
-        return {status: raw.status, headers: raw.headers, body: body as T}
-      },
-      {
-        ...this.retryOptions(req, method),
-        ...(req.reread ? {reread: req.reread as () => Promise<ApiResponse<T> | undefined>} : {}),
-      },
-    )
+    try {
+      return await withRetry(
+        async attempt => {
+          const raw = await this.once(req, attempt, false)
+          const text = raw.body ?? ''
+          const body = req.responseType === 'text' ? text : parseBody(text, raw.headers)
+          return {status: raw.status, headers: raw.headers, body: body as T}
+        },
+        {
+          ...this.retryOptions(req, method),
+          ...(req.reread ? {reread: req.reread as () => Promise<ApiResponse<T> | undefined>} : {}),
+        },
+      )
+    } catch (error) {
+      this.noteMissingResource(error, req.path)
+      throw error
+    }
   }
 
   /**
@@ -287,7 +308,29 @@ export class KubeClient {
   // Verbs
 
   async get<T = KubeObject>(path: string, query?: Query, opts: ReadOptions = {}): Promise<T> {
+    const ahead =
+      query === undefined && !opts.signal && !opts.quietWarnings ? this.readAhead.get(path) : undefined
+    if (ahead) {
+      this.readAhead.delete(path)
+      return (await ahead) as T
+    }
     return (await this.request<T>({path, query, signal: opts.signal, quietWarnings: opts.quietWarnings})).body
+  }
+
+  /**
+   * Sends now the plain GETs of objects a command reads one after another a moment later: they go out
+   * together, one round trip instead of one each. The first `get` (or getIfExists) of each path, with
+   * no query or options, takes its answer — the same object or the same error, retried the same way —
+   * so the code that reads keeps its order, its checks and its messages. Reads only; a path no one
+   * reads costs one request.
+   */
+  prefetch(paths: readonly string[]): void {
+    for (const path of paths) {
+      if (this.readAhead.has(path)) continue
+      const answer = this.request({path}).then(r => r.body)
+      answer.catch(() => {}) // thrown to its reader; unread, it is dropped
+      this.readAhead.set(path, answer)
+    }
   }
 
   /** GET that answers undefined on 404 (the object, not its namespace, may be missing). */
@@ -435,32 +478,87 @@ export class KubeClient {
 
   /**
    * Whether the server serves `plural` in `groupVersion` (`route.openshift.io/v1`, `v1`). One
-   * discovery GET per group/version per client (= per CLI invocation); 404 means not served.
+   * discovery GET per group/version per client (= per CLI invocation), none while the disk cache
+   * (discoveryCacheDir) has a fresh answer; 404 means not served. A resource missing from a cached
+   * list is asked of the server once more: the server may have gained it since (kubectl does the same).
    */
   async isServed(groupVersion: string, plural: string): Promise<boolean> {
-    let pending = this.discovery.get(groupVersion)
-    if (!pending) {
-      pending = this.fetchResources(groupVersion)
-      this.discovery.set(groupVersion, pending)
-      // A transient failure must not be cached for the rest of the run.
-      pending.catch(() => this.discovery.delete(groupVersion))
-    }
-    const resources = await pending
-    return resources?.has(plural) ?? false
+    const known = await this.resourcesOf(groupVersion)
+    if (known?.names.has(plural)) return true
+    if (!known?.fromDisk) return false
+    const fresh = await this.resourcesOf(groupVersion, {fresh: true})
+    return fresh?.names.has(plural) ?? false
   }
 
-  private async fetchResources(groupVersion: string): Promise<Set<string> | undefined> {
+  private resourcesOf(groupVersion: string, opts: {fresh?: boolean} = {}): Promise<Discovered | undefined> {
+    let pending = opts.fresh ? undefined : this.discovery.get(groupVersion)
+    if (!pending) {
+      const started = this.discover(groupVersion, opts.fresh === true)
+      this.discovery.set(groupVersion, started)
+      // A transient failure must not be remembered for the rest of the run.
+      started.catch(() => {
+        if (this.discovery.get(groupVersion) === started) this.discovery.delete(groupVersion)
+      })
+      pending = started
+    }
+    return pending
+  }
+
+  private async discover(groupVersion: string, fresh: boolean): Promise<Discovered | undefined> {
+    const cache = this.discoveryCache
+    if (cache && !fresh) {
+      const cached = cache.read(groupVersion)
+      if (cached) {
+        this.discoveredFromDisk.add(groupVersion)
+        return {names: resourceNames(cached), fromDisk: true}
+      }
+    }
+    // With a disk cache, /version is read alongside (same round trip): it says whether the cache
+    // describes the server as it is now.
+    const [list, version] = await Promise.all([
+      this.fetchResources(groupVersion),
+      cache ? this.versionForCache() : undefined,
+    ])
+    this.discoveredFromDisk.delete(groupVersion)
+    if (cache && version) cache.noteVersion(version)
+    if (cache && list) cache.write(groupVersion, list)
+    // The cache said served, the server says not (anymore): nothing cached for it can be trusted.
+    if (cache && fresh && !list) cache.invalidate()
+    return list && {names: resourceNames(list), fromDisk: false}
+  }
+
+  private async fetchResources(groupVersion: string): Promise<ApiResourceList | undefined> {
     try {
-      const list = await this.get<{resources?: Array<{name?: string}>}>(groupVersionPath(groupVersion))
-      return new Set((list.resources ?? []).map(r => r.name ?? ''))
+      return await this.get<ApiResourceList>(groupVersionPath(groupVersion))
     } catch (error) {
       if (isNotFound(error)) return undefined
       throw error
     }
   }
 
+  /** /version for the disk cache, once per client; discovery does not depend on it. */
+  private versionForCache(): Promise<ServerVersion | undefined> {
+    this.serverVersionForCache ??= this.serverVersion().catch(() => undefined)
+    return this.serverVersionForCache
+  }
+
+  /**
+   * A 404 that names no object (the resource itself is not there) on a group/version the disk cache
+   * answered for: the cache is out of date — drop it, so the next command asks the server.
+   */
+  private noteMissingResource(error: unknown, requestPath: string): void {
+    if (!this.discoveryCache || this.discoveredFromDisk.size === 0) return
+    if (!isNotFound(error) || error.status?.details?.name !== undefined) return
+    const parsed = parseApiPath(requestPath)
+    if (!parsed) return
+    const groupVersion = parsed.group ? `${parsed.group}/${parsed.version}` : parsed.version
+    if (!this.discoveredFromDisk.has(groupVersion)) return
+    this.discoveryCache.invalidate()
+    this.discoveredFromDisk.clear()
+  }
+
   /** GET /version: {major, minor, gitVersion}. */
-  async serverVersion(): Promise<{major?: string; minor?: string; gitVersion?: string}> {
+  async serverVersion(): Promise<ServerVersion> {
     return this.get('/version')
   }
 
@@ -501,11 +599,14 @@ export class KubeClient {
     } else if (secure) {
       agent = new https.Agent({
         keepAlive: true,
-        ca: tls.ca,
-        cert: tls.cert,
-        key: tls.key,
-        pfx: tls.pfx,
-        passphrase: tls.passphrase,
+        // One context (CA, client certificate) for every connection, instead of one built per connection.
+        secureContext: createSecureContext({
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          pfx: tls.pfx,
+          passphrase: tls.passphrase,
+        }),
         servername: tls.servername,
         ...(tls.rejectUnauthorized === undefined ? {} : {rejectUnauthorized: tls.rejectUnauthorized}),
       })
@@ -566,6 +667,11 @@ export class KubeClient {
     const url = this.url(conn, req.path, req.query)
     const pathAndQuery = url.pathname.slice(conn.base.pathname.replace(/\/$/, '').length) + url.search
     const authHeaders = conn.dynamicAuth ? (await this.credentials()).headers : conn.headers
+    // Requests issued while the first TLS handshake is under way (status starts five lists at once)
+    // wait for its session and then resume it on their own connections: one full handshake — one
+    // certificate check here, one signature on the server — instead of one per request, as kubectl's
+    // single HTTP/2 connection has. Nothing is awaited between this check and the request below.
+    if (conn.firstTls) await conn.firstTls
     const payload = encodeBody(req.body)
     const headers: Record<string, string> = {
       ...authHeaders,
@@ -602,6 +708,7 @@ export class KubeClient {
       }
       const mod = conn.secure ? https : http
       const r = mod.request(url, {method, headers, agent: conn.agent})
+      if (conn.secure && !conn.firstTls) conn.firstTls = tlsSessionOf(r)
 
       const cleanup = () => {
         if (timer) clearTimeout(timer)
@@ -718,6 +825,15 @@ export class KubeClient {
   }
 }
 
+interface Discovered {
+  names: Set<string>
+  fromDisk: boolean
+}
+
+function resourceNames(list: ApiResourceList): Set<string> {
+  return new Set((list.resources ?? []).map(r => r.name ?? ''))
+}
+
 /** `Warning: 299 - "text"` (RFC 7234 §5.5); several may be comma-joined in one header value. */
 export function parseWarningHeader(value: string): string[] {
   const out: string[] = []
@@ -748,6 +864,20 @@ function parseBody(text: string, headers: http.IncomingHttpHeaders): unknown {
     }
   }
   return text
+}
+
+/** Settles when the request's TLS socket has a session to resume, or the request is over either way. */
+function tlsSessionOf(r: http.ClientRequest): Promise<void> {
+  return new Promise(resolve => {
+    const done = () => resolve()
+    r.once('socket', socket => {
+      socket.once('session', done)
+      socket.once('close', done)
+    })
+    r.once('response', done)
+    r.once('error', done)
+    r.once('close', done)
+  })
 }
 
 function isWatchEvent(v: unknown): v is WatchEvent {

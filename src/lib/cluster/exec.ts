@@ -4,7 +4,9 @@
  * client-node resolves when the socket opens, not when the command ends (FACTS.md §Libraries): the
  * result is settled by the status frame (exit code in details.causes[reason=ExitCode]) or the close.
  */
-import type {KubeConfig, V1Status} from '@kubernetes/client-node'
+// A named import (not `await import(...)` of the whole package): the production bundle then carries
+// only Exec, in the chunk that doctor --exec loads (scripts/build.mjs).
+import {Exec, type KubeConfig, type V1Status} from '@kubernetes/client-node'
 import {Writable} from 'node:stream'
 
 export interface ExecOptions {
@@ -52,7 +54,6 @@ function collector(): {stream: Writable; text: () => string} {
 }
 
 export async function execInPod(kc: KubeConfig, opts: ExecOptions): Promise<ExecOutcome> {
-  const {Exec} = await import('@kubernetes/client-node')
   const out = collector()
   const err = collector()
   return new Promise<ExecOutcome>(resolve => {

@@ -21,6 +21,7 @@ import {
   type KubeObject,
 } from '../cluster/index.js'
 import {
+  grantSourcePaths,
   locateSccGrants,
   planGrantRemoval,
   readGrantSources,
@@ -63,6 +64,16 @@ function sideEffect(g: SccGrant, sa: string): string | undefined {
   if (g.broaderRole && g.role)
     return `also takes the other permissions of ${g.role.kind} ${g.role.name} from service account ${sa}`
   return undefined
+}
+
+/**
+ * What removeAnyuid reads first, as plain GETs a caller may send ahead (KubeClient.prefetch): the
+ * SCC, the RoleBindings of the namespace and the ClusterRoleBindings (grants/read.ts).
+ */
+export function anyuidGrantPaths(
+  namespace: string,
+): Record<'scc' | 'roleBindings' | 'clusterRoleBindings', string> {
+  return grantSourcePaths(ANYUID_SCC, namespace)
 }
 
 export async function removeAnyuid(client: KubeClient, opts: AnyuidOptions): Promise<AnyuidOutcome> {

@@ -8,6 +8,7 @@ import {
   applyObject,
   applyObjects,
   createIfAbsent,
+  deploymentRolloutStatus,
   importCaughtUp,
   requireApis,
   resourcePath,
@@ -19,7 +20,7 @@ import {
   type KubeObject,
   type RequiredApi,
 } from '../cluster/index.js'
-import {count, rec} from '../cluster/obj.js'
+import {arr, count, rec} from '../cluster/obj.js'
 import {CliError, ExitCode, UsageError} from '../errors.js'
 import {requireProject, requireUidRange, type UidBlock} from '../preflight.js'
 import {generatedTokenLine} from '../notebook/known-crashes.js'
@@ -30,8 +31,10 @@ import {DEFAULT_OAUTH_PROXY_IMAGE, OAUTH_PROXY_STREAM, oauthConfigSecretName} fr
 import {passwordSecretName, randomPassword, type PasswordGenerator} from '../render/secret.js'
 import type {Ui} from '../ui/ui.js'
 import type {DeployOptions} from '../values/deploy-options.js'
-import {removeAnyuid, type AnyuidOutcome} from './anyuid-apply.js'
+import {anyuidGrantPaths, removeAnyuid, type AnyuidOutcome} from './anyuid-apply.js'
 import {reconcileClaim} from './claim.js'
+import {podSummary} from './diagnose.js'
+import {instanceSelector} from '../render/labels.js'
 import {adoptCommand, adoptExplanation, describeForeign, mountedClaim, selectsAsOurs} from '../foreign.js'
 import {waitRollout, watchWarningEvents, type EventFeed, type PodSummary} from './rollout.js'
 
@@ -84,14 +87,13 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   ]
   if (dc) apis.push({groupVersion: 'apps.openshift.io/v1', plural: 'deploymentconfigs'})
   await requireApis(client, apis)
-  const project = await requireProject(client, namespace)
-  const uidRange = requireUidRange(project)
 
   const claimPath = resourcePath('PersistentVolumeClaim', {
     namespace,
     name: opts.existingClaim ?? `${opts.name}-data`,
   })
   const workloadPath = resourcePath(dc ? 'DeploymentConfig' : 'Deployment', {namespace, name: opts.name})
+  const deploymentPath = resourcePath('Deployment', {namespace, name: opts.name})
   const openshiftAuth = opts.auth === 'openshift'
   // The credential the notebook needs: the password Secret, or in --auth openshift the proxy's cookie
   // secret. Either is created once and kept; the other mode's Secret is left alone (switching back
@@ -100,6 +102,19 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     namespace,
     name: openshiftAuth ? oauthConfigSecretName(opts.name) : passwordSecretName(opts.name),
   })
+  // The reads below, one step after another, go out together (issue #12: a re-run as quick as kubectl
+  // apply); each step still takes its answer in order and stops where it did.
+  client.prefetch([
+    resourcePath('Project', {name: namespace}),
+    claimPath,
+    workloadPath,
+    secretPath,
+    ...(dc ? [deploymentPath] : []),
+    resourcePath('ImageStream', {namespace, name: (opts.importImage?.stream ?? opts.image).split(':')[0]}),
+    ...(opts.keepAnyuid ? [] : Object.values(anyuidGrantPaths(namespace))),
+  ])
+  const project = await requireProject(client, namespace)
+  const uidRange = requireUidRange(project)
   const [firstClaim, liveWorkload, liveSecret, otherWorkload, proxyImage] = await Promise.all([
     client.getIfExists<KubeObject>(claimPath),
     client.getIfExists<KubeObject>(workloadPath),
@@ -107,7 +122,7 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     // The other kind of workload of the same NAME would keep serving beside the new one. Probing for a
     // DeploymentConfig must not draw the deprecation warning of 4.14+, and some clusters serve none.
     dc
-      ? client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name: opts.name}))
+      ? client.getIfExists<KubeObject>(deploymentPath)
       : client
           .getIfExists<KubeObject>(
             resourcePath('DeploymentConfig', {namespace, name: opts.name}),
@@ -178,7 +193,8 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
   }
 
   // --- apply ----------------------------------------------------------------------------------
-  // Warning events from before the first write on: the rollout wait explains with them.
+  // Warning events from before the first write on: the rollout wait explains with them (the feed
+  // ignores what it lists first — events of earlier runs — so it must start before the writes).
   const watching = new AbortController()
   const onAbort = () => watching.abort()
   ctx.signal?.addEventListener('abort', onAbort, {once: true})
@@ -290,6 +306,7 @@ async function applyAndWait(
     ),
   ])
   const applied = [...(imported ? [imported] : []), ...credentials, ...rest, workloadResult]
+  const routeResult = rest.find(r => r.kind === 'Route')
   const result: DeployRunResult = {
     name: opts.name,
     namespace,
@@ -316,6 +333,14 @@ async function applyAndWait(
     if (url) result.url = url
     return result
   }
+  // A re-run that changed nothing, of a notebook whose rollout is complete and whose Route is admitted
+  // (as the apply answers show them): its serving pod is read, nothing is awaited, its log was checked
+  // by the deploy that started it.
+  const settled =
+    applied.every(a => a.action === 'unchanged') && !dc
+      ? await alreadyServing(ctx, opts.name, workloadResult.object, routeResult?.object)
+      : undefined
+  if (settled) return {...result, ...settled}
   const serving = await waitServing(ctx, {
     name: opts.name,
     deploymentConfig: dc,
@@ -327,6 +352,32 @@ async function applyAndWait(
   if (serving.url) result.url = serving.url
   if (result.pod && opts.auth !== 'openshift') await warnGeneratedToken(ctx, opts.name, result.pod.name)
   return result
+}
+
+/**
+ * Whether an unchanged notebook serves as it is: its Deployment's rollout complete, its Route admitted
+ * and a ready pod of it running (one LIST). Undefined otherwise: then deploy waits as always.
+ */
+async function alreadyServing(
+  ctx: DeployRunContext,
+  name: string,
+  workload: KubeObject | undefined,
+  route: KubeObject | undefined,
+): Promise<{pod: PodSummary; url: string} | undefined> {
+  if (!workload || !route) return undefined
+  if (deploymentRolloutStatus(workload).state !== 'done' || routeAdmitted(route).state !== 'done')
+    return undefined
+  const host = routeHost(route)
+  const {items} = await ctx.client.list<KubeObject>(resourcePath('Pod', {namespace: ctx.namespace}), {
+    labelSelector: instanceSelector(name),
+  })
+  const pod = items.find(
+    p =>
+      !p.metadata?.deletionTimestamp &&
+      arr(rec(p.status).conditions).some(c => c.type === 'Ready' && c.status === 'True'),
+  )
+  if (!pod || !host) return undefined
+  return {pod: podSummary(pod), url: `https://${host}`}
 }
 
 /**

@@ -23,7 +23,7 @@ export {
   type SccGrant,
   type UnreadPlace,
 } from './locate.js'
-export {readGrantSources} from './read.js'
+export {grantSourcePaths, readGrantSources} from './read.js'
 export {
   accessKey,
   mayRemove,

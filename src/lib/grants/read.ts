@@ -21,6 +21,18 @@ async function unlessForbidden<T>(read: () => Promise<T>): Promise<T | undefined
   }
 }
 
+/** The first reads, as plain GET paths (unpaged lists, so a caller's prefetch of them is taken). */
+export function grantSourcePaths(
+  scc: string,
+  namespace: string,
+): Record<'scc' | 'roleBindings' | 'clusterRoleBindings', string> {
+  return {
+    scc: resourcePath('SecurityContextConstraints', {name: scc}),
+    roleBindings: resourcePath('RoleBinding', {namespace}),
+    clusterRoleBindings: resourcePath('ClusterRoleBinding'),
+  }
+}
+
 export async function readGrantSources(
   client: KubeClient,
   scc: string,
@@ -28,9 +40,10 @@ export async function readGrantSources(
   opts: {signal?: AbortSignal} = {},
 ): Promise<GrantSources> {
   const {signal} = opts
-  const list = (kind: KindName, namespace?: string) =>
+  // one unpaged LIST each: bindings are few, and a caller's prefetch of the same path is taken
+  const list = (path: string) =>
     unlessForbidden(async () =>
-      (await client.listAll<KubeObject>(resourcePath(kind, {namespace}), {}, {signal})).items.filter(b =>
+      (await client.list<KubeObject>(path, undefined, signal ? {signal} : {})).items.filter(b =>
         bindingReaches(b, serviceAccount),
       ),
     )
@@ -40,10 +53,14 @@ export async function readGrantSources(
         (await client.getIfExists<KubeObject>(resourcePath(kind, {namespace, name}), undefined, {signal})) ??
         null,
     )
+  const paths = grantSourcePaths(scc, serviceAccount.namespace)
   const [sccObject, roleBindings, clusterRoleBindings] = await Promise.all([
-    get('SecurityContextConstraints', scc),
-    list('RoleBinding', serviceAccount.namespace),
-    list('ClusterRoleBinding'),
+    unlessForbidden(
+      async () =>
+        (await client.getIfExists<KubeObject>(paths.scc, undefined, signal ? {signal} : {})) ?? null,
+    ),
+    list(paths.roleBindings),
+    list(paths.clusterRoleBindings),
   ])
   const refs = new Map(
     [...(roleBindings ?? []), ...(clusterRoleBindings ?? [])].map(b => [roleRefOf(b).key, roleRefOf(b)]),

@@ -3,7 +3,8 @@
  * no TTY, its own environment, a kubeconfig pointing at the fake OpenShift server.
  */
 import {spawn} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -29,12 +30,26 @@ export function assertBuilt(): void {
   }
 }
 
+/** Discovery cache of runs without a kubeconfig of their own (see kubeCacheDir). */
+const sharedKubeCache = mkdtempSync(path.join(tmpdir(), 'oc-jupyter-kube-cache-'))
+
+/**
+ * The CLI caches discovery per server host:port, like kubectl (~/.kube/cache/discovery). Fake servers
+ * come and go on random ports, and some fake a server without the OpenShift APIs: each fake's
+ * kubeconfig directory gets its own cache, so no test reads what another server answered (and the
+ * developer's ~/.kube/cache stays untouched).
+ */
+export function kubeCacheDir(kubeconfig: string | undefined): string {
+  return kubeconfig ? path.join(path.dirname(kubeconfig), 'kube-cache') : sharedKubeCache
+}
+
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   assertBuilt()
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NO_COLOR: '1',
+    KUBECACHEDIR: kubeCacheDir(opts.kubeconfig),
     ...(opts.kubeconfig ? {KUBECONFIG: opts.kubeconfig} : {}),
     ...opts.env,
   }

@@ -14,7 +14,7 @@ const BIN = join(ROOT, 'bin', 'run.js')
 const BUILT = [
   join(ROOT, 'oclif.manifest.json'),
   join(ROOT, 'dist', 'help-cache.json'),
-  join(ROOT, 'dist', 'commands', 'deploy.js'),
+  join(ROOT, 'dist', 'commands', 'deploy.cjs'),
 ]
 
 function newestMtime(dir: string): number {

@@ -188,6 +188,34 @@ describe('KubeClient requests', () => {
   })
 })
 
+describe('KubeClient prefetch', () => {
+  it('sends the GETs at once; each first plain get of a path takes its answer, object or error, without a second request', async () => {
+    srv.handle((req, res) => {
+      if (req.url.endsWith('/missing'))
+        return json(res, 404, status(404, 'NotFound', 'gone', {name: 'missing'}))
+      if (req.url.endsWith('/secret-thing'))
+        return json(res, 403, status(403, 'Forbidden', 'secrets "secret-thing" is forbidden'))
+      return json(res, 200, {kind: 'ConfigMap', metadata: {name: req.url.split('?')[0].split('/').pop()}})
+    })
+    const c = client()
+    const base = '/api/v1/namespaces/proj/configmaps'
+    c.prefetch([`${base}/a`, `${base}/missing`, `${base}/secret-thing`, `${base}/a`])
+    await vi.waitFor(() => expect(srv.requests).toHaveLength(3))
+    expect(await c.get(`${base}/a`)).toEqual({kind: 'ConfigMap', metadata: {name: 'a'}})
+    expect(await c.getIfExists(`${base}/missing`)).toBeUndefined()
+    const forbidden = await c.get(`${base}/secret-thing`).catch((e: unknown) => e)
+    expect(forbidden).toBeInstanceOf(ApiError)
+    expect((forbidden as ApiError).code).toBe(403)
+    expect(srv.requests).toHaveLength(3)
+    // taken once: a second read, or one with a query, asks the server again
+    await c.get(`${base}/a`)
+    expect(srv.requests).toHaveLength(4)
+    c.prefetch([`${base}/b`])
+    await c.get(`${base}/b`, {resourceVersion: '0'})
+    expect(srv.requests.filter(r => r.path === `${base}/b`)).toHaveLength(2)
+  })
+})
+
 describe('KubeClient retries and failures', () => {
   it('retries a GET through 503 and 429 (Retry-After) then succeeds', async () => {
     let n = 0
@@ -379,6 +407,22 @@ describe('KubeClient retries and failures', () => {
     } finally {
       spy.mockRestore()
     }
+  })
+})
+
+describe('KubeClient connections', () => {
+  it('requests started together share one full TLS handshake; the others resume its session', async () => {
+    srv.handle((_req, res) => {
+      setTimeout(() => json(res, 200, {kind: 'List', items: []}), 20)
+    })
+    const before = {...srv.handshakes}
+    const c = client()
+    const paths = ['pods', 'services', 'secrets', 'configmaps', 'persistentvolumeclaims']
+    await Promise.all(paths.map(p => c.get(`/api/v1/namespaces/proj/${p}`)))
+    expect(srv.handshakes.full - before.full).toBe(1)
+    // the rest reused the first connection once it was free, or resumed its session on their own
+    expect(srv.handshakes.resumed - before.resumed).toBeLessThanOrEqual(paths.length - 1)
+    expect(srv.requests.map(r => r.path.split('/').pop()).sort()).toEqual([...paths].sort())
   })
 })
 

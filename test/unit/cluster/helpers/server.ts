@@ -96,6 +96,8 @@ export interface TestServer {
   url: string
   token: string
   requests: Recorded[]
+  /** TLS handshakes so far: full ones and resumed sessions. */
+  handshakes: {full: number; resumed: number}
   /** Replace the handler. */
   handle(h: Handler): void
   /** Writes a kubeconfig for this server and loads it. */
@@ -129,7 +131,10 @@ export async function startTestServer(
     })
   })
   const sockets = new Set<import('node:net').Socket>()
+  const handshakes = {full: 0, resumed: 0}
   server.on('secureConnection', s => {
+    if (s.isSessionReused()) handshakes.resumed++
+    else handshakes.full++
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
   })
@@ -141,6 +146,7 @@ export async function startTestServer(
     url,
     token: TOKEN,
     requests,
+    handshakes,
     handle(h) {
       current = h
     },
