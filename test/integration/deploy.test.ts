@@ -389,13 +389,14 @@ describe('deploy: pods that do not run', () => {
   )
 
   test.concurrent(
-    '--timeout 1s on a rollout that cannot finish (claim never binds): exit 5 with the last status',
+    '--timeout 3s on a rollout that cannot finish (claim never binds): exit 5 with the last status',
     async () => {
       const fake = await start({scenario: scenario('deploy-pvc-pending.yaml')})
-      const r = await runCli(['deploy', '--timeout', '1s'], {kubeconfig: fake.kubeconfigPath})
+      // 3 s from the command's start: under load the writes alone can take a second
+      const r = await runCli(['deploy', '--timeout', '3s'], {kubeconfig: fake.kubeconfigPath})
       expect(r.code, both(r)).toBe(5)
       expect(r.stderr).toContain(
-        'Error: timed out after 1s waiting for deployment "notebook" rollout: Waiting for deployment "notebook" rollout to finish: 0 of 1 updated replicas are available...',
+        'Error: timed out after 3s waiting for deployment "notebook" rollout: Waiting for deployment "notebook" rollout to finish: 0 of 1 updated replicas are available...',
       )
       // why: the claim is not provisioned, so the pod cannot be scheduled
       expect(r.stderr).toMatch(

@@ -10,6 +10,7 @@
  * optional callbacks.
  */
 import type {KubeConfig} from '@kubernetes/client-node'
+import {setMaxListeners} from 'node:events'
 import http from 'node:http'
 import https from 'node:https'
 import {createSecureContext} from 'node:tls'
@@ -192,6 +193,8 @@ export class KubeClient {
     this.contextName = ctx.contextName
     this.requestTimeoutMs = opts.requestTimeoutMs ?? ctx.requestTimeoutMs
     this.opts = opts
+    // One abort listener per request in flight (a deploy sends a dozen at once): not a leak.
+    if (opts.signal) setMaxListeners(0, opts.signal)
     if (opts.discoveryCacheDir) this.discoveryCache = new DiscoveryCache(opts.discoveryCacheDir, ctx.server)
     const user = ctx.kc.getCurrentUser()
     if (user?.token) this.secrets.add(user.token)

@@ -112,6 +112,9 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     ...(dc ? [deploymentPath] : []),
     resourcePath('ImageStream', {namespace, name: (opts.importImage?.stream ?? opts.image).split(':')[0]}),
     ...(opts.keepAnyuid ? [] : Object.values(anyuidGrantPaths(namespace))),
+    // read by the applies of the Service and the Route (created, configured or unchanged)
+    resourcePath('Service', {namespace, name: opts.name}),
+    resourcePath('Route', {namespace, name: opts.name}),
   ])
   const project = await requireProject(client, namespace)
   const uidRange = requireUidRange(project)
@@ -177,29 +180,30 @@ export async function runDeploy(ctx: DeployRunContext, opts: DeployOptions): Pro
     opts = {...opts, stopped: true}
   await requireImage(ctx, opts)
 
-  // --- anyuid ---------------------------------------------------------------------------------
-  let anyuid: DeployRunResult['anyuid'] = {skipped: true}
-  if (!opts.keepAnyuid) {
-    const outcome = await removeAnyuid(client, {
-      namespace,
-      serviceAccount: opts.serviceAccount,
-      name: opts.name,
-      dryRun: ctx.serverDryRun,
-    })
-    for (const r of outcome.removed) ui.info(`${ui.c.green('✔')} anyuid: ${r}`)
-    for (const w of outcome.warnings) ui.warn(`anyuid: ${w}`)
-    for (const command of outcome.adminCommands) ui.warn(`an administrator can run: ${command}`)
-    anyuid = outcome
-  }
-
-  // --- apply ----------------------------------------------------------------------------------
   // Warning events from before the first write on: the rollout wait explains with them (the feed
-  // ignores what it lists first — events of earlier runs — so it must start before the writes).
+  // ignores what it lists first — events of earlier runs — so it must start before the writes). Its
+  // LIST goes out beside the anyuid check.
   const watching = new AbortController()
   const onAbort = () => watching.abort()
   ctx.signal?.addEventListener('abort', onAbort, {once: true})
   try {
     const events = ctx.serverDryRun ? undefined : watchWarningEvents(client, namespace, watching.signal)
+    // --- anyuid ---------------------------------------------------------------------------------
+    let anyuid: DeployRunResult['anyuid'] = {skipped: true}
+    if (!opts.keepAnyuid) {
+      const outcome = await removeAnyuid(client, {
+        namespace,
+        serviceAccount: opts.serviceAccount,
+        name: opts.name,
+        dryRun: ctx.serverDryRun,
+      })
+      for (const r of outcome.removed) ui.info(`${ui.c.green('✔')} anyuid: ${r}`)
+      for (const w of outcome.warnings) ui.warn(`anyuid: ${w}`)
+      for (const command of outcome.adminCommands) ui.warn(`an administrator can run: ${command}`)
+      anyuid = outcome
+    }
+
+    // --- apply --------------------------------------------------------------------------------
     await events?.ready
     return await applyAndWait(ctx, opts, {uidRange, anyuid, claim, liveWorkload, liveSecret, events})
   } finally {

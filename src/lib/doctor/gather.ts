@@ -114,7 +114,7 @@ export async function gather(client: KubeClient, opts: GatherOptions): Promise<D
   const pageSize = opts.pageSize ?? 250
   const signal = opts.signal
   // every read of a round shares the signal: more than Node's default 10 listeners, and no leak
-  if (signal) setMaxListeners(100, signal)
+  if (signal) setMaxListeners(0, signal)
 
   /** Runs a read; 403 / 404-on-collection / other API errors become an Unread, transport errors throw. */
   async function attempt<T>(
