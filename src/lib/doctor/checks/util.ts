@@ -141,8 +141,10 @@ export function grantRemedies(
         : `oc get rolebindings,clusterrolebindings -o wide ${inNs(d)}   # no readable binding or SCC field grants ${scc}: look for a subject ${d.serviceAccount} or its groups`,
     )
   }
-  for (const w of d.workloads)
-    out.push(`oc rollout restart ${workloadRef(w)} ${inNs(d)}   # pods are admitted again without ${scc}`)
+  // the administrator's run ends with the restart itself: printing it here too would restart twice
+  if (where.grants.length > 0)
+    for (const w of d.workloads)
+      out.push(`oc rollout restart ${workloadRef(w)} ${inNs(d)}   # pods are admitted again without ${scc}`)
   return out
 }
 
