@@ -407,7 +407,8 @@ describe('build failures', () => {
       'phase: Error, reason: BuildPodEvicted, message: The build pod was evicted due to resource constraints.',
     )
     expect(r.stderr).toContain('STEP 3/8: RUN apt-get update')
-    expect(r.stderr).toContain(`Try: oc logs build/evicted-1 -n ${ns}`)
+    // an eviction is the node's doing, not the build's: the remedy starts it again (remedyForReason)
+    expect(r.stderr).toContain(`Try: oc jupyter build evicted --rebuild -n ${ns}`)
   })
 
   test.concurrent('Cancelled is a failure: exit 1', async () => {
