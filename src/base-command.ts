@@ -383,6 +383,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       quiet: g.quiet,
       verbose: g.verbose,
       color: colorEnabled({noColor: g.noColor, isTTY: Boolean(process.stderr.isTTY)}),
+      bin: this.config.bin,
     })
   }
 }

@@ -19,6 +19,11 @@ export interface UiOptions {
   verbose: boolean
   stdout?: Stream
   stderr?: Stream
+  /**
+   * How the user runs the CLI (`oc jupyter`, or `kubectl jupyter` through kubectl-jupyter): the
+   * commands printed in text (Try:, Next:, fixes) name it; machine output (-o json|yaml) is unchanged.
+   */
+  bin?: string
 }
 
 /**
@@ -44,6 +49,14 @@ export class Ui {
     this.stdout = opts.stdout ?? process.stdout
     this.stderr = opts.stderr ?? process.stderr
     this.c = colors(opts.color)
+    this.bin = opts.bin ?? 'oc jupyter'
+  }
+
+  private readonly bin: string
+
+  /** Text with its `oc jupyter ...` commands as the user runs this CLI. */
+  own(text: string): string {
+    return this.bin === 'oc jupyter' ? text : text.replace(/\boc jupyter\b/g, this.bin)
   }
 
   get machine(): boolean {
@@ -64,7 +77,7 @@ export class Ui {
     if (this.format === 'json') this.stdout.write(toJson(value))
     else if (this.format === 'yaml') this.stdout.write(toYaml(value))
     else {
-      const out = text()
+      const out = this.own(text())
       this.stdout.write(out.endsWith('\n') ? out : `${out}\n`)
     }
   }
@@ -72,17 +85,18 @@ export class Ui {
   /** Text on stdout (text mode only). */
   print(text: string): void {
     if (this.machine) return
-    this.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    const out = this.own(text)
+    this.stdout.write(out.endsWith('\n') ? out : `${out}\n`)
   }
 
   /** A status line on stderr, hidden in json/yaml mode and with -q. */
   info(line: string): void {
-    if (this.showProgress) this.above(`${line}\n`)
+    if (this.showProgress) this.above(`${this.own(line)}\n`)
   }
 
   /** A warning on stderr: shown even in json/yaml mode (stdout stays clean), hidden only by -q. */
   warn(line: string): void {
-    if (!this.quiet) this.above(`${this.c.yellow('!')} ${line}\n`)
+    if (!this.quiet) this.above(`${this.c.yellow('!')} ${this.own(line)}\n`)
   }
 
   /** Writes lines to stderr above a running spinner (which is cleared and drawn again below them). */
@@ -156,9 +170,9 @@ export class Ui {
   /** Prints an error: always the line on stderr; a JSON/YAML error object on stdout in machine mode. */
   error(r: ErrorReport): void {
     this.endProgress()
-    const lines = [`${this.c.red('Error:')} ${r.message}`]
-    for (const d of r.details ?? []) lines.push(`  ${d}`)
-    if (r.hint !== undefined) lines.push(`Try: ${r.hint}`)
+    const lines = [`${this.c.red('Error:')} ${this.own(r.message)}`]
+    for (const d of r.details ?? []) lines.push(`  ${this.own(d)}`)
+    if (r.hint !== undefined) lines.push(`Try: ${this.own(r.hint)}`)
     if (r.stack !== undefined) lines.push(this.c.dim(r.stack))
     this.stderr.write(`${lines.join('\n')}\n`)
     if (this.format === 'json') this.stdout.write(toJson(errorJson(r)))

@@ -7,7 +7,7 @@ import {describeError, errorJson, oneLine} from '../../../src/lib/ui/errors.js'
 import {readSecretFromStdin} from '../../../src/lib/ui/input.js'
 import {Ui, type OutputFormat} from '../../../src/lib/ui/ui.js'
 
-function capture(format: OutputFormat, opts: {quiet?: boolean; tty?: boolean} = {}) {
+function capture(format: OutputFormat, opts: {quiet?: boolean; tty?: boolean; bin?: string} = {}) {
   const out: string[] = []
   const err: string[] = []
   const ui = new Ui({
@@ -17,11 +17,32 @@ function capture(format: OutputFormat, opts: {quiet?: boolean; tty?: boolean} = 
     color: false,
     stdout: {write: s => out.push(s) > 0},
     stderr: {write: s => err.push(s) > 0, isTTY: opts.tty ?? false},
+    ...(opts.bin ? {bin: opts.bin} : {}),
   })
   return {ui, out: () => out.join(''), err: () => err.join('')}
 }
 
 describe('Ui', () => {
+  it('run as kubectl jupyter, the commands it prints in text say so; machine output stays as it is', () => {
+    const t = capture('text', {bin: 'kubectl jupyter'})
+    t.ui.info('Next: oc jupyter deploy -n ds')
+    t.ui.warn('see why: oc jupyter doctor lab -n ds')
+    t.ui.result({}, () => 'print it with: oc jupyter password lab -n ds; oc adm policy stays')
+    t.ui.error({
+      exitCode: 1,
+      message: 'no notebook x',
+      details: ['oc jupyter list'],
+      hint: 'oc jupyter list -n ds',
+    })
+    expect(t.err()).toBe(
+      'Next: kubectl jupyter deploy -n ds\n! see why: kubectl jupyter doctor lab -n ds\nError: no notebook x\n  kubectl jupyter list\nTry: kubectl jupyter list -n ds\n',
+    )
+    expect(t.out()).toBe('print it with: kubectl jupyter password lab -n ds; oc adm policy stays\n')
+    const j = capture('json', {bin: 'kubectl jupyter'})
+    j.ui.result({hint: 'oc jupyter list'}, () => '')
+    expect(j.out()).toContain('"hint": "oc jupyter list"')
+  })
+
   it('prints results as JSON, YAML or text', () => {
     const value = {a: 1, b: ['x']}
     for (const [format, want] of [
