@@ -4,7 +4,7 @@
  * `kubectl jupyter …` through the kubectl_complete-jupyter executable (kubectl >= 1.26).
  */
 import {execFile} from 'node:child_process'
-import {mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -50,11 +50,18 @@ function sh(
   })
 }
 
+/** The script of `completion SHELL`, in a file. */
+async function script(shell: 'bash' | 'zsh' | 'fish'): Promise<string> {
+  const file = path.join(binDir, `completion.${shell}`)
+  writeFileSync(file, (await runCli(['completion', shell])).stdout)
+  return file
+}
+
+const has = (shell: string) => existsSync(`/usr/bin/${shell}`) || existsSync(`/bin/${shell}`)
+
 /** What bash offers for a command line (the cursor at its end), with the script of `completion bash`. */
 async function bashComplete(line: string): Promise<string[]> {
-  const script = (await runCli(['completion', 'bash'])).stdout
-  const file = path.join(binDir, 'completion.bash')
-  writeFileSync(file, script)
+  const file = await script('bash')
   const r = await sh(
     'bash',
     [
@@ -77,6 +84,38 @@ describe('completion', () => {
     expect(await bashComplete('oc-jupyter status ')).toEqual(['lab', 'notebook'])
     expect(await bashComplete('oc-jupyter logs l')).toEqual(['lab'])
     expect(await bashComplete('oc-jupyter list -n compl')).toEqual(['completing'])
+  })
+
+  // zsh: the function as its completion system calls it (words, CURRENT), compadd recording what it gets
+  test.skipIf(!has('zsh'))('zsh: commands and notebook names (needs zsh)', async () => {
+    const file = await script('zsh')
+    const r = await sh(
+      'zsh',
+      [
+        '-c',
+        `source ${file}; compadd() { shift 2; print -l -- "$@" }; ` +
+          'words=(oc-jupyter sta); CURRENT=2; _oc_jupyter; print -- ---; ' +
+          'words=(oc-jupyter status ""); CURRENT=3; _oc_jupyter',
+      ],
+      {KUBECONFIG: kc},
+    )
+    expect(r.code, r.out).toBe(0)
+    expect(r.out).toBe('start\nstatus\n---\nlab\nnotebook\n')
+  })
+
+  // fish: `complete -C LINE` prints what fish would offer for LINE
+  test.skipIf(!has('fish'))('fish: commands, values and notebook names (needs fish)', async () => {
+    const file = await script('fish')
+    const r = await sh(
+      'fish',
+      [
+        '-c',
+        `source ${file}; complete -C"oc-jupyter sta"; echo ---; complete -C"oc-jupyter deploy --output=y"; echo ---; complete -C"oc-jupyter logs "`,
+      ],
+      {KUBECONFIG: kc},
+    )
+    expect(r.code, r.out).toBe(0)
+    expect(r.out).toBe('start\nstatus\n---\n--output=yaml\n---\nlab\nnotebook\n')
   })
 
   test('an unreachable cluster: no candidates, no error', async () => {
