@@ -18,7 +18,7 @@ export function suggestionsFor(word: string, candidates: Iterable<string>): stri
   return scored.sort((a, b) => a.d - b.d).map(s => s.c)
 }
 
-/** `argv` with `from` replaced by `to` (the first occurrence), quoted for a shell where needed. */
+/** `argv` with `from` replaced by `to` (the first occurrence); shellLine quotes it for printing. */
 export function replaceArg(argv: readonly string[], from: string, to: string): string[] {
   const i = argv.indexOf(from)
   return i < 0 ? [...argv] : [...argv.slice(0, i), to, ...argv.slice(i + 1)]

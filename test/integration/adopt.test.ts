@@ -168,6 +168,49 @@ describe('a notebook made by the recipe', () => {
       `Kept PersistentVolumeClaim/${CLAIM} (mounted with --existing-claim, not oc-jupyter's); to delete it: oc delete pvc/${CLAIM} -n ${ns}`,
     )
     expect(get(fake, 'v1', 'persistentvolumeclaims', ns, CLAIM)).toBeDefined()
+    // the command it names deletes it, as printed
+    const command = /to delete it: (.+)$/m.exec(deleted.stdout)?.[1] ?? ''
+    const removed = await runPrinted(command, kc)
+    expect(removed.code, both(removed)).toBe(0)
+    expect(get(fake, 'v1', 'persistentvolumeclaims', ns, CLAIM)).toBeUndefined()
+  })
+
+  test('a DeploymentConfig of `oc new-app --as-deployment-config`: the printed move runs and keeps the claim', async () => {
+    const ns = 'recipe-dc'
+    const objects = recipeObjects().map(o =>
+      o.kind !== 'Deployment'
+        ? o
+        : {
+            apiVersion: 'apps.openshift.io/v1',
+            kind: 'DeploymentConfig',
+            metadata: {name: NAME, labels: o.metadata.labels},
+            spec: {
+              replicas: 1,
+              selector: {deploymentconfig: NAME},
+              strategy: {type: 'Rolling'},
+              triggers: [{type: 'ConfigChange'}],
+              template: {
+                ...(o.spec as {template: Record<string, unknown>}).template,
+                metadata: {labels: {deploymentconfig: NAME}},
+              },
+            },
+          },
+    )
+    const kc = project(fake, ns, objects)
+    const refused = await runCli(['deploy', NAME], {kubeconfig: kc})
+    expect(refused.code, both(refused)).toBe(2)
+    expect(refused.stderr).toContain(
+      `DeploymentConfig ${NAME} was not made by oc-jupyter: deploying would start a Deployment beside it (it selects its pods by deploymentconfig=${NAME})`,
+    )
+    const move = tryLine(refused.stderr)
+    expect(move).toMatch(new RegExp(`^oc delete dc/${NAME} -n ${ns} && `))
+    const moved = await runPrinted(move, kc)
+    expect(moved.code, both(moved)).toBe(0)
+    expect(get(fake, 'apps.openshift.io/v1', 'deploymentconfigs', ns, NAME)).toBeUndefined()
+    const template = (
+      get(fake, 'apps/v1', 'deployments', ns, NAME)?.spec as {template: {spec: {volumes: unknown[]}}}
+    ).template
+    expect(template.spec.volumes[0]).toEqual({name: 'data', persistentVolumeClaim: {claimName: CLAIM}})
   })
 
   test('--existing-claim that does not exist: exit 1 before any write', async () => {

@@ -9,6 +9,7 @@ import {beforeAll, describe, expect, test} from 'vitest'
 
 import type {FakeOpenShift} from '../../fake-openshift/src/index.js'
 import {repoRoot, runCli} from './helpers/cli.js'
+import {runPrinted, tryLine} from './helpers/remedy.js'
 import {
   both,
   builderStream,
@@ -150,6 +151,18 @@ describe('deploy', () => {
         'Error: notebook notebook runs as a Deployment: deploying it with --deployment-config would start a second one beside it',
       )
       expect(writesIn(fake, ns, mark2)).toEqual([])
+      // its Try: line, run as printed, moves it to a DeploymentConfig with the same claim (2Gi) ...
+      const moved = await runPrinted(tryLine(switched.stderr), kc)
+      expect(moved.code, both(moved)).toBe(0)
+      expect(claimRequest(fake, ns)).toBe('2Gi')
+      // ... and a plain deploy beside that DeploymentConfig is refused the other way round, its Try: runs
+      const beside = await runCli(['deploy'], {kubeconfig: kc})
+      expect(beside.code, both(beside)).toBe(2)
+      expect(beside.stderr).toContain(
+        'Error: notebook notebook runs as a DeploymentConfig: deploying it without --deployment-config would start a second one beside it',
+      )
+      const again = await runPrinted(tryLine(beside.stderr), kc)
+      expect(again.code, both(again)).toBe(0)
     },
   )
 

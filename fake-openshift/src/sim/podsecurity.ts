@@ -96,7 +96,8 @@ const joinQuote = (items: string[]) => (items.length ? `"${items.join('", "')}"`
 const pluralize = (one: string, many: string, n: number) => (n === 1 ? one : many)
 const sc = (c: Obj) => obj(c.securityContext)
 
-const BASELINE_CAPABILITIES = new Set([
+/** Capabilities the baseline level allows to add (check_capabilities_baseline.go). */
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE',
   'CHOWN',
   'DAC_OVERRIDE',

@@ -12,7 +12,7 @@ import type {KObject} from '../types.js'
 import {listSccs, sccUsableBy} from './admission.js'
 import type {SimContext} from './context.js'
 import {clone, type Obj, strs} from './kube.js'
-import type {Level} from './podsecurity.js'
+import {BASELINE_CAPABILITIES, type Level} from './podsecurity.js'
 import type {Scc} from './scc.js'
 import {parseBlock, UID_RANGE_ANNOTATION} from './uid.js'
 
@@ -88,21 +88,6 @@ export function controlled(ns: KObject, ours: ReadonlySet<string> = new Set()): 
 const ORDER: Level[] = ['restricted', 'baseline', 'privileged']
 const max = (a: Level, b: Level): Level => (ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b)
 
-const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-])
 const SAFE_SYSCTLS = new Set([
   'kernel.shm_rmid_forced',
   'net.ipv4.ip_local_port_range',

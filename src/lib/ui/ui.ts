@@ -138,10 +138,14 @@ export class Ui {
     this.liveWanted = true
     // ora is loaded for terminals only, on the first wait; the spinner starts once it is here, if the
     // wait has not ended meanwhile (then nothing is drawn), and there is only ever one.
-    void this.loadSpinner().then(ora => {
-      if (!this.liveWanted || this.live) return
-      this.live = ora({text: this.liveText, stream: this.stderr as NodeJS.WritableStream}).start()
-    })
+    this.loadSpinner().then(
+      ora => {
+        if (!this.liveWanted || this.live) return
+        this.live = ora({text: this.liveText, stream: this.stderr as NodeJS.WritableStream}).start()
+      },
+      // no spinner library: the wait goes on without one
+      () => undefined,
+    )
   }
 
   private oraLoading?: Promise<typeof import('ora').default>

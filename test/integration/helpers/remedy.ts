@@ -78,7 +78,8 @@ export function kubectl(args: string[], kubeconfig: string): Promise<CliResult> 
 /** Runs one printed command line; the result of the last command run. */
 export async function runPrinted(line: string, kubeconfig: string): Promise<CliResult> {
   let last: CliResult = {code: 0, stdout: '', stderr: ''}
-  for (const part of line.split(/\s&&\s/)) {
+  // A shell drops a `# comment` before it sees any `&&` in it.
+  for (const part of withoutComment(line).split(/\s&&\s/)) {
     const w = words(part)
     if (w.some(x => /^(NAME|NS|URL|REF|BRANCH|IMAGE|SA)$/.test(x) || x.includes('YOUR-')))
       throw new Error(`printed command has a placeholder: ${part}`)
@@ -88,6 +89,19 @@ export async function runPrinted(line: string, kubeconfig: string): Promise<CliR
     if (last.code !== 0) return last
   }
   return last
+}
+
+/** The line up to a `#` that starts a word outside quotes (a shell comment). */
+function withoutComment(line: string): string {
+  let quote: string | undefined
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]
+    if (quote) {
+      if (ch === quote) quote = undefined
+    } else if (ch === "'" || ch === '"') quote = ch
+    else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i)
+  }
+  return line
 }
 
 /** The command of the `Try:` line of an error output. */
