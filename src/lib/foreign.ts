@@ -147,14 +147,10 @@ export async function findForeign(
   client: KubeClient,
   namespace: string,
   name: string,
-  opts: {deployment?: KubeObject | null; deploymentConfig?: boolean} = {},
 ): Promise<{foreign: ForeignNotebook; workload: KubeObject} | undefined> {
-  const deployment =
-    opts.deployment === undefined
-      ? await client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name}))
-      : (opts.deployment ?? undefined)
+  const deployment = await client.getIfExists<KubeObject>(resourcePath('Deployment', {namespace, name}))
   let workload = deployment && !selectsAsOurs(deployment, name) ? deployment : undefined
-  if (!deployment && opts.deploymentConfig !== false) {
+  if (!deployment) {
     const dc = await client
       .getIfExists<KubeObject>(resourcePath('DeploymentConfig', {namespace, name}), undefined, {
         quietWarnings: true,
